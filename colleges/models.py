@@ -1,0 +1,195 @@
+import calendar
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+UKPRN = RegexValidator(r"^1[0-9]{7}$", "A UKPRN is 8 digits starting with 1, e.g. 10000473.")
+ACADEMIC_YEAR_RE = re.compile(r"^(20[0-9]{2})/([0-9]{2})$")
+
+
+class College(models.Model):
+    """A further education college, identified by its UK provider reference number."""
+
+    ukprn = models.CharField("UKPRN", max_length=8, unique=True, validators=[UKPRN])
+    name = models.CharField(max_length=200)
+    provider_type = models.CharField(max_length=100, blank=True)
+    ics = models.ForeignKey(
+        "trusts.IntegratedCareSystem",
+        on_delete=models.PROTECT,
+        related_name="colleges",
+        verbose_name="ICS",
+        help_text="Where most of the college's apprentices are taught; the college may correct it.",
+    )
+    ics_share_of_enrolments = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True,
+        help_text="Share of the college's apprenticeship enrolments taught in this ICS (DfE data).",
+    )
+    postcode = models.CharField(max_length=8, blank=True)
+    hub = models.ForeignKey(
+        "hubs.Hub", null=True, blank=True, on_delete=models.SET_NULL, related_name="colleges"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(name="college_ukprn_format", condition=Q(ukprn__regex=r"^1[0-9]{7}$")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.ukprn,)
+
+
+class QualificationType(models.TextChoices):
+    T_LEVEL = "t_level", "T Level"
+    APPRENTICESHIP = "apprenticeship", "Apprenticeship"
+    DIPLOMA = "diploma", "Vocational diploma"
+    ACCESS_TO_HE = "access_to_he", "Access to HE"
+    FOUNDATION_DEGREE = "foundation_degree", "Foundation degree"
+    HNC_HND = "hnc_hnd", "HNC / HND"
+    SHORT_COURSE = "short_course", "Short course"
+    OTHER = "other", "Other"
+
+
+# Share of starters expected to complete when an offer gives no rate of its own. Indicative
+# planning assumptions (stated on the methodology page), editable here in one place.
+DEFAULT_COMPLETION_RATES = {
+    QualificationType.T_LEVEL: Decimal("0.80"),
+    QualificationType.APPRENTICESHIP: Decimal("0.55"),
+    QualificationType.DIPLOMA: Decimal("0.80"),
+    QualificationType.ACCESS_TO_HE: Decimal("0.75"),
+    QualificationType.FOUNDATION_DEGREE: Decimal("0.75"),
+    QualificationType.HNC_HND: Decimal("0.75"),
+    QualificationType.SHORT_COURSE: Decimal("0.90"),
+    QualificationType.OTHER: Decimal("0.70"),
+}
+
+LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(8)]
+RATE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(1)]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Add months keeping the day of the month, clipped to the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def academic_year_bounds(academic_year: str) -> tuple[dt.date, dt.date]:
+    """'2026/27' -> (1 August 2026, 31 July 2027). Raises ValueError when malformed."""
+    match = ACADEMIC_YEAR_RE.match(academic_year or "")
+    if not match:
+        raise ValueError("An academic year is written like 2026/27.")
+    first = int(match.group(1))
+    if int(match.group(2)) != (first + 1) % 100:
+        raise ValueError(f"The second part of {academic_year} must be the next year ({(first + 1) % 100:02d}).")
+    return dt.date(first, 8, 1), dt.date(first + 1, 7, 31)
+
+
+class CourseOffer(models.Model):
+    """A college's offer of a course in one academic year: the supply side of the gap report."""
+
+    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="course_offers")
+    course_code = models.CharField(max_length=40, help_text="The college's own code for the course.")
+    title = models.CharField(max_length=200)
+    qualification_type = models.CharField(max_length=20, choices=QualificationType.choices)
+    level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    apprenticeship_standard = models.ForeignKey(
+        "pathways.ApprenticeshipStandard",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="course_offers",
+    )
+    academic_year = models.CharField(max_length=7, help_text="Like 2026/27.")
+    start_date = models.DateField()
+    duration_months = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(72)]
+    )
+    planned_places = models.PositiveIntegerField()
+    expected_completion_rate = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True, validators=RATE_VALIDATORS
+    )
+    delivery_ics = models.ForeignKey(
+        "trusts.IntegratedCareSystem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delivered_course_offers",
+        verbose_name="delivery ICS",
+        help_text="Where the course is taught, when not in the college's own ICS.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["college__name", "academic_year", "course_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["college", "course_code", "academic_year"], name="course_offer_unique_natural_key"
+            ),
+            models.CheckConstraint(name="course_offer_level_1_to_8", condition=Q(level__gte=1, level__lte=8)),
+            models.CheckConstraint(
+                name="course_offer_duration_1_to_72", condition=Q(duration_months__gte=1, duration_months__lte=72)
+            ),
+            models.CheckConstraint(
+                name="course_offer_rate_0_to_1",
+                condition=Q(expected_completion_rate__isnull=True)
+                | Q(expected_completion_rate__gte=0, expected_completion_rate__lte=1),
+            ),
+            models.CheckConstraint(
+                name="course_offer_academic_year_format",
+                condition=Q(academic_year__regex=r"^20[0-9]{2}/[0-9]{2}$"),
+            ),
+            models.CheckConstraint(
+                name="course_offer_apprenticeship_names_standard",
+                condition=~Q(qualification_type=QualificationType.APPRENTICESHIP)
+                | Q(apprenticeship_standard__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.academic_year})"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        try:
+            first_day, last_day = academic_year_bounds(self.academic_year)
+        except ValueError as exc:
+            errors["academic_year"] = str(exc)
+        else:
+            if self.start_date and not (first_day <= self.start_date <= last_day):
+                errors["start_date"] = (
+                    f"The start date must fall inside {self.academic_year} "
+                    f"({first_day:%-d %B %Y} to {last_day:%-d %B %Y})."
+                )
+        if self.qualification_type == QualificationType.APPRENTICESHIP and not self.apprenticeship_standard_id:
+            errors["apprenticeship_standard"] = "An apprenticeship offer must name its apprenticeship standard."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def ics(self):
+        """The ICS the offer supplies: where it is delivered, else the college's own."""
+        return self.delivery_ics or self.college.ics
+
+    @property
+    def completion_date(self) -> dt.date:
+        return add_months(self.start_date, self.duration_months)
+
+    @property
+    def effective_completion_rate(self) -> Decimal:
+        if self.expected_completion_rate is not None:
+            return self.expected_completion_rate
+        return DEFAULT_COMPLETION_RATES[self.qualification_type]

@@ -1,0 +1,155 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from colleges.models import LEVEL_VALIDATORS, RATE_VALIDATORS, QualificationType
+
+STANDARD_REFERENCE = RegexValidator(
+    r"^ST[0-9]{4}(-[0-9]{2})?$", "An apprenticeship reference looks like ST0216 or ST0006-02."
+)
+SOC2020_CODE = RegexValidator(r"^[1-9][0-9]{3}$", "A SOC 2020 unit group code is four digits, e.g. 6131.")
+
+
+class OccupationSector(models.TextChoices):
+    NHS = "nhs", "NHS"
+    SOCIAL_CARE = "social_care", "Social care"
+    BOTH = "both", "NHS and social care"
+
+
+class Occupation(models.Model):
+    """A health or care role, tied to its SOC 2020 unit group."""
+
+    code = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    soc_code = models.CharField("SOC 2020 code", max_length=4, validators=[SOC2020_CODE])
+    staff_group = models.CharField(max_length=100, blank=True)
+    sector = models.CharField(max_length=16, choices=OccupationSector.choices)
+    annual_leaver_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=RATE_VALIDATORS,
+        help_text="Share of staff in post who leave each year and must be replaced (0 to 1).",
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="occupation_leaver_rate_0_to_1",
+                condition=Q(annual_leaver_rate__gte=0, annual_leaver_rate__lte=1),
+            ),
+            models.CheckConstraint(name="occupation_soc_format", condition=Q(soc_code__regex=r"^[1-9][0-9]{3}$")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class ApprenticeshipStandard(models.Model):
+    """An apprenticeship standard approved by IfATE (now Skills England)."""
+
+    reference = models.CharField(max_length=9, unique=True, validators=[STANDARD_REFERENCE])
+    title = models.CharField(max_length=200)
+    level = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=LEVEL_VALIDATORS, help_text="Blank while not yet set by IfATE."
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(72)]
+    )
+    route = models.CharField(max_length=100, blank=True)
+    lars_code = models.CharField("LARS code", max_length=10, blank=True)
+    approved_for_delivery_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                name="standard_reference_format", condition=Q(reference__regex=r"^ST[0-9]{4}(-[0-9]{2})?$")
+            ),
+            models.CheckConstraint(
+                name="standard_level_1_to_8", condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=8)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def natural_key(self):
+        return (self.reference,)
+
+
+class EntryRoute(models.Model):
+    """How completers of a kind of course enter an occupation.
+
+    Matches an offer by its apprenticeship standard when one is set here; otherwise by
+    qualification type and level (DESIGN.md section 6).
+    """
+
+    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="entry_routes")
+    qualification_type = models.CharField(max_length=20, choices=QualificationType.choices)
+    level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    apprenticeship_standard = models.ForeignKey(
+        ApprenticeshipStandard, null=True, blank=True, on_delete=models.PROTECT, related_name="entry_routes"
+    )
+    conversion_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        validators=RATE_VALIDATORS,
+        help_text="Share of completers who take up the occupation (0 to 1).",
+    )
+    lag_months = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(120)], help_text="Months from completion to starting in the role."
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["occupation__name", "qualification_type", "level"]
+        constraints = [
+            models.CheckConstraint(name="entry_route_level_1_to_8", condition=Q(level__gte=1, level__lte=8)),
+            models.CheckConstraint(
+                name="entry_route_conversion_0_to_1", condition=Q(conversion_rate__gte=0, conversion_rate__lte=1)
+            ),
+            models.UniqueConstraint(
+                fields=["occupation", "apprenticeship_standard"],
+                condition=Q(apprenticeship_standard__isnull=False),
+                name="entry_route_unique_standard",
+            ),
+            models.UniqueConstraint(
+                fields=["occupation", "qualification_type", "level"],
+                condition=Q(apprenticeship_standard__isnull=True),
+                name="entry_route_unique_type_level",
+            ),
+        ]
+
+    def __str__(self):
+        how = self.apprenticeship_standard or f"{self.get_qualification_type_display()} level {self.level}"
+        return f"{how} -> {self.occupation}"
+
+
+class Progression(models.Model):
+    """A step from one occupation to another (healthcare support worker -> nursing associate)."""
+
+    from_occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="progressions_out")
+    to_occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="progressions_in")
+    typical_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    via = models.CharField(max_length=200, blank=True, help_text="The course or programme that makes the step.")
+
+    class Meta:
+        ordering = ["from_occupation__name", "to_occupation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_occupation", "to_occupation"], name="progression_unique"),
+            models.CheckConstraint(
+                name="progression_not_to_itself", condition=~Q(from_occupation=models.F("to_occupation"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_occupation} -> {self.to_occupation}"

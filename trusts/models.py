@@ -1,0 +1,188 @@
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+REGION_CODE = RegexValidator(r"^Y[0-9]{2}$", "A region code is Y followed by two digits, e.g. Y56.")
+ICB_CODE = RegexValidator(r"^Q[A-Z0-9]{2}$", "An ICB ODS code is Q followed by two letters or digits, e.g. QE1.")
+TRUST_CODE = RegexValidator(
+    r"^[A-Z0-9]{3,5}$", "An NHS trust ODS code is 3 to 5 capital letters or digits, e.g. RXN."
+)
+
+
+class Sector(models.TextChoices):
+    NHS = "nhs", "NHS"
+    SOCIAL_CARE = "social_care", "Social care"
+
+
+class Region(models.Model):
+    """An NHS England region (7), keyed by its ODS code."""
+
+    code = models.CharField(max_length=3, unique=True, validators=[REGION_CODE])
+    name = models.CharField(max_length=100, unique=True)
+    ons_code = models.CharField(max_length=9, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(name="region_code_format", condition=Q(code__regex=r"^Y[0-9]{2}$"))]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class IntegratedCareSystemQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(succeeded_by__isnull=True)
+
+
+class IntegratedCareSystem(models.Model):
+    """An ICS, identified by the ODS code of its integrated care board.
+
+    Boards merge (April 2026): a board is then closed and points at its successor, so that
+    vacancies, offers and reports recorded against it keep their history.
+    """
+
+    code = models.CharField("ICB ODS code", max_length=3, unique=True, validators=[ICB_CODE])
+    ons_code = models.CharField("ONS code", max_length=9, blank=True)
+    name = models.CharField(max_length=200)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="integrated_care_systems")
+    closed_on = models.DateField(null=True, blank=True)
+    succeeded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
+    )
+
+    objects = IntegratedCareSystemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "integrated care system"
+        constraints = [
+            models.CheckConstraint(name="ics_code_format", condition=Q(code__regex=r"^Q[A-Z0-9]{2}$")),
+            models.CheckConstraint(name="ics_not_own_successor", condition=~Q(succeeded_by=models.F("id"))),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def short_name(self):
+        return self.name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
+
+
+class TrustKind(models.TextChoices):
+    ACUTE = "acute", "Acute"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    COMMUNITY = "community", "Community"
+    AMBULANCE = "ambulance", "Ambulance"
+    SPECIALIST = "specialist", "Specialist"
+    OTHER = "other", "Other"
+
+
+class TrustQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+
+class Trust(models.Model):
+    """An NHS trust (provider organisation) inside one ICS."""
+
+    ods_code = models.CharField("ODS code", max_length=5, unique=True, validators=[TRUST_CODE])
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=TrustKind.choices, default=TrustKind.OTHER)
+    ics = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.PROTECT, related_name="trusts", verbose_name="ICS"
+    )
+    postcode = models.CharField(max_length=8, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    objects = TrustQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "NHS trust"
+        constraints = [
+            models.CheckConstraint(
+                name="trust_ods_code_format",
+                condition=Q(ods_code__regex=r"^[A-Z0-9]{3,5}$"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.ods_code,)
+
+    @property
+    def is_open(self):
+        return self.closed_on is None
+
+
+class Vacancy(models.Model):
+    """Vacancies for one occupation in one month: an NHS trust's, or an ICS's social-care estimate.
+
+    A series is sector + trust-or-ics + occupation; each month of it is one row.
+    """
+
+    sector = models.CharField(max_length=16, choices=Sector.choices)
+    trust = models.ForeignKey(
+        Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="vacancies"
+    )
+    ics = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.PROTECT, related_name="vacancies", verbose_name="ICS"
+    )
+    occupation = models.ForeignKey("pathways.Occupation", on_delete=models.PROTECT, related_name="vacancies")
+    period = models.DateField(help_text="The first day of the month the figures describe.")
+    vacancies_fte = models.DecimalField(
+        "vacancies (FTE)", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    staff_in_post_fte = models.DecimalField(
+        "staff in post (FTE)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period", "ics__name", "occupation__name"]
+        verbose_name_plural = "vacancies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sector", "trust", "occupation", "period"],
+                condition=Q(trust__isnull=False),
+                name="vacancy_unique_trust_series_period",
+            ),
+            models.UniqueConstraint(
+                fields=["sector", "ics", "occupation", "period"],
+                condition=Q(trust__isnull=True),
+                name="vacancy_unique_ics_series_period",
+            ),
+            models.CheckConstraint(
+                name="vacancy_nhs_needs_trust",
+                condition=Q(sector=Sector.SOCIAL_CARE) | Q(trust__isnull=False),
+            ),
+            models.CheckConstraint(name="vacancy_fte_not_negative", condition=Q(vacancies_fte__gte=0)),
+            models.CheckConstraint(
+                name="vacancy_staff_in_post_not_negative",
+                condition=Q(staff_in_post_fte__isnull=True) | Q(staff_in_post_fte__gte=0),
+            ),
+            models.CheckConstraint(name="vacancy_period_first_of_month", condition=Q(period__day=1)),
+        ]
+        indexes = [models.Index(fields=["ics", "occupation", "period"])]
+
+    def __str__(self):
+        where = self.trust or self.ics
+        return f"{self.occupation} at {where}, {self.period:%B %Y}"

@@ -1,0 +1,20 @@
+"""Base querysets for the geography and trusts: one per model, used by pages and API alike."""
+
+from django.db.models import Count, Q
+
+from .models import IntegratedCareSystem, Region, Trust
+
+
+def region_list():
+    return Region.objects.annotate(ics_count=Count("integrated_care_systems", distinct=True))
+
+
+def integrated_care_system_list():
+    return IntegratedCareSystem.objects.select_related("region", "succeeded_by").annotate(
+        trust_count=Count("trusts", filter=Q(trusts__closed_on__isnull=True), distinct=True),
+        college_count=Count("colleges", distinct=True),
+    )
+
+
+def trust_list():
+    return Trust.objects.select_related("ics", "ics__region")
