@@ -1,0 +1,111 @@
+"""Template helpers shared by every page: NHS.UK form fields, navigation items, pagination."""
+
+from django import forms, template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+
+def _widget_kind(widget) -> str:
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):  # also SelectMultiple and NullBooleanSelect
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return "input"
+
+
+@register.filter
+def field_anchor(bound_field) -> str:
+    """The id the error summary links to: the input itself, or the first option of a group."""
+    if _widget_kind(bound_field.field.widget) in ("radios", "checkboxes"):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label or bound_field.auto_id
+
+
+@register.inclusion_tag("includes/form_field.html")
+def nhs_field(bound_field, label_size="", width="", **attrs):
+    """Render a Django form field as an NHS.UK form group: label, hint, inline error, control.
+
+    `{% nhs_field form.name %}`; options: label_size="s|m|l", width="10" (nhsuk-input--width-10),
+    and any extra HTML attributes for the control, e.g. autocomplete="username".
+    """
+    widget = bound_field.field.widget
+    kind = _widget_kind(widget)
+    field_id = bound_field.auto_id
+    described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{field_id}-hint")
+    if bound_field.errors:
+        described_by.append(f"{field_id}-error")
+    control = None
+    if kind in ("input", "select", "textarea"):
+        css = {"input": "nhsuk-input", "select": "nhsuk-select", "textarea": "nhsuk-textarea"}[kind]
+        if bound_field.errors:
+            css += f" {css}--error"
+        if width and kind == "input":
+            css += f" nhsuk-input--width-{width}"
+        widget_attrs = {"class": css, **attrs}
+        if described_by:
+            widget_attrs["aria-describedby"] = " ".join(described_by)
+        if isinstance(widget, forms.DateInput) and not isinstance(widget, forms.DateTimeInput):
+            widget.input_type = "date"
+            widget.format = "%Y-%m-%d"
+        control = bound_field.as_widget(attrs=widget_attrs)
+    elif kind == "checkbox":
+        checkbox_attrs = {"class": "nhsuk-checkboxes__input", **attrs}
+        if described_by:
+            checkbox_attrs["aria-describedby"] = " ".join(described_by)
+        control = bound_field.as_widget(attrs=checkbox_attrs)
+    return {
+        "field": bound_field,
+        "kind": kind,
+        "field_id": field_id,
+        "control": control,
+        "options": list(bound_field.subwidgets) if kind in ("radios", "checkboxes") else [],
+        "described_by": " ".join(described_by),
+        "label_size": label_size,
+    }
+
+
+@register.inclusion_tag("includes/nav_item.html", takes_context=True)
+def nav_item(context, url_name, text, public=False, exact=False):
+    """One primary-navigation link, shown only when its URL exists (apps may not be built yet)
+    and, for anonymous visitors, only when the page is public. Marks the current section."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    try:
+        href = reverse(url_name)
+    except NoReverseMatch:
+        href = None
+    if href and not public and not (user and user.is_authenticated):
+        href = None
+    path = request.path if request else ""
+    current = bool(href) and (path == href if exact or href == "/" else path.startswith(href))
+    return {"href": href, "text": text, "current": current, "page": path == href}
+
+
+@register.simple_tag
+def elided_pages(page_obj, on_each_side=1, on_ends=1):
+    """Page numbers with None where a gap (ellipsis) goes, for the NHS numbered pagination."""
+    ellipsis = page_obj.paginator.ELLIPSIS
+    return [
+        None if number == ellipsis else number
+        for number in page_obj.paginator.get_elided_page_range(
+            page_obj.number, on_each_side=on_each_side, on_ends=on_ends
+        )
+    ]
+
+
+@register.simple_tag
+def url_or_empty(url_name, *args):
+    """reverse() that answers "" instead of failing: for links to pages another app may not have yet."""
+    try:
+        return reverse(url_name, args=args)
+    except NoReverseMatch:
+        return ""
