@@ -6,14 +6,14 @@ from .models import IntegratedCareSystem, Region, Trust
 
 
 def region_list():
-    return Region.objects.annotate(ics_count=Count("integrated_care_systems", distinct=True))
+    return Region.objects.annotate(ics_count=Count("integrated_care_systems", distinct=True)).order_by("name")
 
 
 def integrated_care_system_list():
     return IntegratedCareSystem.objects.select_related("region", "succeeded_by").annotate(
         trust_count=Count("trusts", filter=Q(trusts__closed_on__isnull=True), distinct=True),
         college_count=Count("colleges", distinct=True),
-    )
+    ).order_by("name")
 
 
 def trust_list():
