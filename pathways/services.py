@@ -22,7 +22,8 @@ STANDARD_COLUMNS = (
 def apprenticeship_standards_import(*, path: Path | str) -> ImportResult:
     """Apprenticeship standards, from the IfATE standards CSV export (ifate_standards_health_care_2018.csv).
 
-    Level 0 and duration 0 mean "not yet set" in the export and are stored as blank, as is LARS "TBC".
+    Level 0 and duration 0 mean "not yet set" in the export and are stored as blank, as are the
+    approval date and LARS code "TBC".
     """
 
     def parse(row: CsvRow) -> dict:
@@ -34,7 +35,7 @@ def apprenticeship_standards_import(*, path: Path | str) -> ImportResult:
             "duration_months": row.integer("Typical Duration (months)", zero_is_blank=True, minimum=1, maximum=72),
             "route": " ".join(row.text("Route", required=False).split()),
             "lars_code": "" if lars.upper() == "TBC" else lars,
-            "approved_for_delivery_on": row.date("Approved for Delivery Date", "%d-%m-%Y"),
+            "approved_for_delivery_on": row.date("Approved for Delivery Date", "%d-%m-%Y", blank_words=("TBC",)),
         }
 
     return rows_import(
@@ -83,6 +84,6 @@ def occupations_import(*, path: Path | str, soc_path: Path | str) -> ImportResul
     )
     for code, row in sorted(unit_groups.items()):
         if row.raw("health_or_care").lower() == "yes" and code not in kept:
-            result.notes.append(f"SOC {code} {row.raw('title')}: flagged health or care by ONS grouping, left out")
+            result.notes.append(f"SOC {code} {row.raw('title')}: a health or care unit group (health_or_care=yes) the portal does not keep")
     return result
 

@@ -109,9 +109,12 @@ class CsvRow:
             self.error(column, f"{value!r} is not {hint}" if value else f"is blank (expected {hint})")
         return value
 
-    def date(self, column: str, fmt: str, *, required: bool = False) -> dt.date | None:
+    def date(
+        self, column: str, fmt: str, *, required: bool = False, blank_words: Sequence[str] = ()
+    ) -> dt.date | None:
+        """A date in the format `fmt`; blank (or one of `blank_words`, such as TBC) gives None."""
         value = self.raw(column)
-        if not value:
+        if not value or value.upper() in blank_words:
             if required:
                 self.error(column, "is blank")
             return None
@@ -356,13 +359,14 @@ def rows_import(
 ACRONYMS = {
     "NHS", "ICB", "ICS", "UK", "CIC", "CCG", "GP", "HQ", "NE", "NW", "SE", "SW", "II", "III", "IV",
     "BMET", "BCOT", "CCN", "DN", "EKC", "HCUC", "LTE", "NCG", "NESCOT", "RNN", "SGS", "TEC", "UTC", "WCG",
-    "WKCIC", "ELATT", "CSR", "NCC", "CITB", "ESB", "LLP", "PLC", "CMB", "BHASVIC",
+    "WKCIC", "ELATT", "CSR", "NCC", "CITB", "ESB", "LLP", "PLC", "CMB", "BHASVIC", "DCG", "HRUC", "SMB", "SEEVIC",
 }
 SPECIAL_CASES = {"BMET": "BMet", "MCDONALD": "McDonald"}
 SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "at", "upon", "with", "by", "to", "de", "le", "a", "an"}
+HYPHENATED_SMALL_WORDS = SMALL_WORDS | {"under", "super", "en"}  # Newcastle-under-Lyme, Weston-super-Mare
 
 
-def _word_tidy(word: str, first: bool) -> str:
+def _word_tidy(word: str, first: bool, small_words: set[str] = SMALL_WORDS) -> str:
     core = word.strip("().,&'\"")
     upper = core.upper()
     if upper in SPECIAL_CASES:
@@ -370,7 +374,7 @@ def _word_tidy(word: str, first: bool) -> str:
     if upper in ACRONYMS:
         return word.replace(core, upper)
     lower = word.lower()
-    if not first and core.lower() in SMALL_WORDS:
+    if not first and core.lower() in small_words:
         return lower
     # Capitalise the first letter and any letter after a hyphen or an opening bracket, not after an apostrophe.
     return re.sub(r"(^|[-(/.])([a-z])", lambda m: m.group(1) + m.group(2).upper(), lower)
@@ -386,8 +390,13 @@ def display_name(name: str) -> str:
     tidied = []
     for index, word in enumerate(words):
         parts = word.split("-")
+        # Small words stay lower case inside a name, not first or last ("College, The").
         parts = [
-            _word_tidy(part, first=(index == 0 and n == 0) or (n > 0 and part.lower() not in SMALL_WORDS))
+            _word_tidy(
+                part,
+                first=n == 0 and index in (0, len(words) - 1),
+                small_words=HYPHENATED_SMALL_WORDS if n > 0 else SMALL_WORDS,
+            )
             for n, part in enumerate(parts)
         ]
         tidied.append("-".join(parts))

@@ -55,28 +55,44 @@ def integrated_care_systems_import(*, path: Path | str) -> ImportResult:
     )
 
 
-# The ODS file does not say what kind of trust each is: the portal derives it from the name.
-SPECIALIST_NAME_WORDS = (
-    "CHILDREN", "ORTHOPAEDIC", "CANCER", "CLATTERBRIDGE", "CHRISTIE", "ROYAL MARSDEN", "MOORFIELDS", "EYE",
-    "PAPWORTH", "HEART", "CHEST", "BROMPTON", "WALTON CENTRE", "TAVISTOCK", "WOMEN", "GREAT ORMOND",
-    "LIVERPOOL HEART", "QUEEN VICTORIA HOSPITAL",
+# The ODS file does not say what kind of trust each is: the portal derives it from the name, checked
+# in this order. Staff may correct a kind in the admin; a re-import derives it again.
+SPECIALIST_NAME = re.compile(
+    r"\bCHILDREN('?S)?\b|\bWOMEN('?S)?\b|ORTHOPAEDIC|CANCER|\bEYE\b|HEART AND CHEST|BROMPTON|PAPWORTH|MARSDEN"
+    r"|\bCHRISTIE\b|WALTON CENTRE|QUEEN VICTORIA HOSPITAL|RHEUMATIC"
 )
-MENTAL_HEALTH_NAME_WORDS = ("MENTAL HEALTH", "PARTNERSHIP", "PSYCHIATRIC", "HEALTH AND CARE NHS", "CARE NHS TRUST")
-COMMUNITY_NAME_WORDS = ("COMMUNITY",)
+MENTAL_HEALTH_NAME = re.compile(r"MENTAL HEALTH|PSYCHIATRIC|LEARNING DISABILIT|\bPARTNERSHIP\b")
+COMMUNITY_NAME = re.compile(r"\bCOMMUNITY\b|\bCARE SERVICES\b")
+# "Mersey Care", "Gloucestershire Health and Care" (once community names are out), but not
+# "Integrated Care" or "Health Care", which name acute trusts.
+CARE_TRUST_NAME = re.compile(r"(?<!INTEGRATED )(?<!HEALTH )\bCARE NHS")
+# Trusts whose published names do not say what they are (mostly mental health trusts named after
+# their area), by ODS code.
+KIND_NOT_IN_NAME = {
+    **dict.fromkeys(
+        ["G6V2S", "RAT", "RHA", "RKL", "RLY", "RMY", "RNK", "RNU", "RP1", "RPG", "RT1", "RTV", "RV3", "RV5", "RV9",
+         "RW1", "RW5", "RWK", "RWX", "RX3", "RX4", "RXE", "RXM", "RDY"],
+        TrustKind.MENTAL_HEALTH,
+    ),
+    **dict.fromkeys(["R1C", "R1G", "RYK"], TrustKind.COMMUNITY),
+    "RYH": TrustKind.OTHER,  # NHS Direct, the former telephone advice service
+}
 
 
-def trust_kind_from_name(name: str) -> str:
-    """The kind of a trust, guessed from its published name (the ODS file has no such field)."""
+def trust_kind_from_name(name: str, ods_code: str = "") -> str:
+    """The kind of a trust, from its published name (the ODS file has no such field)."""
+    if ods_code in KIND_NOT_IN_NAME:
+        return KIND_NOT_IN_NAME[ods_code]
     upper = name.upper()
     if "AMBULANCE" in upper:
         return TrustKind.AMBULANCE
-    if any(word in upper for word in ("MENTAL HEALTH", "PSYCHIATRIC")):
-        return TrustKind.MENTAL_HEALTH
-    if any(word in upper for word in SPECIALIST_NAME_WORDS):
+    if SPECIALIST_NAME.search(upper):
         return TrustKind.SPECIALIST
-    if any(word in upper for word in COMMUNITY_NAME_WORDS):
+    if MENTAL_HEALTH_NAME.search(upper):
+        return TrustKind.MENTAL_HEALTH
+    if COMMUNITY_NAME.search(upper):
         return TrustKind.COMMUNITY
-    if re.search(r"\bPARTNERSHIP\b|\bCARE NHS (FOUNDATION )?TRUST\b", upper) and "HOSPITAL" not in upper:
+    if CARE_TRUST_NAME.search(upper):
         return TrustKind.MENTAL_HEALTH
     return TrustKind.ACUTE
 
@@ -92,7 +108,7 @@ def trusts_import(*, path: Path | str) -> ImportResult:
     def parse(row: CsvRow) -> dict | str:
         ods_code = row.matching("ods_code", r"[A-Z0-9]{3,5}", "an ODS code of 3 to 5 capital letters or digits")
         if not row.raw("icb_ods_code") and not row.raw("nhs_region_code"):
-            return f"{ods_code} skipped: outside England: no ICB"
+            return f"{ods_code}: outside England: no ICB"
         name = row.text("name")
         opened_on = row.date("open_date", ODS_DATE)
         closed_on = row.date("close_date", ODS_DATE)
@@ -101,7 +117,7 @@ def trusts_import(*, path: Path | str) -> ImportResult:
         return {
             "ods_code": ods_code,
             "name": display_name(name),
-            "kind": trust_kind_from_name(name),
+            "kind": trust_kind_from_name(name, ods_code),
             "ics": row.lookup("icb_ods_code", boards, "ICB"),
             "town": display_name(row.text("town", required=False)),
             "postcode": row.text("postcode", required=False),

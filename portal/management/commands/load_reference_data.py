@@ -1,0 +1,70 @@
+"""Load the published reference data the portal ships (data/), or newer files in the same formats."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from colleges.services import colleges_import
+from pathways.services import apprenticeship_standards_import, occupations_import
+from portal.errors import ApplicationError
+from portal.models import DataLoad
+from portal.services import DATA_DIR
+from trusts.services import integrated_care_systems_import, regions_import, trusts_import
+
+# option name, default file in data/, help text
+FILES = [
+    ("regions", "nhs_england_regions.csv", "NHS England regions (NHS Digital practice mapping columns)"),
+    ("icbs", "integrated_care_boards.csv", "integrated care boards (ONS names and codes, with region)"),
+    ("trusts", "nhs_trusts_ods.csv", "NHS trusts (ODS etr.csv fields with a header row)"),
+    ("colleges", "fe_college_locations.csv", "FE colleges placed in ICBs (DfE apprenticeship data)"),
+    ("standards", "ifate_standards_health_care_2018.csv", "apprenticeship standards (IfATE CSV export)"),
+    ("occupations", "occupations.csv", "the occupations the portal keeps, with leaver rates"),
+    ("soc", "soc2020_unit_groups.csv", "ONS SOC 2020 unit groups, for occupation descriptions"),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the reference data (regions, ICSs, NHS trusts, colleges, apprenticeship standards, "
+        "occupations) from data/ or from newer publisher files given per entity. Re-running updates in "
+        "place; a malformed file is refused with its line and reason, and nothing is changed."
+    )
+
+    def add_arguments(self, parser):
+        for option, filename, text in FILES:
+            parser.add_argument(f"--{option}", type=Path, default=DATA_DIR / filename, metavar="PATH",
+                                help=f"{text}; default data/{filename}")
+
+    def handle(self, *args, **options):
+        paths = {option: options[option] for option, _, _ in FILES}
+        steps = [
+            lambda: regions_import(path=paths["regions"]),
+            lambda: integrated_care_systems_import(path=paths["icbs"]),
+            lambda: trusts_import(path=paths["trusts"]),
+            lambda: colleges_import(path=paths["colleges"]),
+            lambda: apprenticeship_standards_import(path=paths["standards"]),
+            lambda: occupations_import(path=paths["occupations"], soc_path=paths["soc"]),
+        ]
+        results = []
+        try:
+            with transaction.atomic():
+                for step in steps:
+                    result = step()
+                    results.append(result)
+                    self.stdout.write(str(result))
+                    for line in result.skipped:
+                        self.stdout.write(f"  skipped {line}")
+                    if options["verbosity"] > 1:
+                        for note in result.notes:
+                            self.stdout.write(f"  note: {note}")
+                    elif result.notes:
+                        self.stdout.write(f"  {len(result.notes)} notes (see --verbosity 2)")
+                DataLoad.objects.create(
+                    kind=DataLoad.Kind.REFERENCE,
+                    description="Published reference data: " + ", ".join(str(path.name) for path in paths.values()),
+                    summary={result.entity: result.as_dict() for result in results},
+                )
+        except ApplicationError as exc:
+            raise CommandError(f"{exc.message}\nNo reference data was changed.") from exc
+        self.stdout.write(self.style.SUCCESS("Reference data loaded."))
