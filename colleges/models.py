@@ -7,7 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from portal.roles import Role
 
 UKPRN = RegexValidator(r"^1[0-9]{7}$", "A UKPRN is 8 digits starting with 1, e.g. 10000473.")
 ACADEMIC_YEAR_RE = re.compile(r"^(20[0-9]{2})/([0-9]{2})$")
@@ -101,22 +104,32 @@ class CourseOffer(models.Model):
     course_code = models.CharField(max_length=40, help_text="The college's own code for the course.")
     title = models.CharField(max_length=200)
     qualification_type = models.CharField(max_length=20, choices=QualificationType.choices)
-    level = models.PositiveSmallIntegerField(validators=LEVEL_VALIDATORS)
+    level = models.PositiveSmallIntegerField(
+        validators=LEVEL_VALIDATORS,
+        blank=True,
+        help_text="1 to 8. An apprenticeship offer takes its standard's level when none is given.",
+    )
     apprenticeship_standard = models.ForeignKey(
         "pathways.ApprenticeshipStandard",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="course_offers",
+        help_text="Required for an apprenticeship offer, and only named by one.",
     )
-    academic_year = models.CharField(max_length=7, help_text="Like 2026/27.")
-    start_date = models.DateField()
+    academic_year = models.CharField(max_length=7, help_text="Like 2026/27: the second part is the next year.")
+    start_date = models.DateField(help_text="Inside the academic year: 1 August to 31 July.")
     duration_months = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(72)]
+        validators=[MinValueValidator(1), MaxValueValidator(72)], help_text="1 to 72 months."
     )
-    planned_places = models.PositiveIntegerField()
+    planned_places = models.PositiveIntegerField(help_text="Learners the college plans to start (0 or more).")
     expected_completion_rate = models.DecimalField(
-        max_digits=5, decimal_places=4, null=True, blank=True, validators=RATE_VALIDATORS
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=RATE_VALIDATORS,
+        help_text="Share of starters expected to complete (0 to 1); blank uses the default of the qualification type.",
     )
     delivery_ics = models.ForeignKey(
         "trusts.IntegratedCareSystem",
@@ -161,6 +174,13 @@ class CourseOffer(models.Model):
     def __str__(self):
         return f"{self.title} ({self.academic_year})"
 
+    def get_absolute_url(self):
+        return reverse("colleges:courseoffer_detail", args=[self.pk])
+
+    def is_writable_by(self, user) -> bool:
+        """Staff write any offer (checked by portal.permissions); a college's users write its own."""
+        return bool(user and user.is_authenticated and user.role == Role.COLLEGE and user.college_id == self.college_id)
+
     def clean(self):
         super().clean()
         errors = {}
@@ -174,8 +194,18 @@ class CourseOffer(models.Model):
                     f"The start date must fall inside {self.academic_year} "
                     f"({first_day:%-d %B %Y} to {last_day:%-d %B %Y})."
                 )
-        if self.qualification_type == QualificationType.APPRENTICESHIP and not self.apprenticeship_standard_id:
+        standard = self.apprenticeship_standard if self.apprenticeship_standard_id else None
+        if self.qualification_type == QualificationType.APPRENTICESHIP and standard is None:
             errors["apprenticeship_standard"] = "An apprenticeship offer must name its apprenticeship standard."
+        elif standard is not None and self.qualification_type != QualificationType.APPRENTICESHIP:
+            errors["apprenticeship_standard"] = "Only an apprenticeship offer names an apprenticeship standard."
+        if self.level is None:
+            if standard is not None and standard.level is not None:
+                self.level = standard.level
+            elif standard is not None:
+                errors["level"] = f"{standard.reference} has no level yet: give the offer's level."
+            elif "apprenticeship_standard" not in errors:
+                errors["level"] = "Give the level of the course, from 1 to 8."
         if errors:
             raise ValidationError(errors)
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from portal.errors import ApplicationError
+from portal.permissions import require_write
+from portal.roles import Role, is_staff
 from portal.services import CsvRow, ImportResult, display_name, rows_import
 from trusts.models import IntegratedCareSystem
 
-from .models import College
+from .models import College, CourseOffer
 
 # --------------------------------------------------------------------------------------
 # Reference data import (format in data/SOURCES.md)
@@ -39,3 +50,271 @@ def colleges_import(*, path: Path | str) -> ImportResult:
         path=path, model=College, key="ukprn", entity="colleges", required_columns=COLLEGE_COLUMNS, parse=parse,
         columns={"ics": "main_delivery_icb_ods_code", "ics_share_of_enrolments": "share_of_enrolments_in_main_icb"},
     )
+
+
+# --------------------------------------------------------------------------------------
+# Course offers: one create, change or delete, and the natural-key upsert shared by the
+# API's bulk endpoint and the CSV upload page. Every write leaves exactly one history entry
+# (django-simple-history) naming the user and how the change came in (`source`).
+# --------------------------------------------------------------------------------------
+
+# The fields a client gives, by model name; the natural key is college + course_code + academic_year.
+OFFER_KEY_FIELDS = ("course_code", "academic_year")
+OFFER_VALUE_FIELDS = (
+    "title",
+    "qualification_type",
+    "level",
+    "apprenticeship_standard",
+    "start_date",
+    "duration_months",
+    "planned_places",
+    "expected_completion_rate",
+    "delivery_ics",
+)
+OFFER_FIELDS = (*OFFER_KEY_FIELDS, *OFFER_VALUE_FIELDS)
+OFFER_RELATED_FIELDS = ("college", "apprenticeship_standard", "delivery_ics")
+BULK_MAX_ITEMS = 5000
+BULK_BATCH_SIZE = 1000
+COLLEGE_FROM_ACCOUNT = (
+    "A college user's offers belong to their own college: leave college out (it is set from your account)."
+)
+COLLEGE_REQUIRED = "Name the college by its UKPRN."
+SOURCE_REASONS = {
+    "api": "API",
+    "page": "Web form",
+    "bulk": "API bulk upsert",
+    "csv": "CSV upload",
+}
+
+
+def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    if NON_FIELD_ERRORS in errors:
+        errors = {**errors, "non_field_errors": errors.pop(NON_FIELD_ERRORS)}
+    return errors
+
+
+def _offer_college_for(*, user, college: College | None) -> College:
+    """The college a write is for: staff name it; a college user's is their own."""
+    if is_staff(user):
+        if college is None:
+            raise ApplicationError(COLLEGE_REQUIRED, {"college": [COLLEGE_REQUIRED]})
+        return college
+    if getattr(user, "role", None) == Role.COLLEGE and user.college_id:
+        if college is not None and college.pk != user.college_id:
+            raise ApplicationError(COLLEGE_FROM_ACCOUNT, {"college": [COLLEGE_FROM_ACCOUNT]})
+        return user.college
+    raise PermissionDenied("Only a college's own users and portal staff write its course offers.")
+
+
+def _offer_full_clean(offer: CourseOffer, *, check_key: bool) -> None:
+    """The model's rules. With check_key, also that no other offer has the same natural key."""
+    try:
+        offer.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ApplicationError("The course offer is not valid.", _error_dict(exc)) from exc
+    if check_key:
+        clash = CourseOffer.objects.filter(
+            college=offer.college, course_code=offer.course_code, academic_year=offer.academic_year
+        ).exclude(pk=offer.pk)
+        if clash.exists():
+            message = f"{offer.college} already has an offer {offer.course_code} in {offer.academic_year}."
+            raise ApplicationError(message, {"course_code": [message]})
+
+
+def _offer_save(offer: CourseOffer, *, user, source: str) -> None:
+    offer._history_user = user
+    offer._change_reason = SOURCE_REASONS[source]
+    try:
+        with transaction.atomic():
+            offer.save()
+    except IntegrityError as exc:
+        message = "Another change to the same offer arrived at the same time; please try again."
+        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
+
+
+def course_offer_create(*, user, data: Mapping[str, Any], source: str = "api") -> CourseOffer:
+    """Create one offer. `data` holds model values (related objects resolved); `college` only from staff."""
+    values = {field: data[field] for field in OFFER_FIELDS if field in data}
+    college = _offer_college_for(user=user, college=data.get("college"))
+    offer = CourseOffer(college=college, **values)
+    if offer.level == "":
+        offer.level = None
+    _offer_full_clean(offer, check_key=True)
+    _offer_save(offer, user=user, source=source)
+    return offer
+
+
+def course_offer_update(*, offer: CourseOffer, user, data: Mapping[str, Any], source: str = "api") -> CourseOffer:
+    """Change the given fields of one offer; a change that changes nothing writes nothing.
+
+    When the apprenticeship standard changes and no level is given, the offer takes the new
+    standard's level.
+    """
+    require_write(user, offer)
+    values = {field: data[field] for field in OFFER_FIELDS if field in data}
+    if "college" in data:
+        if is_staff(user):
+            values["college"] = _offer_college_for(user=user, college=data["college"])
+        else:
+            _offer_college_for(user=user, college=data["college"])
+    if (
+        "apprenticeship_standard" in values
+        and "level" not in values
+        and values["apprenticeship_standard"] != offer.apprenticeship_standard
+    ):
+        values["level"] = None
+    changed = {name: value for name, value in values.items() if getattr(offer, name) != value}
+    if not changed:
+        return offer
+    for name, value in changed.items():
+        setattr(offer, name, value)
+    _offer_full_clean(offer, check_key=bool({"college", *OFFER_KEY_FIELDS} & changed.keys()))
+    _offer_save(offer, user=user, source=source)
+    return offer
+
+
+def course_offer_delete(*, offer: CourseOffer, user, source: str = "api") -> None:
+    require_write(user, offer)
+    offer._history_user = user
+    offer._change_reason = SOURCE_REASONS[source]
+    offer.delete()
+
+
+@dataclass
+class OfferUpsertPlan:
+    """What an upsert would do, item by item; `errors` maps an item's index to {field: [messages]}."""
+
+    created: list[CourseOffer] = field(default_factory=list)
+    updated: list[tuple[CourseOffer, dict[str, tuple[Any, Any]]]] = field(default_factory=list)
+    unchanged: list[CourseOffer] = field(default_factory=list)
+    errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"created": len(self.created), "updated": len(self.updated), "unchanged": len(self.unchanged)}
+
+
+def _offer_value(offer: CourseOffer, name: str):
+    field_ = CourseOffer._meta.get_field(name)
+    return getattr(offer, field_.attname)
+
+
+def course_offers_plan(
+    *,
+    rows: Mapping[int, Mapping[str, Any]] | Sequence[Mapping[str, Any]],
+    user,
+    college: College | None = None,
+    errors: Mapping[int, Mapping[str, list[str]]] | None = None,
+    lock: bool = False,
+) -> OfferUpsertPlan:
+    """Validate every row and match it to an existing offer by natural key, writing nothing.
+
+    `rows` maps each item's index to its model values (related objects resolved). A row's
+    `college` is for staff; a college user's rows are their own college's, and `college`
+    (the page's college) is used for rows that name none. `errors` are earlier errors by
+    index (types, unknown references) to report together with these. Queries: one for the
+    existing offers, whatever the number of rows.
+    """
+    items = dict(enumerate(rows)) if isinstance(rows, Sequence) else dict(rows)
+    plan = OfferUpsertPlan(errors={int(index): dict(item) for index, item in (errors or {}).items()})
+    if len(items) + len(plan.errors) > BULK_MAX_ITEMS:
+        message = f"Send at most {BULK_MAX_ITEMS:,} offers in one request."
+        raise ApplicationError(message, {"non_field_errors": [message]})
+    built: dict[int, CourseOffer] = {}
+    seen: dict[tuple, int] = {}
+    for index, row in items.items():
+        try:
+            offer_college = _offer_college_for(user=user, college=row.get("college") or college)
+            if college is not None and offer_college.pk != college.pk:
+                raise ApplicationError(COLLEGE_FROM_ACCOUNT, {"college": [f"This upload is for {college}."]})
+        except ApplicationError as exc:
+            plan.errors[index] = exc.errors
+            continue
+        offer = CourseOffer(college=offer_college, **{name: row.get(name) for name in OFFER_FIELDS})
+        try:
+            _offer_full_clean(offer, check_key=False)
+        except ApplicationError as exc:
+            plan.errors[index] = exc.errors
+            continue
+        key = (offer.college_id, offer.course_code, offer.academic_year)
+        if key in seen:
+            message = f"Item {seen[key]} has the same course code and academic year for this college."
+            plan.errors[index] = {"course_code": [message]}
+            continue
+        seen[key] = index
+        built[index] = offer
+    if plan.errors:
+        return plan
+    existing_offers = CourseOffer.objects.filter(
+        college_id__in={key[0] for key in seen},
+        course_code__in={key[1] for key in seen},
+        academic_year__in={key[2] for key in seen},
+    )
+    if lock:
+        existing_offers = existing_offers.select_for_update()
+    existing = {(o.college_id, o.course_code, o.academic_year): o for o in existing_offers}
+    for index in sorted(built):
+        offer = built[index]
+        current = existing.get((offer.college_id, offer.course_code, offer.academic_year))
+        if current is None:
+            plan.created.append(offer)
+            continue
+        changes = {
+            name: (_offer_value(current, name), _offer_value(offer, name))
+            for name in OFFER_VALUE_FIELDS
+            if _offer_value(current, name) != _offer_value(offer, name)
+        }
+        if not changes:
+            plan.unchanged.append(current)
+            continue
+        for name in changes:
+            setattr(current, name, getattr(offer, name))
+        plan.updated.append((current, changes))
+    return plan
+
+
+def course_offers_upsert(
+    *,
+    rows: Mapping[int, Mapping[str, Any]] | Sequence[Mapping[str, Any]],
+    user,
+    college: College | None = None,
+    errors: Mapping[int, Mapping[str, list[str]]] | None = None,
+    source: str = "bulk",
+) -> dict[str, int]:
+    """Create or update offers by natural key, all or nothing, in one transaction.
+
+    Answers the counts {created, updated, unchanged}. Any invalid row -> ApplicationError
+    with {"errors": {index: {field: [messages]}}} and nothing written. Unchanged rows write
+    nothing and leave no history; each created or updated offer leaves one history entry.
+    """
+    with transaction.atomic():
+        plan = course_offers_plan(rows=rows, user=user, college=college, errors=errors, lock=True)
+        if plan.errors:
+            count = len(plan.errors)
+            raise ApplicationError(
+                f"{count} offer{'s' if count != 1 else ''} not valid: nothing was written.",
+                {"errors": {str(index): plan.errors[index] for index in sorted(plan.errors)}},
+            )
+        reason = SOURCE_REASONS[source]
+        try:
+            with transaction.atomic():
+                if plan.created:
+                    bulk_create_with_history(
+                        plan.created, CourseOffer, batch_size=BULK_BATCH_SIZE,
+                        default_user=user, default_change_reason=reason,
+                    )
+                if plan.updated:
+                    now = timezone.now()
+                    fields = sorted({name for _, changes in plan.updated for name in changes}) + ["updated_at"]
+                    offers = [offer for offer, _ in plan.updated]
+                    for offer in offers:
+                        offer.updated_at = now
+                    bulk_update_with_history(
+                        offers, CourseOffer, fields=fields, batch_size=BULK_BATCH_SIZE,
+                        default_user=user, default_change_reason=reason,
+                    )
+        except IntegrityError as exc:
+            message = "Another upload changed the same offers at the same time; please try again."
+            raise ApplicationError(message, {"non_field_errors": [message]}) from exc
+    return plan.counts
