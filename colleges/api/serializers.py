@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from hubs.models import Hub
+from portal.api_fields import HubCodeField
 from trusts.models import IntegratedCareSystem
 
 from ..models import College
@@ -8,9 +8,7 @@ from ..models import College
 
 class CollegeSerializer(serializers.ModelSerializer):
     ics = serializers.SlugRelatedField(slug_field="code", queryset=IntegratedCareSystem.objects.all())
-    hub = serializers.SlugRelatedField(
-        slug_field="region__code", queryset=Hub.objects.select_related("region"), required=False, allow_null=True
-    )
+    hub = HubCodeField(required=False, allow_null=True)
 
     class Meta:
         model = College
