@@ -401,3 +401,93 @@ def display_name(name: str) -> str:
         ]
         tidied.append("-".join(parts))
     return " ".join(tidied)
+
+
+# --------------------------------------------------------------------------------------
+# Users
+# --------------------------------------------------------------------------------------
+
+
+def user_scope_find(
+    *, role: str, hub_code: str | None = None, ics_code: str | None = None, ukprn: str | None = None
+) -> dict:
+    """The organisation a role acts for, from its code: {"hub": Hub} / {"ics": ICS} / {"college": College}.
+
+    Refuses a scope missing for the role, given for another role, or naming nothing that exists.
+    """
+    from colleges.models import College
+    from hubs.models import Hub
+    from trusts.models import IntegratedCareSystem
+
+    from .roles import Role
+
+    if role not in Role.values:
+        raise ApplicationError(f"Unknown role {role!r}: choose one of {', '.join(Role.values)}.", {"role": ["unknown"]})
+    given = {"hub": hub_code, "ics": ics_code, "college": ukprn}
+    needed = {Role.COORDINATOR: "hub", Role.ICS: "ics", Role.COLLEGE: "college"}.get(role)
+    flags = {"hub": "--hub REGION_CODE", "ics": "--ics ICB_CODE", "college": "--college UKPRN"}
+    errors = {}
+    for name, value in given.items():
+        if value and name != needed:
+            errors[name] = [f"A {Role(role).label.lower()} does not belong to a {name}: leave out {flags[name]}."]
+    if needed and not given[needed]:
+        errors[needed] = [f"A {Role(role).label.lower()} must belong to a {needed}: give {flags[needed]}."]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], errors)
+    if needed == "hub":
+        found = Hub.objects.filter(region__code=hub_code.strip().upper()).first()
+        what = f"No employer hub for region {hub_code!r} (hubs are keyed by their region's code, e.g. Y62)."
+    elif needed == "ics":
+        found = IntegratedCareSystem.objects.filter(code=ics_code.strip().upper()).first()
+        what = f"No integrated care system with ICB code {ics_code!r} (e.g. QYG)."
+    elif needed == "college":
+        found = College.objects.filter(ukprn=ukprn.strip()).first()
+        what = f"No college with UKPRN {ukprn!r} (8 digits, e.g. 10000473)."
+    else:
+        return {}
+    if found is None:
+        raise ApplicationError(what, {needed: [what]})
+    return {needed: found}
+
+
+def users_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    hub=None,
+    ics=None,
+    college=None,
+    email: str = "",
+    is_superuser: bool = False,
+):
+    """Create a portal user with one role and the organisation it acts for. Staff may use the Django admin."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    from .roles import Role
+
+    user_model = get_user_model()
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(f"A user named {username!r} already exists.", {"username": ["already exists"]})
+    user = user_model(
+        username=username,
+        email=email,
+        role=role,
+        hub=hub,
+        ics=ics,
+        college=college,
+        is_staff=role == Role.STAFF or is_superuser,
+        is_superuser=is_superuser,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), {"password": exc.messages}) from exc
+    user.set_password(password)
+    try:
+        user.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), exc.message_dict) from exc
+    user.save()
+    return user
