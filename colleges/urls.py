@@ -1,6 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "colleges"
-urlpatterns = []
+urlpatterns = [
+    path("colleges/", views.CollegeListView.as_view(), name="college_list"),
+    path("colleges/<str:ukprn>/", views.CollegeDetailView.as_view(), name="college_detail"),
+]

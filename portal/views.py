@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -13,7 +14,9 @@ from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from .models import DataLoad
 from .permissions import require_write
+from .roles import Role
 
 # --- Base views shared by every app's pages -------------------------------------------------------
 
@@ -47,6 +50,18 @@ class PortalListView(LoginRequiredMixin, FilterView):
             value for key, value in self.request.GET.items() if key not in ("page", "page_size")
         )
         return context
+
+
+def use_select(filterset, name: str, choices, label: str | None = None, empty: str = "Any") -> None:
+    """Show a FilterSet's text filter (e.g. `ics`, a code) as a drop-down of choices on the page.
+
+    The API keeps the plain parameter; the page only offers the valid values. `choices` is a list of
+    (value, text) pairs; a first "Any" option (value "") is added.
+    """
+    field = filterset.form.fields[name]
+    field.widget = forms.Select(choices=[("", empty), *choices])
+    if label:
+        field.label = label
 
 
 class PortalDetailView(LoginRequiredMixin, DetailView):
@@ -153,11 +168,14 @@ class PortalDeleteView(LoginRequiredMixin, _WriteMixin, DeleteView):
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    """What the portal is for, for each kind of user; signed-in users also get shortcuts for their role."""
+    return render(request, "portal/home.html", {"roles": Role})
 
 
 def about_data(request):
-    return render(request, "portal/about_data.html")
+    """Where the shipped data comes from, under which licence, and which of it is generated."""
+    loads = DataLoad.objects.all()[:20]
+    return render(request, "portal/about_data.html", {"loads": loads, "DataLoad": DataLoad})
 
 
 class PortalAuthenticationForm(AuthenticationForm):
@@ -197,10 +215,10 @@ def _check_database() -> str:
 def _check_broker() -> str:
     if not settings.CELERY_BROKER_URL:
         return "not configured"
-    from portal.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as exc:  # noqa: BLE001

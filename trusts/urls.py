@@ -1,6 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "trusts"
-urlpatterns = []
+urlpatterns = [
+    path("regions/", views.RegionListView.as_view(), name="region_list"),
+    path("regions/<str:code>/", views.RegionDetailView.as_view(), name="region_detail"),
+    path(
+        "integrated-care-systems/",
+        views.IntegratedCareSystemListView.as_view(),
+        name="integratedcaresystem_list",
+    ),
+    path(
+        "integrated-care-systems/<str:code>/",
+        views.IntegratedCareSystemDetailView.as_view(),
+        name="integratedcaresystem_detail",
+    ),
+    path("trusts/", views.TrustListView.as_view(), name="trust_list"),
+    path("trusts/<str:ods_code>/", views.TrustDetailView.as_view(), name="trust_detail"),
+]
