@@ -2,17 +2,23 @@
 
 from rest_framework.routers import DefaultRouter
 
-from colleges.api.views import CollegeViewSet
+from colleges.api.views import CollegeViewSet, CourseOfferViewSet
+from hubs.api.views import ActivityViewSet, HubViewSet, PartnershipViewSet
 from pathways.api.views import ApprenticeshipStandardViewSet, OccupationViewSet
-from trusts.api.views import IntegratedCareSystemViewSet, RegionViewSet, TrustViewSet
+from trusts.api.views import IntegratedCareSystemViewSet, RegionViewSet, TrustViewSet, VacancyViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet)
 router.register("integrated-care-systems", IntegratedCareSystemViewSet)
 router.register("trusts", TrustViewSet)
+router.register("vacancies", VacancyViewSet)
 router.register("colleges", CollegeViewSet)
+router.register("course-offers", CourseOfferViewSet)
 router.register("occupations", OccupationViewSet)
 router.register("apprenticeship-standards", ApprenticeshipStandardViewSet)
+router.register("hubs", HubViewSet)
+router.register("partnerships", PartnershipViewSet)
+router.register("activities", ActivityViewSet)
 
 app_name = "api"
 urlpatterns = router.urls

@@ -1,0 +1,59 @@
+from rest_framework import serializers
+
+from colleges.models import College
+from trusts.models import IntegratedCareSystem, Region, Trust
+
+from ..models import Activity, ActivityKind, Agenda, Hub, Partnership, PartnershipStatus
+
+
+class HubSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="region.code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    host_college = serializers.SlugRelatedField(
+        slug_field="ukprn", queryset=College.objects.all(), required=False, allow_null=True
+    )
+    colleges = serializers.SlugRelatedField(slug_field="ukprn", many=True, read_only=True)
+
+    class Meta:
+        model = Hub
+        fields = ["code", "name", "region", "host_college", "colleges"]
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    """Writes go through hubs.services (scope, validation, audit history); see the viewset."""
+
+    college = serializers.SlugRelatedField(slug_field="ukprn", queryset=College.objects.all())
+    trust = serializers.SlugRelatedField(
+        slug_field="ods_code", queryset=Trust.objects.all(), required=False, allow_null=True
+    )
+    ics = serializers.SlugRelatedField(
+        slug_field="code", queryset=IntegratedCareSystem.objects.all(), required=False, allow_null=True,
+        help_text="The trust's ICS (filled in from the trust when omitted), or the ICS partnered as a whole.",
+    )
+    status = serializers.ChoiceField(choices=PartnershipStatus.choices, default=PartnershipStatus.EXPLORING)
+    agendas = serializers.ListField(
+        source="agenda_codes", child=serializers.ChoiceField(choices=Agenda.choices), allow_empty=False
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["id", "college", "trust", "ics", "status", "agendas", "started_on", "summary"]
+        validators = []  # uniqueness and the trust-ICS rule are checked by the service (full_clean)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if "agenda_codes" in values:
+            values["agendas"] = values.pop("agenda_codes")
+        return values
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    partnership = serializers.PrimaryKeyRelatedField(queryset=Partnership.objects.select_related("college"))
+    kind = serializers.ChoiceField(choices=ActivityKind.choices)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id", "partnership", "kind", "happened_on", "learners", "placements_offered", "placements_filled",
+            "interviews_guaranteed", "hires", "notes",
+        ]

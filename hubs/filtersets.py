@@ -1,0 +1,72 @@
+"""One FilterSet per list, used by the API viewset and the list page alike."""
+
+import django_filters
+
+from portal.filtersets import PortalFilterSet
+
+from .models import Activity, ActivityKind, Agenda, CaseStudy, Hub, Partnership, PartnershipStatus
+
+
+class HubFilterSet(PortalFilterSet):
+    search_fields = ("name", "region__name", "region__code")
+    code = django_filters.CharFilter(field_name="region__code", label="Hub (region code)")
+
+    class Meta:
+        model = Hub
+        fields = ["code"]
+
+
+class PartnershipFilterSet(PortalFilterSet):
+    search_fields = ("college__name", "trust__name", "ics__name", "summary")
+    hub = django_filters.CharFilter(field_name="college__hub__region__code", label="Hub (region code)")
+    college = django_filters.CharFilter(field_name="college__ukprn", label="College (UKPRN)")
+    trust = django_filters.CharFilter(field_name="trust__ods_code", label="Trust (ODS code)")
+    ics = django_filters.CharFilter(field_name="ics__code", label="ICS (ICB code)")
+    status = django_filters.ChoiceFilter(choices=PartnershipStatus.choices)
+    agenda = django_filters.ChoiceFilter(
+        field_name="agenda_links__agenda", choices=Agenda.choices, label="Agenda", distinct=True
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["hub", "college", "trust", "ics", "status", "agenda"]
+
+
+class ActivityFilterSet(PortalFilterSet):
+    search_fields = ("notes", "partnership__college__name", "partnership__trust__name")
+    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    hub = django_filters.CharFilter(field_name="partnership__college__hub__region__code", label="Hub (region code)")
+    college = django_filters.CharFilter(field_name="partnership__college__ukprn", label="College (UKPRN)")
+    trust = django_filters.CharFilter(field_name="partnership__trust__ods_code", label="Trust (ODS code)")
+    kind = django_filters.ChoiceFilter(choices=ActivityKind.choices)
+    happened_after = django_filters.DateFilter(field_name="happened_on", lookup_expr="gte", label="On or after")
+    happened_before = django_filters.DateFilter(field_name="happened_on", lookup_expr="lte", label="On or before")
+
+    class Meta:
+        model = Activity
+        fields = ["partnership", "hub", "college", "trust", "kind", "happened_after", "happened_before"]
+
+
+class CaseStudyFilterSet(PortalFilterSet):
+    search_fields = ("title", "summary", "outcome", "colleges__name", "trusts__name")
+    agenda = django_filters.ChoiceFilter(choices=Agenda.choices)
+    hub = django_filters.CharFilter(field_name="hub__region__code", label="Hub (region code)")
+    organisation = django_filters.CharFilter(method="filter_organisation", label="Organisation (name or code)")
+
+    class Meta:
+        model = CaseStudy
+        fields = ["agenda", "hub", "organisation"]
+
+    def search(self, queryset, name, value):
+        return super().search(queryset, name, value).distinct()
+
+    def filter_organisation(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        from django.db.models import Q
+
+        return queryset.filter(
+            Q(colleges__name__icontains=value) | Q(colleges__ukprn=value)
+            | Q(trusts__name__icontains=value) | Q(trusts__ods_code__iexact=value)
+        ).distinct()

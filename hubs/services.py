@@ -1,0 +1,324 @@
+"""Writes for partnerships, their agendas and contacts, activities and case studies.
+
+Every function checks scope first (PermissionDenied -> 403, nothing written), then validates the
+whole object with full_clean() (ApplicationError -> 400 / form errors), then saves in one
+transaction, recording the acting user in the audit history.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+
+from portal.errors import ApplicationError
+from portal.permissions import require_write
+
+from .models import (
+    Activity,
+    ActivityKind,
+    Agenda,
+    CaseStudy,
+    CollegeTeam,
+    Contact,
+    ContactSide,
+    Hub,
+    Partnership,
+    PartnershipAgenda,
+    PartnershipStatus,
+)
+
+PARTNERSHIP_FIELDS = ("college", "trust", "ics", "status", "started_on", "summary")
+ACTIVITY_FIELDS = (
+    "kind", "happened_on", "learners", "placements_offered", "placements_filled", "interviews_guaranteed", "hires",
+    "notes",
+)
+CONTACT_FIELDS = ("side", "team", "name", "job_title", "email", "phone")
+CASE_STUDY_FIELDS = ("hub", "title", "agenda", "summary", "learners", "placements_filled", "hires", "outcome")
+
+
+def _validate(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        errors = {
+            ("non_field_errors" if key == NON_FIELD_ERRORS else key): messages
+            for key, messages in exc.message_dict.items()
+        }
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, errors) from exc
+
+
+def _set(instance, fields: Iterable[str], values: dict) -> None:
+    for name in fields:
+        if name in values:
+            setattr(instance, name, values[name])
+
+
+def _clean_agendas(agendas: Iterable[str]) -> list[str]:
+    codes = list(dict.fromkeys(agendas or []))
+    if not codes:
+        raise ApplicationError("Choose at least one agenda.", {"agendas": ["Choose at least one agenda."]})
+    unknown = [code for code in codes if code not in Agenda.values]
+    if unknown:
+        message = f"Unknown agenda: {', '.join(unknown)}."
+        raise ApplicationError(message, {"agendas": [message]})
+    return codes
+
+
+def _sync_agendas(*, partnership: Partnership, agendas: list[str], user) -> None:
+    current = {link.agenda: link for link in partnership.agenda_links.all()}
+    for code, link in current.items():
+        if code not in agendas:
+            link._history_user = user
+            link.delete()
+    for code in agendas:
+        if code not in current:
+            link = PartnershipAgenda(partnership=partnership, agenda=code)
+            link._history_user = user
+            link.save()
+
+
+# --- partnerships ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def partnership_create(*, user, agendas: Iterable[str], **values) -> Partnership:
+    partnership = Partnership()
+    _set(partnership, PARTNERSHIP_FIELDS, values)
+    if partnership.status in (None, ""):
+        partnership.status = PartnershipStatus.EXPLORING
+    require_write(user, partnership)
+    codes = _clean_agendas(agendas)
+    _validate(partnership)
+    partnership._history_user = user
+    partnership.save()
+    _sync_agendas(partnership=partnership, agendas=codes, user=user)
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(*, user, partnership: Partnership, agendas: Iterable[str] | None = None,
+                       **values) -> Partnership:
+    require_write(user, partnership)
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if "trust" in values and "ics" not in values:
+        values["ics"] = None  # a new trust brings its own ICS (filled in by Partnership.clean)
+    _set(partnership, PARTNERSHIP_FIELDS, values)
+    require_write(user, partnership)  # the college may have moved: it must stay in scope
+    codes = _clean_agendas(agendas) if agendas is not None else None
+    _validate(partnership)
+    partnership._history_user = user
+    partnership.save()
+    if codes is not None:
+        _sync_agendas(partnership=partnership, agendas=codes, user=user)
+    return partnership
+
+
+@transaction.atomic
+def partnership_delete(*, user, partnership: Partnership) -> None:
+    require_write(user, partnership)
+    for link in partnership.agenda_links.all():
+        link._history_user = user
+        link.delete()
+    partnership._history_user = user
+    partnership.delete()
+
+
+# --- contacts --------------------------------------------------------------------------
+
+
+def _agenda_links_for(*, partnership: Partnership, agendas: Iterable[str]) -> list[PartnershipAgenda]:
+    codes = list(dict.fromkeys(agendas or []))
+    links = {link.agenda: link for link in partnership.agenda_links.all()}
+    missing = [code for code in codes if code not in links]
+    if missing:
+        labels = dict(Agenda.choices)
+        message = "This partnership does not cover: " + ", ".join(labels.get(c, c) for c in missing) + "."
+        raise ApplicationError(message, {"agendas": [message]})
+    return [links[code] for code in codes]
+
+
+@transaction.atomic
+def contact_create(*, user, partnership: Partnership, agendas: Iterable[str] = (), **values) -> Contact:
+    contact = Contact(partnership=partnership)
+    _set(contact, CONTACT_FIELDS, values)
+    require_write(user, contact)
+    links = _agenda_links_for(partnership=partnership, agendas=agendas)
+    _validate(contact)
+    contact._history_user = user
+    contact.save()
+    contact.agenda_links.set(links)
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, user, contact: Contact, agendas: Iterable[str] | None = None, **values) -> Contact:
+    require_write(user, contact)
+    _set(contact, CONTACT_FIELDS, values)
+    require_write(user, contact)  # a college user cannot move a contact to the NHS side
+    links = _agenda_links_for(partnership=contact.partnership, agendas=agendas) if agendas is not None else None
+    _validate(contact)
+    contact._history_user = user
+    contact.save()
+    if links is not None:
+        contact.agenda_links.set(links)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, user, contact: Contact) -> None:
+    require_write(user, contact)
+    contact._history_user = user
+    contact.delete()
+
+
+# --- activities ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(*, user, partnership: Partnership, **values) -> Activity:
+    activity = Activity(partnership=partnership)
+    _set(activity, ACTIVITY_FIELDS, values)
+    require_write(user, activity)
+    _validate(activity)
+    activity._history_user = user
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, user, activity: Activity, **values) -> Activity:
+    require_write(user, activity)
+    if "partnership" in values:
+        activity.partnership = values["partnership"]
+        require_write(user, activity)
+    _set(activity, ACTIVITY_FIELDS, values)
+    _validate(activity)
+    activity._history_user = user
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, user, activity: Activity) -> None:
+    require_write(user, activity)
+    activity._history_user = user
+    activity.delete()
+
+
+# --- case studies ----------------------------------------------------------------------
+
+
+def _check_case_study_organisations(colleges, trusts) -> None:
+    if not list(colleges or []) and not list(trusts or []):
+        message = "Name at least one college or trust the case study is about."
+        raise ApplicationError(message, {"colleges": [message]})
+
+
+@transaction.atomic
+def case_study_create(*, user, colleges: Iterable = (), trusts: Iterable = (), **values) -> CaseStudy:
+    case_study = CaseStudy(written_by=user)
+    _set(case_study, CASE_STUDY_FIELDS, values)
+    require_write(user, case_study)
+    colleges, trusts = list(colleges or []), list(trusts or [])
+    _check_case_study_organisations(colleges, trusts)
+    _validate(case_study)
+    case_study.save()
+    case_study.colleges.set(colleges)
+    case_study.trusts.set(trusts)
+    return case_study
+
+
+@transaction.atomic
+def case_study_update(*, user, case_study: CaseStudy, colleges: Iterable | None = None,
+                      trusts: Iterable | None = None, **values) -> CaseStudy:
+    require_write(user, case_study)
+    _set(case_study, CASE_STUDY_FIELDS, values)
+    require_write(user, case_study)  # a coordinator cannot hand a case study to another hub
+    colleges = list(colleges) if colleges is not None else list(case_study.colleges.all())
+    trusts = list(trusts) if trusts is not None else list(case_study.trusts.all())
+    _check_case_study_organisations(colleges, trusts)
+    _validate(case_study)
+    case_study.save()
+    case_study.colleges.set(colleges)
+    case_study.trusts.set(trusts)
+    return case_study
+
+
+@transaction.atomic
+def case_study_delete(*, user, case_study: CaseStudy) -> None:
+    require_write(user, case_study)
+    case_study.delete()
+
+
+# --- demo data -------------------------------------------------------------------------
+
+DEMO_PREFIX = "[Demo]"
+
+
+@transaction.atomic
+def hubs_demo_data_create(*, per_hub: int = 3) -> int:
+    """Generated partnerships, contacts, activities and case studies for every hub, labelled as demo.
+
+    Idempotent: a college that already has a partnership is left alone. Returns partnerships created.
+    """
+    from colleges.models import College
+    from trusts.models import Trust
+
+    created = 0
+    today = dt.date.today()
+    agendas_cycle = [
+        [Agenda.WORKFORCE_AND_LEARNING, Agenda.APPRENTICESHIPS],
+        [Agenda.LEADERSHIP, Agenda.ESTATES, Agenda.STUDENT_WELLBEING],
+        [Agenda.WIDENING_PARTICIPATION, Agenda.CLINICAL_SERVICES],
+    ]
+    kinds = [ActivityKind.INDUSTRY_PLACEMENT, ActivityKind.CAREERS_EVENT, ActivityKind.GUARANTEED_INTERVIEWS]
+    teams = [CollegeTeam.SENIOR_LEADERSHIP, CollegeTeam.SENIOR_CURRICULUM_LEADERSHIP, CollegeTeam.STUDENT_SERVICES]
+    for hub in Hub.objects.select_related("region"):
+        colleges = list(College.objects.filter(hub=hub, partnerships__isnull=True).select_related("ics")[:per_hub])
+        for number, college in enumerate(colleges):
+            trust = Trust.objects.filter(ics=college.ics, closed_on__isnull=True).order_by("ods_code").first()
+            partnership = Partnership(
+                college=college, trust=trust, ics=college.ics,
+                status=[PartnershipStatus.ACTIVE, PartnershipStatus.STRATEGIC, PartnershipStatus.EXPLORING][number % 3],
+                started_on=today.replace(day=1) - dt.timedelta(days=400 + 90 * number),
+                summary=f"{DEMO_PREFIX} Generated example partnership for trying the portal; not a real relationship.",
+            )
+            partnership.full_clean()
+            partnership.save()
+            created += 1
+            codes = agendas_cycle[number % len(agendas_cycle)]
+            links = [PartnershipAgenda.objects.create(partnership=partnership, agenda=code) for code in codes]
+            college_contact = Contact.objects.create(
+                partnership=partnership, side=ContactSide.COLLEGE, team=teams[number % len(teams)],
+                name=f"Demo College Lead {number + 1}", job_title="Director of health curriculum (demo)",
+                email=f"demo.college.{partnership.pk}@example.org",
+            )
+            nhs_contact = Contact.objects.create(
+                partnership=partnership, side=ContactSide.TRUST, name=f"Demo NHS Lead {number + 1}",
+                job_title="Head of widening participation (demo)", email=f"demo.nhs.{partnership.pk}@example.org",
+            )
+            for link in links:
+                link.contacts.add(college_contact, nhs_contact)
+            for year_back in range(2):
+                for index, kind in enumerate(kinds):
+                    offered = 10 + 5 * index
+                    Activity.objects.create(
+                        partnership=partnership, kind=kind,
+                        happened_on=today.replace(day=1) - dt.timedelta(days=365 * year_back + 30 * index),
+                        learners=20 + 10 * index, placements_offered=offered if kind == kinds[0] else 0,
+                        placements_filled=offered - 2 if kind == kinds[0] else 0,
+                        interviews_guaranteed=12 if kind == ActivityKind.GUARANTEED_INTERVIEWS else 0,
+                        hires=3 * index, notes=f"{DEMO_PREFIX} generated figures.",
+                    )
+        if colleges and not CaseStudy.objects.filter(hub=hub, title__startswith=DEMO_PREFIX).exists():
+            case_study = CaseStudy.objects.create(
+                hub=hub,
+                title=f"{DEMO_PREFIX} T Level placements shared across a hub",
+                agenda=Agenda.WORKFORCE_AND_LEARNING,
+                summary=f"{DEMO_PREFIX} A generated case study showing how the library reads; not a real account.",
+                learners=60, placements_filled=40, hires=6,
+            )
+            case_study.colleges.set(colleges[:2])
+    return created
