@@ -1,4 +1,31 @@
-from .models import ApprenticeshipStandard, Occupation
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+
+from colleges.models import DEFAULT_COMPLETION_RATES, CourseOffer, add_months
+from trusts.models import IntegratedCareSystem, Region, Vacancy
+
+from .models import ApprenticeshipStandard, EntryRoute, GapReport, GapReportRow, Occupation
 
 
 def occupation_list():
@@ -7,3 +34,327 @@ def occupation_list():
 
 def apprenticeship_standard_list():
     return ApprenticeshipStandard.objects.all()
+
+
+# --------------------------------------------------------------------------------------
+# Gap dashboards: what an ICS people board, a region's hub and England read from a report.
+# Every selector here runs a fixed number of queries whatever the size of the data; sums
+# and the choice of each series' latest month happen in the database.
+# --------------------------------------------------------------------------------------
+
+NATIONAL_CODE = "england"
+NATIONAL_CODES = (NATIONAL_CODE, "e92000001")  # the word used in URLs, and England's ONS code
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Where a dashboard looks: England, an NHS England region or an ICS. `code` is the one in URLs."""
+
+    level: str
+    code: str
+    name: str
+    parent: Geography | None = None
+
+    @property
+    def is_national(self) -> bool:
+        return self.level == GapReportRow.Level.NATIONAL
+
+
+ENGLAND = Geography(GapReportRow.Level.NATIONAL, NATIONAL_CODE, "England")
+
+
+def dashboard_geography(*, level: str, code: str) -> Geography | None:
+    """The geography a dashboard URL names, or None when there is no such place (one query at most)."""
+    if level == GapReportRow.Level.NATIONAL:
+        return ENGLAND if code.lower() in NATIONAL_CODES else None
+    if level == GapReportRow.Level.REGION:
+        region = Region.objects.filter(code=code).only("code", "name").first()
+        return Geography(level, region.code, region.name, ENGLAND) if region else None
+    if level == GapReportRow.Level.ICS:
+        ics = IntegratedCareSystem.objects.select_related("region").filter(code=code).first()
+        if ics is None:
+            return None
+        region = Geography(GapReportRow.Level.REGION, ics.region.code, ics.region.name, ENGLAND)
+        return Geography(level, ics.code, ics.name, region)
+    return None
+
+
+def dashboard_reports() -> tuple[GapReport | None, GapReport | None]:
+    """(the newest succeeded report, the newest report when it is newer and not succeeded).
+
+    The second is a run still pending or running (the page shows its progress) or one that
+    failed (the page says so); the figures shown always come from the first.
+    """
+    newest = GapReport.objects.select_related("requested_by").order_by("-created_at", "-id").first()
+    if newest is None or newest.status == GapReport.Status.SUCCEEDED:
+        return newest, None
+    shown = (
+        GapReport.objects.select_related("requested_by")
+        .filter(status=GapReport.Status.SUCCEEDED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return shown, newest
+
+
+def horizon_bounds(report: GapReport) -> list[dt.date]:
+    """[as_of, as_of + 1 year, ..., as_of + N years]: year y of the horizon is (bounds[y-1], bounds[y]]."""
+    return [add_months(report.as_of, 12 * year) for year in range(report.horizon_years + 1)]
+
+
+def _coverage(supply: Decimal | None, demand: Decimal | None) -> Decimal | None:
+    return (supply or Decimal(0)) / demand if demand else None
+
+
+def _report_rows(report: GapReport, geography: Geography):
+    rows = GapReportRow.objects.filter(report=report, level=geography.level)
+    return rows if geography.is_national else rows.filter(code=geography.code)
+
+
+@dataclass
+class DashboardSummary:
+    """A geography's figures in one report: the chosen year by occupation, totals and coverage by year."""
+
+    years: list[int]
+    year: int
+    by_occupation: list[dict]  # the chosen year, one dict per occupation, largest gap first
+    totals: list[dict]  # one dict per year: demand_fte, supply_fte, gap_fte, coverage
+    coverage_by_year: list[dict]  # one dict per occupation: code, name, coverage (list, by year)
+
+    @property
+    def total(self) -> dict | None:
+        return next((row for row in self.totals if row["year"] == self.year), None)
+
+
+def dashboard_summary(*, report: GapReport, geography: Geography, year: int) -> DashboardSummary:
+    """Demand, supply, gap and coverage by occupation in `geography` for each year of the report (2 queries)."""
+    years = list(range(1, report.horizon_years + 1))
+    rows = list(
+        _report_rows(report, geography)
+        .order_by("occupation__name", "year")
+        .values(
+            "year", "demand_fte", "supply_fte", "gap_fte", "coverage",
+            occupation_code=F("occupation__code"), occupation_name=F("occupation__name"),
+        )
+    )
+    totals = [
+        {**row, "coverage": _coverage(row["supply_fte"], row["demand_fte"])}
+        for row in _report_rows(report, geography)
+        .order_by("year")
+        .values("year")
+        .annotate(demand_fte=Sum("demand_fte"), supply_fte=Sum("supply_fte"), gap_fte=Sum("gap_fte"))
+    ]
+    by_occupation = sorted(
+        (row for row in rows if row["year"] == year), key=lambda row: (-row["gap_fte"], row["occupation_name"])
+    )
+    coverage_by_year: dict[str, dict] = {}
+    for row in rows:
+        entry = coverage_by_year.setdefault(
+            row["occupation_code"],
+            {"code": row["occupation_code"], "name": row["occupation_name"], "coverage": [None] * len(years)},
+        )
+        if 1 <= row["year"] <= len(years):
+            entry["coverage"][row["year"] - 1] = row["coverage"]
+    return DashboardSummary(
+        years=years, year=year, by_occupation=by_occupation, totals=totals,
+        coverage_by_year=list(coverage_by_year.values()),
+    )
+
+
+def dashboard_area_totals(*, report: GapReport, level: str, year: int, region_code: str | None = None) -> list[dict]:
+    """For the chosen year, each region's (or each ICS's) totals, with the count of occupations
+    left with a gap; ICSs carry their region. `region_code` keeps the ICSs of one region (1 query)."""
+    rows = GapReportRow.objects.filter(report=report, level=level, year=year)
+    if level == GapReportRow.Level.ICS:
+        ics = IntegratedCareSystem.objects.filter(code=OuterRef("code"))
+        rows = rows.annotate(
+            region_code=Subquery(ics.values("region__code")[:1]),
+            region_name=Subquery(ics.values("region__name")[:1]),
+        )
+        if region_code:
+            rows = rows.filter(region_code=region_code)
+        group = ("code", "name", "region_code", "region_name")
+        order = ("region_name", "name")
+    else:
+        group, order = ("code", "name"), ("name",)
+    return [
+        {**row, "coverage": _coverage(row["supply_fte"], row["demand_fte"])}
+        for row in rows.order_by()
+        .values(*group)
+        # The counts come first: after the sums, gap_fte would name the sum, not the row's figure.
+        .annotate(occupations=Count("id"), occupations_with_gap=Count("id", filter=Q(gap_fte__gt=0)))
+        .annotate(demand_fte=Sum("demand_fte"), supply_fte=Sum("supply_fte"), gap_fte=Sum("gap_fte"))
+        .order_by(*order)
+    ]
+
+
+def dashboard_occupation_years(*, report: GapReport, geography: Geography, occupation: Occupation) -> list[dict]:
+    """The report's rows for one occupation in `geography`, year by year (1 query)."""
+    return list(
+        _report_rows(report, geography)
+        .filter(occupation=occupation)
+        .order_by("year")
+        .values("year", "demand_fte", "supply_fte", "gap_fte", "coverage")
+    )
+
+
+def _vacancies_in(geography: Geography) -> Q:
+    if geography.level == GapReportRow.Level.REGION:
+        return Q(ics__region__code=geography.code)
+    if geography.level == GapReportRow.Level.ICS:
+        return Q(ics__code=geography.code)
+    return Q()
+
+
+def dashboard_trusts(*, report: GapReport, geography: Geography, occupation: Occupation) -> list[dict]:
+    """Who carries the occupation's vacancies in `geography`: each trust, and each ICS's social-care
+    estimate, summed over the latest month on or before the report's as-of date of each series
+    (sector + trust-or-ICS + occupation), largest first (1 query)."""
+    same_series = {"sector": OuterRef("sector"), "occupation": OuterRef("occupation"), "period__lte": report.as_of}
+    latest_of_trust = Vacancy.objects.filter(trust=OuterRef("trust"), **same_series)
+    latest_of_area = Vacancy.objects.filter(trust__isnull=True, ics=OuterRef("ics"), **same_series)
+    latest = Case(
+        When(trust__isnull=False, then=Subquery(latest_of_trust.order_by("-period").values("period")[:1])),
+        default=Subquery(latest_of_area.order_by("-period").values("period")[:1]),
+    )
+    return list(
+        Vacancy.objects.filter(_vacancies_in(geography), occupation=occupation, period__lte=report.as_of)
+        .annotate(latest_period=latest)
+        .filter(period=F("latest_period"))
+        .values(
+            "sector",
+            trust_code=F("trust__ods_code"), trust_name=F("trust__name"),
+            ics_code=F("ics__code"), ics_name=F("ics__name"),
+        )
+        .annotate(
+            vacancies_fte=Sum("vacancies_fte"), staff_in_post_fte=Sum("staff_in_post_fte"), period=Max("period"),
+        )
+        .order_by("-vacancies_fte", "trust_name", "ics_name")
+    )
+
+
+def _offers_in(geography: Geography) -> Q:
+    if geography.level == GapReportRow.Level.REGION:
+        return Q(delivery_ics__region__code=geography.code) | Q(
+            delivery_ics__isnull=True, college__ics__region__code=geography.code
+        )
+    if geography.level == GapReportRow.Level.ICS:
+        return Q(delivery_ics__code=geography.code) | Q(delivery_ics__isnull=True, college__ics__code=geography.code)
+    return Q()
+
+
+def _route_matches(route: EntryRoute) -> Q:
+    if route.apprenticeship_standard_id:
+        return Q(apprenticeship_standard_id=route.apprenticeship_standard_id)
+    return Q(qualification_type=route.qualification_type, level=route.level)
+
+
+def _arrives_by(bound: dt.date, lag_months: int) -> Q:
+    """Offers whose completers, `lag_months` after completion, arrive on or before `bound`.
+
+    Arrival is start_date + duration + lag months, keeping the day of the month clipped to the
+    month's last day (DESIGN.md section 6); compared in whole months so any database can do it.
+    Needs the annotations `completion_month` (months since year 0) and `start_day`.
+    """
+    bound_month = bound.year * 12 + bound.month - 1 - lag_months
+    same_month = Q(completion_month=bound_month)
+    if bound.day < calendar.monthrange(bound.year, bound.month)[1]:
+        same_month &= Q(start_day__lte=bound.day)
+    return Q(completion_month__lt=bound_month) | same_month
+
+
+FTE = DecimalField(max_digits=20, decimal_places=6)
+
+
+def _completers():
+    default_rate = Case(
+        *[When(qualification_type=kind, then=Value(rate)) for kind, rate in DEFAULT_COMPLETION_RATES.items()],
+        default=Value(Decimal(0)),
+        output_field=FTE,
+    )
+    return ExpressionWrapper(F("planned_places") * Coalesce("expected_completion_rate", default_rate), output_field=FTE)
+
+
+@dataclass
+class OfferSupply:
+    """Course offers supplying an occupation in a geography within a report's horizon."""
+
+    routes: list[EntryRoute]
+    bounds: list[dt.date]
+    offers: QuerySet  # CourseOffer, annotated with completers and entrants (FTE, within the horizon)
+
+    def colleges(self) -> list[dict]:
+        """The offers summed by college, most entrants first (1 query)."""
+        if not self.routes:
+            return []
+        return list(
+            self.offers.order_by()
+            .values(
+                college_ukprn=F("college__ukprn"), college_name=F("college__name"),
+                college_ics_name=F("college__ics__name"),
+            )
+            .annotate(offers=Count("id"), places=Sum("planned_places"), entrants=Sum("entrants"))
+            .order_by("-entrants", "college_name")
+        )
+
+    def arrival_years(self, offer) -> list[int]:
+        """The years of the horizon in which the offer's entrants arrive (one per matching route)."""
+        years = set()
+        for route in self.routes:
+            if not self._matches(route, offer):
+                continue
+            arrival = add_months(offer.start_date, offer.duration_months + route.lag_months)
+            years.update(y for y in range(1, len(self.bounds)) if self.bounds[y - 1] < arrival <= self.bounds[y])
+        return sorted(years)
+
+    @staticmethod
+    def _matches(route: EntryRoute, offer) -> bool:
+        if route.apprenticeship_standard_id:
+            return route.apprenticeship_standard_id == offer.apprenticeship_standard_id
+        return (route.qualification_type, route.level) == (offer.qualification_type, offer.level)
+
+
+def dashboard_offers(*, report: GapReport, geography: Geography, occupation: Occupation) -> OfferSupply:
+    """Offers taught in `geography` whose completers enter `occupation` through one of its entry routes
+    within the report's horizon, most entrants first (1 query for the routes; the offers queryset is lazy).
+
+    entrants = completers x conversion rate, summed over the matching routes whose arrival
+    (completion + lag) falls in the horizon: the same arithmetic as the report's supply.
+    """
+    routes = list(EntryRoute.objects.filter(occupation=occupation).order_by("id"))
+    bounds = horizon_bounds(report)
+    if not routes:
+        return OfferSupply(routes, bounds, CourseOffer.objects.none())
+    completers = _completers()
+    entrants = sum(
+        (
+            Case(
+                When(
+                    _route_matches(route)
+                    & ~_arrives_by(bounds[0], route.lag_months)
+                    & _arrives_by(bounds[-1], route.lag_months),
+                    then=ExpressionWrapper(completers * Value(route.conversion_rate), output_field=FTE),
+                ),
+                default=Value(Decimal(0)),
+                output_field=FTE,
+            )
+            for route in routes
+        ),
+        start=Value(Decimal(0), output_field=FTE),
+    )
+    matching = Q()
+    for route in routes:
+        matching |= _route_matches(route)
+    offers = (
+        CourseOffer.objects.filter(_offers_in(geography))
+        .filter(matching)
+        .select_related("college", "college__ics", "delivery_ics", "apprenticeship_standard")
+        .annotate(
+            completion_month=ExtractYear("start_date") * 12 + ExtractMonth("start_date") - 1 + F("duration_months"),
+            start_day=ExtractDay("start_date"),
+        )
+        .annotate(completers=completers, entrants=ExpressionWrapper(entrants, output_field=FTE))
+        .filter(entrants__gt=0)
+        .order_by("-entrants", "college__name", "start_date", "course_code")
+    )
+    return OfferSupply(routes, bounds, offers)
