@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
 from colleges.models import DEFAULT_COMPLETION_RATES, CourseOffer, add_months
+from hubs.selectors import partnership_list
 from trusts.models import IntegratedCareSystem, Region, Vacancy
 
 from .models import ApprenticeshipStandard, EntryRoute, GapReport, GapReportRow, Occupation
@@ -358,3 +359,25 @@ def dashboard_offers(*, report: GapReport, geography: Geography, occupation: Occ
         .order_by("-entrants", "college__name", "start_date", "course_code")
     )
     return OfferSupply(routes, bounds, offers)
+
+
+def dashboard_partnerships(*, report: GapReport, geography: Geography, occupation: Occupation, supply: OfferSupply):
+    """Partnerships already in place between the colleges supplying the occupation here (`supply`) and
+    the trusts carrying its vacancies here, or the ICS as a whole (2 queries: partnerships, agendas)."""
+    if not supply.routes:
+        return []
+    colleges = supply.offers.order_by().values("college_id")
+    trusts = Vacancy.objects.filter(
+        _vacancies_in(geography), occupation=occupation, period__lte=report.as_of, trust__isnull=False
+    ).values("trust_id")
+    whole_ics = Q(trust__isnull=True)
+    if geography.level == GapReportRow.Level.REGION:
+        whole_ics &= Q(ics__region__code=geography.code)
+    elif geography.level == GapReportRow.Level.ICS:
+        whole_ics &= Q(ics__code=geography.code)
+    return list(
+        partnership_list()
+        .filter(college_id__in=colleges)
+        .filter(Q(trust_id__in=trusts) | whole_ics)
+        .order_by("college__name", "trust__name", "ics__name")
+    )

@@ -267,3 +267,28 @@ def test_an_occupation_without_entry_routes_has_no_supplying_offers():
     supply = selectors.dashboard_offers(report=report, geography=_geography(ics), occupation=OccupationFactory())
     # then
     assert list(supply.offers) == [] and supply.colleges() == []
+
+
+def test_partnerships_join_the_supplying_colleges_to_the_trusts_carrying_the_vacancies():
+    # given a college supplying nurses in an ICS and a trust there with nurse vacancies
+    from tests.hubs.factories import PartnershipFactory
+
+    report = GapReportFactory()
+    ics = IntegratedCareSystemFactory()
+    nurses = OccupationFactory()
+    EntryRouteFactory(occupation=nurses)
+    supplier = CollegeFactory(ics=ics, name="Supplier")
+    CourseOfferFactory(college=supplier)
+    trust = TrustFactory(ics=ics)
+    VacancyFactory(trust=trust, occupation=nurses)
+    with_trust = PartnershipFactory(college=supplier, trust=trust)
+    with_whole_ics = PartnershipFactory(college=supplier, trust=None, ics=ics)
+    # and partnerships that do not join them: another college, a trust without nurse vacancies
+    PartnershipFactory(college=CollegeFactory(ics=ics), trust=trust)
+    PartnershipFactory(college=supplier, trust=TrustFactory(ics=ics))
+    geography = _geography(ics)
+    supply = selectors.dashboard_offers(report=report, geography=geography, occupation=nurses)
+    # when
+    found = selectors.dashboard_partnerships(report=report, geography=geography, occupation=nurses, supply=supply)
+    # then
+    assert {p.pk for p in found} == {with_trust.pk, with_whole_ics.pk}
