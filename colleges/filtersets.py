@@ -1,8 +1,9 @@
 import django_filters
+from django.db.models import Exists, OuterRef, Q
 
 from portal.filtersets import PortalFilterSet
 
-from .models import College
+from .models import College, CourseOffer, QualificationType
 
 
 class CollegeFilterSet(PortalFilterSet):
@@ -14,3 +15,49 @@ class CollegeFilterSet(PortalFilterSet):
     class Meta:
         model = College
         fields = ["ukprn", "ics", "region", "hub"]
+
+
+class CourseOfferFilterSet(PortalFilterSet):
+    """Filters of the course offer list page and `course-offers/`; `q` searches titles."""
+
+    search_fields = ("title",)
+    college = django_filters.CharFilter(field_name="college__ukprn", label="College (UKPRN)")
+    ics = django_filters.CharFilter(method="filter_ics", label="ICS code (where the offer is delivered)")
+    region = django_filters.CharFilter(method="filter_region", label="Region code")
+    level = django_filters.NumberFilter(label="Level")
+    qualification_type = django_filters.ChoiceFilter(choices=QualificationType.choices, label="Qualification type")
+    apprenticeship_standard = django_filters.CharFilter(
+        field_name="apprenticeship_standard__reference", label="Apprenticeship standard (reference)"
+    )
+    academic_year = django_filters.CharFilter(label="Academic year, like 2026/27")
+    occupation = django_filters.CharFilter(method="filter_occupation", label="Leads to occupation (code)")
+
+    class Meta:
+        model = CourseOffer
+        fields = [
+            "college", "ics", "region", "level", "qualification_type", "apprenticeship_standard",
+            "academic_year", "occupation",
+        ]
+
+    def filter_ics(self, queryset, name, value):
+        """An offer lies in its delivery ICS when it has one, else in its college's ICS."""
+        return queryset.filter(Q(delivery_ics__code=value) | Q(delivery_ics__isnull=True, college__ics__code=value))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(
+            Q(delivery_ics__region__code=value) | Q(delivery_ics__isnull=True, college__ics__region__code=value)
+        )
+
+    def filter_occupation(self, queryset, name, value):
+        """Offers matched by an entry route into the occupation (DESIGN.md section 6)."""
+        from pathways.models import EntryRoute
+
+        routes = EntryRoute.objects.filter(occupation__code=value).filter(
+            Q(apprenticeship_standard__isnull=False, apprenticeship_standard=OuterRef("apprenticeship_standard"))
+            | Q(
+                apprenticeship_standard__isnull=True,
+                qualification_type=OuterRef("qualification_type"),
+                level=OuterRef("level"),
+            )
+        )
+        return queryset.filter(Exists(routes))

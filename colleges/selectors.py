@@ -1,5 +1,78 @@
-from .models import College
+from pathways.models import ApprenticeshipStandard
+from trusts.models import IntegratedCareSystem
+
+from .models import College, CourseOffer
 
 
 def college_list():
     return College.objects.select_related("ics", "ics__region", "hub", "hub__region")
+
+
+def course_offer_list():
+    """The one base queryset for course offers, shared by the pages and the API."""
+    return CourseOffer.objects.select_related(
+        "college", "college__ics", "apprenticeship_standard", "delivery_ics"
+    )
+
+
+HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+HISTORY_IGNORED_FIELDS = {"created_at", "updated_at"}
+# Related fields are shown by their natural keys, as in the API.
+HISTORY_RELATED_KEYS = {
+    "college": ("college_id", College, "ukprn"),
+    "apprenticeship_standard": ("apprenticeship_standard_id", ApprenticeshipStandard, "reference"),
+    "delivery_ics": ("delivery_ics_id", IntegratedCareSystem, "code"),
+}
+
+
+def course_offer_history(*, offer_id: int) -> list[dict]:
+    """The audit trail of one offer (also after its deletion), newest first.
+
+    Each entry: history_id, type (created/changed/deleted), at, user (username or None),
+    source (how the change came in), changes [{field, old, new}] with related objects by
+    natural key. A fixed number of queries, whatever the length of the trail.
+    """
+    records = list(
+        CourseOffer.history.filter(id=offer_id).select_related("history_user").order_by("history_date", "history_id")
+    )
+    names = [
+        f.name for f in CourseOffer._meta.concrete_fields if f.name not in HISTORY_IGNORED_FIELDS and f.name != "id"
+    ]
+    keys = {}
+    for name, (attname, model, key) in HISTORY_RELATED_KEYS.items():
+        ids = {getattr(record, attname) for record in records} - {None}
+        keys[name] = dict(model.objects.filter(pk__in=ids).values_list("pk", key)) if ids else {}
+
+    def shown(record, name):
+        if record is None:
+            return None
+        if name in HISTORY_RELATED_KEYS:
+            attname = HISTORY_RELATED_KEYS[name][0]
+            value = getattr(record, attname)
+            return keys[name].get(value, value) if value is not None else None
+        value = getattr(record, name)
+        return None if value is None else str(value)
+
+    entries = []
+    previous = None
+    for record in records:
+        kind = HISTORY_TYPES.get(record.history_type, record.history_type)
+        changes = []
+        if kind != "deleted":
+            for name in names:
+                old, new = shown(previous, name), shown(record, name)
+                if old != new:
+                    changes.append({"field": name, "old": old, "new": new})
+        entries.append(
+            {
+                "history_id": record.history_id,
+                "type": kind,
+                "at": record.history_date,
+                "user": record.history_user.username if record.history_user else None,
+                "source": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+        previous = record
+    entries.reverse()
+    return entries

@@ -108,9 +108,13 @@ def _offer_college_for(*, user, college: College | None) -> College:
 
 
 def _offer_full_clean(offer: CourseOffer, *, check_key: bool) -> None:
-    """The model's rules. With check_key, also that no other offer has the same natural key."""
+    """The model's rules. With check_key, also that no other offer has the same natural key.
+
+    Related objects arrive resolved (serializer or form), so their existence is not
+    queried again; the database constraints mirror these rules, so they are not queried either.
+    """
     try:
-        offer.full_clean(validate_unique=False, validate_constraints=False)
+        offer.full_clean(exclude=OFFER_RELATED_FIELDS, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise ApplicationError("The course offer is not valid.", _error_dict(exc)) from exc
     if check_key:

@@ -1,9 +1,12 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
+from pathways.models import ApprenticeshipStandard
 from portal.api_fields import HubCodeField
 from trusts.models import IntegratedCareSystem
 
-from ..models import College
+from ..models import College, CourseOffer
 
 
 class CollegeSerializer(serializers.ModelSerializer):
@@ -13,3 +16,164 @@ class CollegeSerializer(serializers.ModelSerializer):
     class Meta:
         model = College
         fields = ["ukprn", "name", "ics", "postcode", "hub", "provider_type"]
+
+
+class NaturalKeyField(serializers.SlugRelatedField):
+    """A related object named by its natural key. Each key is looked up once per request:
+    the lookups live in the serializer context, so the items of a bulk request share them
+    (see `prefetch_natural_keys`)."""
+
+    default_error_messages = {
+        "does_not_exist": "No {model} has {slug_name} {value}.",
+        "invalid": "Give the {model}'s {slug_name} as a string.",
+    }
+
+    def _cache(self) -> dict:
+        model = self.get_queryset().model
+        return self.context.setdefault("natural_keys", {}).setdefault((model._meta.label, self.slug_field), {})
+
+    def to_internal_value(self, data):
+        model_name = self.get_queryset().model._meta.verbose_name
+        if not isinstance(data, str) or not data:
+            self.fail("invalid", model=model_name, slug_name=self.slug_field)
+        cache = self._cache()
+        if data not in cache:
+            cache[data] = self.get_queryset().filter(**{self.slug_field: data}).first()
+        if cache[data] is None:
+            self.fail("does_not_exist", model=model_name, slug_name=self.slug_field, value=data)
+        return cache[data]
+
+
+def prefetch_natural_keys(serializer_class, items, context) -> None:
+    """Resolve every natural key named in `items` with one query per related model."""
+    serializer = serializer_class(context=context)
+    for name, field_ in serializer.fields.items():
+        if not isinstance(field_, NaturalKeyField) or field_.read_only:
+            continue
+        keys = {item.get(name) for item in items if isinstance(item, dict)}
+        keys = {key for key in keys if isinstance(key, str) and key}
+        if not keys:
+            continue
+        cache = field_._cache()
+        found = {getattr(obj, field_.slug_field): obj for obj in field_.get_queryset().filter(
+            **{f"{field_.slug_field}__in": keys}
+        )}
+        for key in keys:
+            cache[key] = found.get(key)
+
+
+ACADEMIC_YEAR_HELP = "Like 2026/27: the second part is the next year."
+
+
+class CourseOfferSerializer(serializers.ModelSerializer):
+    """One course offer. Related objects by natural key: college by UKPRN, apprenticeship
+    standard by reference, delivery ICS by ICB code."""
+
+    college = NaturalKeyField(
+        slug_field="ukprn",
+        queryset=College.objects.all(),
+        required=False,
+        help_text=(
+            "The college's UKPRN (8 digits). Staff must send it. College users leave it out: their "
+            "offers are their own college's (sending another college's UKPRN answers 400)."
+        ),
+    )
+    level = serializers.IntegerField(
+        min_value=1,
+        max_value=8,
+        required=False,
+        help_text="1 to 8. An apprenticeship offer left without a level takes its standard's level.",
+    )
+    apprenticeship_standard = NaturalKeyField(
+        slug_field="reference",
+        queryset=ApprenticeshipStandard.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Reference of an existing standard, like ST0216 or ST0006-02. Required for apprenticeships "
+        "and only for them.",
+    )
+    delivery_ics = NaturalKeyField(
+        slug_field="code",
+        queryset=IntegratedCareSystem.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="ICB code of an existing ICS where the course is taught, when not the college's own ICS.",
+    )
+    academic_year = serializers.RegexField(
+        r"^20[0-9]{2}/[0-9]{2}$",
+        max_length=7,
+        help_text=ACADEMIC_YEAR_HELP,
+        error_messages={"invalid": "An academic year is written like 2026/27."},
+    )
+    expected_completion_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        required=False,
+        allow_null=True,
+        help_text="Share of starters expected to complete, 0 to 1 (up to 4 decimals). Null uses the default "
+        "rate of the qualification type.",
+    )
+    ics = serializers.CharField(
+        source="ics.code", read_only=True, help_text="Where the offer supplies: delivery_ics, else the college's ICS."
+    )
+    completion_date = serializers.DateField(read_only=True, help_text="start_date + duration_months.")
+    effective_completion_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=4, read_only=True, help_text="The rate the gap report uses."
+    )
+
+    class Meta:
+        model = CourseOffer
+        fields = [
+            "id", "college", "course_code", "title", "qualification_type", "level", "apprenticeship_standard",
+            "academic_year", "start_date", "duration_months", "planned_places", "expected_completion_rate",
+            "delivery_ics", "ics", "completion_date", "effective_completion_rate", "created_at", "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # The natural key is checked by the service (one query for a whole bulk request).
+        validators = []
+        extra_kwargs = {
+            "course_code": {"help_text": "The college's own code for the course; unique per college and year."},
+            "start_date": {"help_text": "ISO date inside the academic year (1 August to 31 July)."},
+            "duration_months": {"help_text": "1 to 72."},
+            "planned_places": {"help_text": "0 or more."},
+        }
+
+
+class CourseOfferBulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text="Offers that did not exist and were created.")
+    updated = serializers.IntegerField(help_text="Offers that existed and changed.")
+    unchanged = serializers.IntegerField(help_text="Offers that existed already exactly as sent (nothing written).")
+
+
+class BulkErrorSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        required=False,
+        help_text="Item index (as a string, from 0) -> field -> messages. Only invalid items are listed.",
+    )
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Errors of the request as a whole."
+    )
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """The 400 body: field name (or non_field_errors) -> list of messages."""
+
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField(allow_null=True)
+    new = serializers.CharField(allow_null=True)
+
+
+class CourseOfferHistorySerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="Username of who made the change.")
+    source = serializers.CharField(help_text="How the change came in: API, API bulk upsert, Web form, CSV upload.")
+    changes = HistoryChangeSerializer(many=True, help_text="Fields that changed, related objects by natural key.")
