@@ -4,6 +4,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from colleges.models import LEVEL_VALIDATORS, RATE_VALIDATORS, QualificationType
+from portal.roles import Role, is_staff
 
 STANDARD_REFERENCE = RegexValidator(
     r"^ST[0-9]{4}(-[0-9]{2})?$", "An apprenticeship reference looks like ST0216 or ST0006-02."
@@ -196,6 +197,15 @@ class GapReport(models.Model):
 
     def __str__(self):
         return f"Gap report {self.pk} as of {self.as_of} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @staticmethod
+    def may_be_requested_by(user) -> bool:
+        """ICS people-board analysts and portal staff may ask for a report (DESIGN.md section 2)."""
+        return is_staff(user) or bool(user and user.is_authenticated and user.role == Role.ICS)
 
 
 class GapReportRow(models.Model):

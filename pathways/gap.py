@@ -1,0 +1,265 @@
+"""The gap report's figures (DESIGN.md section 6), computed in the database.
+
+A handful of aggregate statements, each over whole tables, never a Python loop over vacancy or
+offer rows. Three temporary tables hold the small intermediate aggregates so that the run can
+report progress between stages, and the final step writes every row of the report with
+INSERT ... SELECT (ICS rows from the staged aggregates, then region and national rows as sums of
+the stored ICS rows). The SQL runs on PostgreSQL and SQLite alike; the one thing the two spell
+differently, adding months to a date with the day clipped to the month's end, is built by
+`_add_months_sql` per vendor.
+
+Usage (the service `gap_report_compute` orchestrates it, with progress and the one transaction):
+
+    run = GapComputation(report_id=..., as_of=..., horizon_years=...)
+    run.stage_demand(); run.stage_supply(); counts = run.counts(); run.write_rows(); run.drop()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import connection
+
+from colleges.models import DEFAULT_COMPLETION_RATES, College, CourseOffer, add_months
+from trusts.models import IntegratedCareSystem, Region, Vacancy
+
+from .models import EntryRoute, GapReportRow, Occupation
+
+NATIONAL_CODE = "E92000001"  # the ONS code for England
+NATIONAL_NAME = "England"
+
+_TEMP_TABLES = ("gap_tmp_demand", "gap_tmp_arrivals", "gap_tmp_supply")
+
+
+def horizon_ends(as_of: dt.date, horizon_years: int) -> list[dt.date]:
+    """The last day of each year window: year y is (as_of + (y-1) years, as_of + y years]."""
+    return [add_months(as_of, 12 * year) for year in range(1, horizon_years + 1)]
+
+
+def _vendor() -> str:
+    return connection.vendor
+
+
+def _temp(table: str) -> str:
+    """A temporary table's qualified name, so DROP can never reach a permanent table of that name."""
+    return f"pg_temp.{table}" if _vendor() == "postgresql" else f"temp.{table}"
+
+
+def _add_months_sql(day: str, months: str) -> str:
+    """SQL for `colleges.models.add_months(day, months)`: same day of the month, clipped to its last day."""
+    if _vendor() == "postgresql":
+        # PostgreSQL's date + interval already clips to the month's last day.
+        return f"CAST(({day}) + ({months}) * INTERVAL '1 month' AS date)"
+    # SQLite's '+N months' overflows into the next month (31 Jan + 1 month = 3 March), so take the
+    # smaller of "same day in the target month" and "last day of the target month".
+    return (
+        f"min(date({day}, 'start of month', '+' || ({months}) || ' months', "
+        f"'+' || (CAST(strftime('%%d', {day}) AS INTEGER) - 1) || ' days'), "
+        f"date({day}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day'))"
+    )
+
+
+def _date(value: dt.date):
+    """A date parameter as the vendor compares it with a date column (SQLite stores ISO text)."""
+    return value if _vendor() == "postgresql" else value.isoformat()
+
+
+def _rate(value: Decimal):
+    return value if _vendor() == "postgresql" else float(value)
+
+
+def _years_values(ends: list[dt.date]) -> tuple[str, list]:
+    rows = ", ".join("(%s, %s)" for _ in ends)
+    params: list = []
+    for year, end in enumerate(ends, start=1):
+        params += [year, _date(end)]
+    return f"VALUES {rows}", params
+
+
+class GapComputation:
+    """One run of the gap report's SQL on the current connection, for one report."""
+
+    def __init__(self, *, report_id: int, as_of: dt.date, horizon_years: int):
+        self.report_id = report_id
+        self.as_of = as_of
+        self.horizon_years = horizon_years
+        self.ends = horizon_ends(as_of, horizon_years)
+
+    # -- stages -------------------------------------------------------------------------
+
+    def stage_demand(self) -> None:
+        """Per ICS and occupation: vacancies and yearly replacement from each series' latest period."""
+        vacancy = Vacancy._meta.db_table
+        occupation = Occupation._meta.db_table
+        self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_demand')}", [])
+        self._execute(
+            f"""
+            CREATE TEMPORARY TABLE gap_tmp_demand AS
+            WITH series_rows AS (
+                SELECT v.ics_id, v.occupation_id, v.period, v.vacancies_fte, v.staff_in_post_fte,
+                       MAX(v.period) OVER (
+                           PARTITION BY v.sector, v.trust_id,
+                                        CASE WHEN v.trust_id IS NULL THEN v.ics_id END, v.occupation_id
+                       ) AS latest_period
+                FROM {vacancy} v
+                WHERE v.period <= %s
+            )
+            SELECT s.ics_id, s.occupation_id,
+                   COUNT(*) AS vacancy_rows,
+                   SUM(s.vacancies_fte) AS vacancies,
+                   SUM(COALESCE(s.staff_in_post_fte, 0) * o.annual_leaver_rate) AS replacement
+            FROM series_rows s
+            JOIN {occupation} o ON o.id = s.occupation_id
+            WHERE s.period = s.latest_period
+            GROUP BY s.ics_id, s.occupation_id
+            """,
+            [_date(self.as_of)],
+        )
+
+    def stage_supply(self) -> None:
+        """Entrants per ICS, occupation and year of the horizon, cumulative through each year."""
+        offer, college, route = CourseOffer._meta.db_table, College._meta.db_table, EntryRoute._meta.db_table
+        default_rate = " ".join("WHEN %s THEN %s" for _ in DEFAULT_COMPLETION_RATES)
+        default_params: list = []
+        for qualification_type, rate in DEFAULT_COMPLETION_RATES.items():
+            default_params += [str(qualification_type), _rate(rate)]
+        completion = _add_months_sql("f.start_date", "f.duration_months")
+        arrival = _add_months_sql("o.completed_on", "r.lag_months")
+        matched_columns = (
+            "o.offer_id, r.id AS route_id, o.ics_id, r.occupation_id, "
+            f"o.completers * r.conversion_rate AS entrants, {arrival} AS arrives_on"
+        )
+        self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_arrivals')}", [])
+        self._execute(
+            f"""
+            CREATE TEMPORARY TABLE gap_tmp_arrivals AS
+            WITH offers AS (
+                SELECT f.id AS offer_id,
+                       COALESCE(f.delivery_ics_id, c.ics_id) AS ics_id,
+                       f.qualification_type, f.level, f.apprenticeship_standard_id,
+                       f.planned_places * COALESCE(
+                           f.expected_completion_rate, CASE f.qualification_type {default_rate} END
+                       ) AS completers,
+                       {completion} AS completed_on
+                FROM {offer} f
+                JOIN {college} c ON c.id = f.college_id
+                WHERE f.start_date < %s
+            ),
+            matched AS (
+                SELECT {matched_columns}
+                FROM offers o
+                JOIN {route} r ON r.apprenticeship_standard_id = o.apprenticeship_standard_id
+                UNION ALL
+                SELECT {matched_columns}
+                FROM offers o
+                JOIN {route} r ON r.apprenticeship_standard_id IS NULL
+                              AND r.qualification_type = o.qualification_type
+                              AND r.level = o.level
+            )
+            SELECT offer_id, route_id, ics_id, occupation_id, entrants, arrives_on
+            FROM matched
+            WHERE arrives_on > %s AND arrives_on <= %s
+            """,
+            [*default_params, _date(self.ends[-1]), _date(self.as_of), _date(self.ends[-1])],
+        )
+        years, year_params = _years_values(self.ends)
+        self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_supply')}", [])
+        self._execute(
+            f"""
+            CREATE TEMPORARY TABLE gap_tmp_supply AS
+            WITH years (year, ends_on) AS ({years})
+            SELECT a.ics_id, a.occupation_id, y.year, SUM(a.entrants) AS supply
+            FROM gap_tmp_arrivals a
+            JOIN years y ON a.arrives_on <= y.ends_on
+            GROUP BY a.ics_id, a.occupation_id, y.year
+            """,
+            year_params,
+        )
+
+    def counts(self) -> dict:
+        """What the figures rest on: latest-period vacancy rows, offers and routes with entrants in the horizon."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(SUM(vacancy_rows), 0) FROM gap_tmp_demand", [])
+            (vacancy_rows,) = cursor.fetchone()
+            cursor.execute("SELECT COUNT(DISTINCT offer_id), COUNT(DISTINCT route_id) FROM gap_tmp_arrivals", [])
+            offers, routes = cursor.fetchone()
+        return {"vacancy_rows": int(vacancy_rows), "course_offers": int(offers), "entry_routes": int(routes)}
+
+    def write_rows(self) -> int:
+        """Insert every row of the report; returns how many. Call inside the transaction that marks success."""
+        row_table = GapReportRow._meta.db_table
+        ics, region = IntegratedCareSystem._meta.db_table, Region._meta.db_table
+        columns = (
+            f"INSERT INTO {row_table} (report_id, level, code, name, occupation_id, year, "
+            "demand_fte, supply_fte, gap_fte, coverage)"
+        )
+        years = "VALUES " + ", ".join("(%s)" for _ in self.ends)
+        year_params = list(range(1, self.horizon_years + 1))
+        written = self._execute(
+            f"""
+            {columns}
+            WITH years (year) AS ({years}),
+            pairs AS (
+                SELECT ics_id, occupation_id FROM gap_tmp_demand WHERE vacancies > 0 OR replacement > 0
+                UNION
+                SELECT ics_id, occupation_id FROM gap_tmp_supply WHERE supply > 0
+            ),
+            figures AS (
+                SELECT p.ics_id, p.occupation_id, y.year,
+                       ROUND(COALESCE(d.vacancies, 0) + y.year * COALESCE(d.replacement, 0), 6) AS demand,
+                       ROUND(COALESCE(s.supply, 0), 6) AS supply
+                FROM pairs p
+                CROSS JOIN years y
+                LEFT JOIN gap_tmp_demand d ON d.ics_id = p.ics_id AND d.occupation_id = p.occupation_id
+                LEFT JOIN gap_tmp_supply s
+                       ON s.ics_id = p.ics_id AND s.occupation_id = p.occupation_id AND s.year = y.year
+            )
+            SELECT %s, 'ics', i.code, i.name, f.occupation_id, f.year, f.demand, f.supply, f.demand - f.supply,
+                   CASE WHEN f.demand = 0 THEN NULL ELSE ROUND(1.0 * f.supply / f.demand, 6) END
+            FROM figures f
+            JOIN {ics} i ON i.id = f.ics_id
+            """,
+            [*year_params, self.report_id],
+        )
+        sums = (
+            "ROUND(SUM(r.demand_fte), 6), ROUND(SUM(r.supply_fte), 6), "
+            "ROUND(SUM(r.demand_fte) - SUM(r.supply_fte), 6), "
+            "CASE WHEN SUM(r.demand_fte) = 0 THEN NULL "
+            "ELSE ROUND(1.0 * SUM(r.supply_fte) / SUM(r.demand_fte), 6) END"
+        )
+        written += self._execute(
+            f"""
+            {columns}
+            SELECT %s, 'region', g.code, g.name, r.occupation_id, r.year, {sums}
+            FROM {row_table} r
+            JOIN {ics} i ON i.code = r.code
+            JOIN {region} g ON g.id = i.region_id
+            WHERE r.report_id = %s AND r.level = 'ics'
+            GROUP BY g.code, g.name, r.occupation_id, r.year
+            """,
+            [self.report_id, self.report_id],
+        )
+        written += self._execute(
+            f"""
+            {columns}
+            SELECT %s, 'national', %s, %s, r.occupation_id, r.year, {sums}
+            FROM {row_table} r
+            WHERE r.report_id = %s AND r.level = 'ics'
+            GROUP BY r.occupation_id, r.year
+            """,
+            [self.report_id, NATIONAL_CODE, NATIONAL_NAME, self.report_id],
+        )
+        return written
+
+    def drop(self) -> None:
+        for table in _TEMP_TABLES:
+            self._execute(f"DROP TABLE IF EXISTS {_temp(table)}", [])
+
+    # -- helpers ------------------------------------------------------------------------
+
+    @staticmethod
+    def _execute(sql: str, params: list) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return max(cursor.rowcount, 0)
