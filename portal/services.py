@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from .errors import ApplicationError
 
@@ -290,7 +290,9 @@ def records_upsert(
             for name in changed:
                 setattr(instance, name, record.values[name])
         try:
-            instance.full_clean(validate_unique=False)
+            # Keys were checked above. The check constraints repeat the field validators and are
+            # enforced by the database on write; validating them here would cost a query per row.
+            instance.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 column = columns.get(name, name)
@@ -306,10 +308,13 @@ def records_upsert(
         problems.sort(key=_line_number)
         raise import_refused(path, problems)
 
-    with transaction.atomic():
-        model.objects.bulk_create(to_create, batch_size=500)
-        for instance, changed in to_update:
-            instance.save(update_fields=changed)
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create(to_create, batch_size=500)
+            for instance, changed in to_update:
+                instance.save(update_fields=changed)
+    except IntegrityError as exc:
+        raise import_refused(path, [f"line ?: (file): the database refused the rows: {exc}"]) from exc
     result.added += len(to_create)
     result.changed += len(to_update)
     return result
