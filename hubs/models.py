@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from portal.roles import Role, is_staff
@@ -84,6 +85,9 @@ class Hub(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("hubs:hub_detail", args=[self.region.code])
+
     @property
     def code(self):
         return self.region.code
@@ -153,6 +157,9 @@ class Partnership(models.Model):
 
     def __str__(self):
         return f"{self.college} and {self.partner}"
+
+    def get_absolute_url(self):
+        return reverse("hubs:partnership_detail", args=[self.pk])
 
     @property
     def partner(self):
@@ -245,6 +252,9 @@ class Contact(models.Model):
     def __str__(self):
         return f"{self.name}, {self.job_title}"
 
+    def get_absolute_url(self):
+        return reverse("hubs:partnership_detail", args=[self.partnership_id])
+
     def clean(self):
         super().clean()
         if self.side == ContactSide.COLLEGE and not self.team:
@@ -308,7 +318,10 @@ class Activity(models.Model):
         indexes = [models.Index(fields=["partnership", "happened_on"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on {self.happened_on:%d %B %Y}"
+        return f"{self.get_kind_display()} on {self.happened_on.day} {self.happened_on:%B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("hubs:activity_detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -365,6 +378,9 @@ class CaseStudy(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("hubs:casestudy_detail", args=[self.pk])
 
     def is_writable_by(self, user) -> bool:
         return _is_coordinator(user) and self.hub_id == user.hub_id
