@@ -2,7 +2,7 @@ import django_filters
 
 from portal.filtersets import PortalFilterSet
 
-from .models import IntegratedCareSystem, Region, Trust, TrustKind
+from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 
 
 class RegionFilterSet(PortalFilterSet):
@@ -33,3 +33,20 @@ class TrustFilterSet(PortalFilterSet):
     class Meta:
         model = Trust
         fields = ["ods_code", "ics", "region", "kind", "open"]
+
+
+class VacancyFilterSet(PortalFilterSet):
+    search_fields = ("occupation__name", "trust__name", "trust__ods_code", "ics__name", "ics__code")
+    sector = django_filters.ChoiceFilter(choices=Sector.choices)
+    trust = django_filters.CharFilter(field_name="trust__ods_code", label="Trust ODS code")
+    ics = django_filters.CharFilter(field_name="ics__code", label="ICS code")
+    region = django_filters.CharFilter(field_name="ics__region__code", label="Region code")
+    occupation = django_filters.CharFilter(field_name="occupation__code", label="Occupation code")
+    period = django_filters.DateFilter(label="Month (first day)")
+    period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", label="From month")
+    period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte", label="To month")
+    synthetic = django_filters.BooleanFilter(label="Synthetic")
+
+    class Meta:
+        model = Vacancy
+        fields = ["sector", "trust", "ics", "region", "occupation", "period", "period_from", "period_to", "synthetic"]

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from .models import IntegratedCareSystem, Region, Trust
+from .models import IntegratedCareSystem, Region, Trust, Vacancy
 
 
 def region_list():
@@ -18,3 +18,7 @@ def integrated_care_system_list():
 
 def trust_list():
     return Trust.objects.select_related("ics", "ics__region")
+
+
+def vacancy_list():
+    return Vacancy.objects.select_related("trust", "ics", "ics__region", "occupation")

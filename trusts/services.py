@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from pathways.models import Occupation
+from portal.errors import ApplicationError
+from portal.permissions import require_write
+from portal.roles import Role, is_staff
 from portal.services import CsvRow, ImportResult, display_name, rows_import
 
-from .models import IntegratedCareSystem, Region, Trust, TrustKind
+from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 
 # --------------------------------------------------------------------------------------
 # Reference data imports (formats in data/SOURCES.md)
@@ -129,3 +146,482 @@ def trusts_import(*, path: Path | str) -> ImportResult:
         path=path, model=Trust, key="ods_code", entity="NHS trusts", required_columns=TRUST_COLUMNS, parse=parse,
         columns={"ics": "icb_ods_code", "opened_on": "open_date", "closed_on": "close_date"},
     )
+
+
+# --------------------------------------------------------------------------------------
+# Vacancies: one create, change or delete, and the upsert by series and month shared by the
+# API's bulk endpoint and the CSV upload page. Rows arrive as plain values keyed by the API's
+# field names (codes for related objects), so the API and the CSV are checked by the same
+# code. Every write leaves one history entry naming the user and how the change came in.
+# --------------------------------------------------------------------------------------
+
+VACANCY_FIELDS = ("sector", "trust", "ics", "occupation", "period", "vacancies_fte", "staff_in_post_fte")
+VACANCY_VALUE_FIELDS = ("ics", "vacancies_fte", "staff_in_post_fte", "synthetic")
+VACANCY_BULK_MAX_ITEMS = 20_000
+VACANCY_BATCH_SIZE = 1000
+VACANCY_FTE_MAX = Decimal("99999999.99")
+VACANCY_SOURCES = {"api": "API", "bulk": "API bulk upsert", "csv": "CSV upload", "page": "Web form"}
+
+
+@dataclass
+class VacancyPlan:
+    """What an upsert would do, item by item. `errors` and `out_of_scope` map an item's index
+    to {field: [messages]}; an item outside the user's ICS is listed in `out_of_scope`."""
+
+    created: list[Vacancy] = field(default_factory=list)
+    updated: list[Vacancy] = field(default_factory=list)
+    unchanged: list[Vacancy] = field(default_factory=list)
+    errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+    out_of_scope: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"created": len(self.created), "updated": len(self.updated), "unchanged": len(self.unchanged)}
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.out_of_scope
+
+    def problems(self) -> dict[int, dict[str, list[str]]]:
+        """Every problem by item index, out-of-scope ones included, in item order."""
+        merged: dict[int, dict[str, list[str]]] = {}
+        for source in (self.out_of_scope, self.errors):
+            for index, fields in source.items():
+                for name, messages in fields.items():
+                    merged.setdefault(index, {}).setdefault(name, []).extend(messages)
+        return dict(sorted(merged.items()))
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _period_parse(value) -> tuple[dt.date | None, str | None]:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value, None
+    text = _text(value)
+    if not text:
+        return None, "A period is required: the first day of a month, like 2026-06-01."
+    for fmt in ("%Y-%m-%d", "%Y-%m"):
+        try:
+            return dt.datetime.strptime(text, fmt).date(), None
+        except ValueError:
+            continue
+    return None, f"{text!r} is not a month: write its first day, like 2026-06-01."
+
+
+def _fte_parse(value, *, required: bool) -> tuple[Decimal | None, str | None]:
+    if isinstance(value, bool):
+        return None, "Enter a number of full-time equivalents, like 12.5."
+    text = _text(value)
+    if not text:
+        return None, ("A number is required." if required else None)
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None, f"{text!r} is not a number: enter full-time equivalents, like 12.5."
+    if not number.is_finite():
+        return None, f"{text!r} is not a number: enter full-time equivalents, like 12.5."
+    if number < 0:
+        return None, f"{text} is negative: enter 0 or more."
+    if number > VACANCY_FTE_MAX:
+        return None, f"{text} is too large: at most {VACANCY_FTE_MAX:,}."
+    if number != number.quantize(Decimal("0.01")):
+        return None, f"{text} has more than 2 decimal places."
+    return number.quantize(Decimal("0.01")), None
+
+
+def _ics_for(user) -> IntegratedCareSystem | None:
+    return user.ics if getattr(user, "role", None) == Role.ICS and user.ics_id else None
+
+
+def _vacancy_writer_check(user) -> None:
+    if not (is_staff(user) or _ics_for(user) is not None):
+        raise PermissionDenied("Only an ICS's own analysts and portal staff write its vacancies.")
+
+
+class _VacancyLookups:
+    """The trusts, ICSs and occupations a set of rows names, one query per model."""
+
+    def __init__(self, items: Iterable[Mapping[str, Any]]):
+        items = [item for item in items if isinstance(item, Mapping)]
+        trust_codes = {_text(item.get("trust")) for item in items} - {""}
+        ics_codes = {_text(item.get("ics")) for item in items} - {""}
+        occupation_codes = {_text(item.get("occupation")) for item in items} - {""}
+        self.trusts = Trust.objects.select_related("ics").in_bulk(trust_codes, field_name="ods_code")
+        self.boards = IntegratedCareSystem.objects.in_bulk(ics_codes, field_name="code")
+        self.occupations = Occupation.objects.in_bulk(occupation_codes, field_name="code")
+
+
+def _vacancy_build(
+    item: Mapping[str, Any], *, user, lookups: _VacancyLookups
+) -> tuple[Vacancy | None, dict[str, list[str]], dict[str, list[str]]]:
+    """One row's Vacancy (unsaved), its problems by field, and its scope problems by field."""
+    errors: dict[str, list[str]] = {}
+    scope: dict[str, list[str]] = {}
+
+    def fail(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not isinstance(item, Mapping):
+        return None, {"non_field_errors": ["Each item must be an object with the vacancy's fields."]}, {}
+    own_ics = _ics_for(user)
+
+    sector = _text(item.get("sector"))
+    if sector not in Sector.values:
+        fail("sector", f"{sector!r} is not one of {', '.join(Sector.values)}." if sector else "A sector is required.")
+
+    trust = None
+    trust_code = _text(item.get("trust"))
+    if trust_code:
+        trust = lookups.trusts.get(trust_code)
+        if trust is None:
+            fail("trust", f"No NHS trust has ODS code {trust_code!r}.")
+
+    ics = None
+    ics_code = _text(item.get("ics"))
+    if ics_code:
+        ics = lookups.boards.get(ics_code)
+        if ics is None:
+            fail("ics", f"No ICS has code {ics_code!r}.")
+    elif trust is not None:
+        ics = trust.ics
+    elif own_ics is not None:
+        ics = own_ics
+    elif sector == Sector.SOCIAL_CARE:
+        fail("ics", "A social-care row needs the ICS code it estimates for.")
+
+    occupation = None
+    occupation_code = _text(item.get("occupation"))
+    if not occupation_code:
+        fail("occupation", "An occupation code is required, like care-workers.")
+    else:
+        occupation = lookups.occupations.get(occupation_code)
+        if occupation is None:
+            fail("occupation", f"No occupation has code {occupation_code!r}.")
+
+    period, message = _period_parse(item.get("period"))
+    if message:
+        fail("period", message)
+    vacancies_fte, message = _fte_parse(item.get("vacancies_fte"), required=True)
+    if message:
+        fail("vacancies_fte", message)
+    staff_in_post_fte, message = _fte_parse(item.get("staff_in_post_fte"), required=False)
+    if message:
+        fail("staff_in_post_fte", message)
+
+    if own_ics is not None and not is_staff(user):
+        outside = f"outside your ICS ({own_ics.code} {own_ics.short_name}): you may write only its vacancies."
+        if trust is not None and trust.ics_id != own_ics.pk:
+            scope["trust"] = [f"{trust.ods_code} lies in ICS {trust.ics.code}, {outside}"]
+        elif ics is not None and ics.pk != own_ics.pk:
+            scope["ics"] = [f"{ics.code} is {outside}"]
+
+    vacancy = Vacancy(
+        sector=sector, trust=trust, ics=ics, occupation=occupation, period=period,
+        vacancies_fte=vacancies_fte, staff_in_post_fte=staff_in_post_fte,
+    )
+    if not errors:
+        try:
+            # The related objects were just looked up: skip Django's one-query-per-row existence checks.
+            vacancy.full_clean(
+                exclude=["trust", "ics", "occupation"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            for name, messages in _vacancy_error_dict(exc).items():
+                errors.setdefault(name, []).extend(messages)
+    return vacancy, errors, scope
+
+
+def _vacancy_error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    if NON_FIELD_ERRORS in errors:
+        errors = {**errors, "non_field_errors": errors.pop(NON_FIELD_ERRORS)}
+    return errors
+
+
+def _vacancy_key(vacancy: Vacancy) -> tuple:
+    where = ("trust", vacancy.trust_id) if vacancy.trust_id else ("ics", vacancy.ics_id)
+    return (vacancy.sector, *where, vacancy.occupation_id, vacancy.period)
+
+
+def _vacancy_series_name(vacancy: Vacancy) -> str:
+    where = vacancy.trust.ods_code if vacancy.trust_id else vacancy.ics.code
+    return f"{vacancy.occupation.code} at {where} in {vacancy.period:%B %Y}"
+
+
+def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user, lock: bool = False) -> VacancyPlan:
+    """Check every row and match it to an existing row by series and month, writing nothing.
+
+    Queries: one each for the trusts, ICSs and occupations named, one for the existing rows,
+    whatever the number of rows.
+    """
+    _vacancy_writer_check(user)
+    if not isinstance(rows, Sequence) or isinstance(rows, str | bytes):
+        raise ApplicationError("Send a list of vacancy rows.", {"non_field_errors": ["Send a list of vacancy rows."]})
+    if len(rows) > VACANCY_BULK_MAX_ITEMS:
+        message = f"Send at most {VACANCY_BULK_MAX_ITEMS:,} vacancy rows at once."
+        raise ApplicationError(message, {"non_field_errors": [message]})
+    plan = VacancyPlan()
+    lookups = _VacancyLookups(rows)
+    built: dict[int, Vacancy] = {}
+    seen: dict[tuple, int] = {}
+    for index, item in enumerate(rows):
+        vacancy, errors, scope = _vacancy_build(item, user=user, lookups=lookups)
+        if scope:
+            plan.out_of_scope[index] = scope
+        if errors:
+            plan.errors[index] = errors
+        if errors or scope:
+            continue
+        key = _vacancy_key(vacancy)
+        if key in seen:
+            message = f"Item {seen[key]} already gives {_vacancy_series_name(vacancy)}."
+            plan.errors[index] = {"period": [message]}
+            continue
+        seen[key] = index
+        built[index] = vacancy
+    if not plan.ok or not built:
+        return plan
+
+    values = list(built.values())
+    existing_rows = Vacancy.objects.filter(
+        occupation_id__in={v.occupation_id for v in values}, period__in={v.period for v in values}
+    ).filter(
+        Q(trust_id__in={v.trust_id for v in values if v.trust_id})
+        | Q(trust__isnull=True, ics_id__in={v.ics_id for v in values if not v.trust_id})
+    )
+    if lock:
+        existing_rows = existing_rows.select_for_update()
+    existing = {_vacancy_key(row): row for row in existing_rows}
+    for index in sorted(built):
+        vacancy = built[index]
+        current = existing.get(_vacancy_key(vacancy))
+        if current is None:
+            plan.created.append(vacancy)
+            continue
+        vacancy.synthetic = False  # real figures replace generated ones
+        changed = [
+            name for name in VACANCY_VALUE_FIELDS
+            if getattr(current, Vacancy._meta.get_field(name).attname) != getattr(
+                vacancy, Vacancy._meta.get_field(name).attname
+            )
+        ]
+        if not changed:
+            plan.unchanged.append(current)
+            continue
+        for name in changed:
+            setattr(current, name, getattr(vacancy, name))
+        plan.updated.append(current)
+    return plan
+
+
+def _vacancy_scope_refused(out_of_scope: Mapping[int, Mapping[str, list[str]]], *, label: str = "Item") -> str:
+    lines = [
+        f"{label} {index}: {name}: {message}"
+        for index, fields in sorted(out_of_scope.items())
+        for name, messages in fields.items()
+        for message in messages
+    ]
+    shown = lines[:20] + ([f"... and {len(lines) - 20} more"] if len(lines) > 20 else [])
+    return "Nothing was written: some rows lie outside your ICS.\n" + "\n".join(shown)
+
+
+def vacancies_upsert(*, rows: Sequence[Mapping[str, Any]], user, source: str = "bulk") -> dict[str, int]:
+    """Create or update vacancy rows by series (sector + trust-or-ics + occupation) and month,
+    all or nothing, in one transaction. Answers the counts {created, updated, unchanged}.
+
+    A row outside an ICS analyst's own ICS -> PermissionDenied (403) naming it; any other bad
+    row -> ApplicationError {"errors": {index: {field: [messages]}}}; either way nothing is written.
+    """
+    with transaction.atomic():
+        plan = vacancies_plan(rows=rows, user=user, lock=True)
+        if plan.out_of_scope:
+            raise PermissionDenied(_vacancy_scope_refused(plan.out_of_scope))
+        if plan.errors:
+            count = len(plan.errors)
+            raise ApplicationError(
+                f"{count} vacancy row{'s' if count != 1 else ''} not valid: nothing was written.",
+                {"errors": {str(index): plan.errors[index] for index in sorted(plan.errors)}},
+            )
+        _vacancy_plan_apply(plan, user=user, source=source)
+    return plan.counts
+
+
+def _vacancy_plan_apply(plan: VacancyPlan, *, user, source: str) -> None:
+    reason = VACANCY_SOURCES[source]
+    try:
+        with transaction.atomic():
+            if plan.created:
+                bulk_create_with_history(
+                    plan.created, Vacancy, batch_size=VACANCY_BATCH_SIZE, default_user=user,
+                    default_change_reason=reason,
+                )
+            if plan.updated:
+                now = timezone.now()
+                for vacancy in plan.updated:
+                    vacancy.updated_at = now
+                bulk_update_with_history(
+                    plan.updated, Vacancy, fields=[*VACANCY_VALUE_FIELDS, "updated_at"],
+                    batch_size=VACANCY_BATCH_SIZE, default_user=user, default_change_reason=reason,
+                )
+    except IntegrityError as exc:
+        message = "Another upload changed the same vacancy rows at the same time; please try again."
+        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
+
+
+def _vacancy_as_item(vacancy: Vacancy) -> dict[str, Any]:
+    return {
+        "sector": vacancy.sector,
+        "trust": vacancy.trust.ods_code if vacancy.trust_id else None,
+        "ics": vacancy.ics.code,
+        "occupation": vacancy.occupation.code,
+        "period": vacancy.period,
+        "vacancies_fte": vacancy.vacancies_fte,
+        "staff_in_post_fte": vacancy.staff_in_post_fte,
+    }
+
+
+def _vacancy_one(*, item: Mapping[str, Any], user, exclude_pk: int | None = None) -> Vacancy:
+    """Check one row (scope first), and that no other row holds its series and month."""
+    _vacancy_writer_check(user)
+    vacancy, errors, scope = _vacancy_build(item, user=user, lookups=_VacancyLookups([item]))
+    if scope:
+        raise PermissionDenied(" ".join(message for messages in scope.values() for message in messages))
+    if errors:
+        raise ApplicationError("The vacancy row is not valid.", errors)
+    clash = Vacancy.objects.filter(
+        sector=vacancy.sector, occupation=vacancy.occupation, period=vacancy.period
+    ).filter(Q(trust=vacancy.trust) if vacancy.trust_id else Q(trust__isnull=True, ics=vacancy.ics))
+    clash = clash.exclude(pk=exclude_pk).first()
+    if clash is not None:
+        message = f"A row for {_vacancy_series_name(vacancy)} already exists (id {clash.pk}): change that one."
+        raise ApplicationError(message, {"period": [message]})
+    return vacancy
+
+
+def vacancy_create(*, data: Mapping[str, Any], user, source: str = "api") -> Vacancy:
+    """Create one row; its series and month must be new (the bulk endpoint upserts)."""
+    item = {name: data.get(name) for name in VACANCY_FIELDS}
+    vacancy = _vacancy_one(item=item, user=user)
+    vacancy._history_user = user
+    vacancy._change_reason = VACANCY_SOURCES[source]
+    try:
+        with transaction.atomic():
+            vacancy.save()
+    except IntegrityError as exc:
+        message = "Another change to the same row arrived at the same time; please try again."
+        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
+    return vacancy
+
+
+def vacancy_update(*, vacancy: Vacancy, data: Mapping[str, Any], user, source: str = "api") -> Vacancy:
+    """Change the given fields of one row; both the row as it is and as it becomes must be in scope."""
+    require_write(user, vacancy)
+    item = _vacancy_as_item(vacancy)
+    given = {name: data[name] for name in VACANCY_FIELDS if name in data}
+    item.update(given)
+    if "trust" in given and "ics" not in given:
+        item["ics"] = None  # follows the new trust
+    if item.get("sector") == Sector.SOCIAL_CARE and "trust" not in given and "sector" in given:
+        item["trust"] = None
+    checked = _vacancy_one(item=item, user=user, exclude_pk=vacancy.pk)
+    attnames = {name: Vacancy._meta.get_field(name).attname for name in VACANCY_FIELDS}
+    changed = [name for name, attname in attnames.items() if getattr(vacancy, attname) != getattr(checked, attname)]
+    if not changed:
+        return vacancy
+    for name in changed:
+        setattr(vacancy, name, getattr(checked, name))
+    vacancy.synthetic = False
+    vacancy._history_user = user
+    vacancy._change_reason = VACANCY_SOURCES[source]
+    try:
+        with transaction.atomic():
+            vacancy.save()
+    except IntegrityError as exc:
+        message = "Another change to the same row arrived at the same time; please try again."
+        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
+    return vacancy
+
+
+def vacancy_delete(*, vacancy: Vacancy, user, source: str = "api") -> None:
+    require_write(user, vacancy)
+    vacancy._history_user = user
+    vacancy._change_reason = VACANCY_SOURCES[source]
+    vacancy.delete()
+
+
+VACANCY_CSV_COLUMNS = ("sector", "trust", "ics", "occupation", "period", "vacancies_fte", "staff_in_post_fte")
+VACANCY_CSV_REQUIRED = ("sector", "occupation", "period", "vacancies_fte")
+VACANCY_CSV_MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class VacancyCsv:
+    """An uploaded vacancy CSV read and checked: the plan, and each problem as 'line N: column: reason'."""
+
+    plan: VacancyPlan | None
+    problems: list[str]
+    lines: list[int]
+    rows: list[dict[str, str]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def vacancies_csv_read(*, text: str, user) -> VacancyCsv:
+    """Read a vacancy CSV (header row with the API's field names) and check it, writing nothing.
+
+    Line numbers count the header as line 1. Every problem is named by its line and column;
+    rows outside an ICS analyst's ICS are problems too.
+    """
+    _vacancy_writer_check(user)
+    problems: list[str] = []
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = [name.strip() for name in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        missing = [name for name in VACANCY_CSV_REQUIRED if name not in header]
+        if missing:
+            problems += [f"line 1: {name}: required column is missing from the header" for name in missing]
+            return VacancyCsv(plan=None, problems=problems, lines=[], rows=[])
+        start = reader.line_num + 1
+        for data in reader:
+            if None in data:
+                problems.append(f"line {start}: (row): has more cells than the header")
+            elif any((value or "").strip() for value in data.values()):
+                rows.append({name: (data.get(name) or "").strip() for name in VACANCY_CSV_COLUMNS})
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return VacancyCsv(plan=None, problems=[f"line {reader.line_num}: (file): {exc}"], lines=[], rows=[])
+    if not rows and not problems:
+        problems.append("line 2: (file): the file has no vacancy rows")
+    if len(rows) > VACANCY_BULK_MAX_ITEMS:
+        problems.append(f"line 1: (file): at most {VACANCY_BULK_MAX_ITEMS:,} rows may be uploaded at once")
+        return VacancyCsv(plan=None, problems=problems, lines=lines, rows=rows)
+    plan = vacancies_plan(rows=rows, user=user)
+    for index, fields in plan.problems().items():
+        for name, messages in fields.items():
+            problems.extend(f"line {lines[index]}: {name}: {message}" for message in messages)
+    problems.sort(key=lambda problem: int(re.match(r"line (\d+)", problem).group(1)))
+    return VacancyCsv(plan=plan, problems=problems, lines=lines, rows=rows)
+
+
+def vacancies_csv_import(*, text: str, user) -> dict[str, int]:
+    """Check and write a vacancy CSV, all or nothing; any problem -> ApplicationError naming each line."""
+    with transaction.atomic():
+        result = vacancies_csv_read(text=text, user=user)
+        if not result.ok:
+            raise ApplicationError(
+                f"The file was not imported ({len(result.problems)} problems); nothing was changed.",
+                {"file": result.problems},
+            )
+        plan = vacancies_plan(rows=result.rows, user=user, lock=True)
+        _vacancy_plan_apply(plan, user=user, source="csv")
+    return plan.counts

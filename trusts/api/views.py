@@ -1,8 +1,21 @@
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from .. import selectors
-from ..filtersets import IntegratedCareSystemFilterSet, RegionFilterSet, TrustFilterSet
-from .serializers import IntegratedCareSystemSerializer, RegionSerializer, TrustSerializer
+from portal.roles import Role
+
+from .. import selectors, services
+from ..filtersets import IntegratedCareSystemFilterSet, RegionFilterSet, TrustFilterSet, VacancyFilterSet
+from .serializers import (
+    IntegratedCareSystemSerializer,
+    RegionSerializer,
+    TrustSerializer,
+    VacancyBulkResultSerializer,
+    VacancySerializer,
+    VacancyWriteSerializer,
+)
 
 
 class RegionViewSet(viewsets.ModelViewSet):
@@ -33,3 +46,65 @@ class TrustViewSet(viewsets.ModelViewSet):
     filterset_class = TrustFilterSet
     lookup_field = "ods_code"
     ordering_fields = ["ods_code", "name"]
+
+
+class VacancyViewSet(viewsets.ModelViewSet):
+    """Vacancies by occupation and month: NHS rows per trust, social-care rows per ICS.
+
+    Read by everyone signed in; written by staff and by an ICS's own analysts within their ICS.
+    `POST vacancies/bulk/` upserts a list by series and month, all or nothing.
+    """
+
+    queryset = selectors.vacancy_list()
+    serializer_class = VacancySerializer
+    filterset_class = VacancyFilterSet
+    write_roles = (Role.ICS,)
+    ordering_fields = ["period", "vacancies_fte", "staff_in_post_fte", "id"]
+
+    @extend_schema(request=VacancyWriteSerializer, responses={201: VacancySerializer})
+    def create(self, request, *args, **kwargs):
+        vacancy = services.vacancy_create(data=_body(request), user=request.user)
+        vacancy = self.get_queryset().get(pk=vacancy.pk)
+        return Response(self.get_serializer(vacancy).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=VacancyWriteSerializer, responses=VacancySerializer)
+    def update(self, request, *args, **kwargs):
+        vacancy = self.get_object()
+        data = _body(request)
+        if not kwargs.get("partial"):
+            data = {name: data.get(name) for name in services.VACANCY_FIELDS}
+        services.vacancy_update(vacancy=vacancy, data=data, user=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=vacancy.pk)).data)
+
+    @extend_schema(request=VacancyWriteSerializer, responses=VacancySerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_destroy(self, instance):
+        services.vacancy_delete(vacancy=instance, user=self.request.user)
+
+    @extend_schema(
+        request=VacancyWriteSerializer(many=True),
+        responses=VacancyBulkResultSerializer,
+        description=(
+            "Create or update rows by series (sector + trust-or-ics + occupation) and month. All or nothing: "
+            "any invalid item -> 400 {\"errors\": {index: {field: [messages]}}}; an item outside an ICS "
+            "analyst's ICS -> 403 naming it. Nothing is written in either case."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk(self, request):
+        counts = services.vacancies_upsert(rows=_items(request), user=request.user, source="bulk")
+        return Response(counts, status=status.HTTP_200_OK)
+
+
+def _body(request) -> dict:
+    if not isinstance(request.data, dict):
+        raise ValidationError({"non_field_errors": ["Send one vacancy as a JSON object."]})
+    return request.data
+
+
+def _items(request) -> list:
+    if not isinstance(request.data, list):
+        raise ValidationError({"non_field_errors": ["Send a JSON list of vacancy rows."]})
+    return request.data
