@@ -431,12 +431,17 @@ def user_scope_find(
     given = {"hub": hub_code, "ics": ics_code, "college": ukprn}
     needed = {Role.COORDINATOR: "hub", Role.ICS: "ics", Role.COLLEGE: "college"}.get(role)
     flags = {"hub": "--hub REGION_CODE", "ics": "--ics ICB_CODE", "college": "--college UKPRN"}
+    nouns = {"hub": "an employer hub", "ics": "an ICS", "college": "a college"}
+    who = {
+        Role.STAFF: "A portal administrator", Role.COORDINATOR: "A hub coordinator",
+        Role.ICS: "An ICS people board analyst", Role.COLLEGE: "A college data officer",
+    }[role]
     errors = {}
     for name, value in given.items():
         if value and name != needed:
-            errors[name] = [f"A {Role(role).label.lower()} does not belong to a {name}: leave out {flags[name]}."]
+            errors[name] = [f"{who} does not belong to {nouns[name]}: leave out {flags[name]}."]
     if needed and not given[needed]:
-        errors[needed] = [f"A {Role(role).label.lower()} must belong to a {needed}: give {flags[needed]}."]
+        errors[needed] = [f"{who} must belong to {nouns[needed]}: give {flags[needed]}."]
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], errors)
     if needed == "hub":
