@@ -381,3 +381,42 @@ def dashboard_partnerships(*, report: GapReport, geography: Geography, occupatio
         .filter(Q(trust_id__in=trusts) | whole_ics)
         .order_by("college__name", "trust__name", "ics__name")
     )
+
+
+# --------------------------------------------------------------------------------------
+# Gap reports: the job rows and their result rows, for the API, the admin and the pages.
+# --------------------------------------------------------------------------------------
+
+_LEVEL_ORDER = Case(
+    When(level=GapReportRow.Level.NATIONAL, then=Value(0)),
+    When(level=GapReportRow.Level.REGION, then=Value(1)),
+    default=Value(2),
+)
+
+
+def gap_report_list() -> QuerySet[GapReport]:
+    """Every report, newest first, with who asked for it (one query)."""
+    return GapReport.objects.select_related("requested_by").order_by("-created_at", "-id")
+
+
+def gap_report_latest() -> GapReport | None:
+    """The newest succeeded report: the one served while a newer run is pending, running or failed."""
+    return gap_report_list().filter(status=GapReport.Status.SUCCEEDED).first()
+
+
+def gap_report_rows(
+    report: GapReport, *, level: str | None = None, code: str | None = None, occupation: str | None = None,
+    year: int | None = None,
+) -> QuerySet[GapReportRow]:
+    """A report's rows: England first, then regions, then ICSs; by code, occupation name and year.
+    `occupation` is an occupation code. One query whatever the number of rows."""
+    rows = GapReportRow.objects.filter(report=report).select_related("occupation")
+    if level:
+        rows = rows.filter(level=level)
+    if code:
+        rows = rows.filter(code=code)
+    if occupation:
+        rows = rows.filter(occupation__code=occupation)
+    if year:
+        rows = rows.filter(year=year)
+    return rows.annotate(level_order=_LEVEL_ORDER).order_by("level_order", "code", "occupation__name", "year")

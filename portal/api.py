@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from colleges.api.views import CollegeViewSet, CourseOfferViewSet
 from hubs.api.views import ActivityViewSet, HubViewSet, PartnershipViewSet
-from pathways.api.views import ApprenticeshipStandardViewSet, OccupationViewSet
+from pathways.api.views import ApprenticeshipStandardViewSet, GapReportViewSet, OccupationViewSet
 from trusts.api.views import IntegratedCareSystemViewSet, RegionViewSet, TrustViewSet, VacancyViewSet
 
 router = DefaultRouter()
@@ -16,6 +16,7 @@ router.register("colleges", CollegeViewSet)
 router.register("course-offers", CourseOfferViewSet)
 router.register("occupations", OccupationViewSet)
 router.register("apprenticeship-standards", ApprenticeshipStandardViewSet)
+router.register("gap-reports", GapReportViewSet)
 router.register("hubs", HubViewSet)
 router.register("partnerships", PartnershipViewSet)
 router.register("activities", ActivityViewSet)
