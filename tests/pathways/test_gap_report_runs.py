@@ -37,7 +37,7 @@ def small_england():
     region = RegionFactory(code="Y56")
     nurses = OccupationFactory(code="nurses", annual_leaver_rate=Decimal("0.0850"))
     carers = OccupationFactory(code="carers", annual_leaver_rate=Decimal("0.2900"))
-    for code in ("QAA", "QAB"):
+    for code in ("QZA", "QZB"):
         ics = IntegratedCareSystemFactory(code=code, region=region)
         for occupation in (nurses, carers):
             VacancyFactory(trust=TrustFactory(ics=ics), occupation=occupation, vacancies_fte=Decimal("12.5"),
