@@ -1,6 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "pathways"
-urlpatterns = []
+urlpatterns = [
+    # Gap dashboards: England, a region (the hub's view), an ICS (the people board's), an occupation's drill-down
+    path("dashboards/", views.dashboard, name="dashboard"),
+    path("dashboards/request/", views.dashboard_request, name="dashboard_request"),
+    path("dashboards/region/<str:code>/", views.dashboard_region, name="dashboard_region"),
+    path("dashboards/ics/<str:code>/", views.dashboard_ics, name="dashboard_ics"),
+    path(
+        "dashboards/<str:level>/<str:code>/occupations/<slug:occupation>/",
+        views.dashboard_occupation,
+        name="dashboard_occupation",
+    ),
+    path("methodology/", views.methodology, name="methodology"),
+]

@@ -292,3 +292,351 @@ def test_partnerships_join_the_supplying_colleges_to_the_trusts_carrying_the_vac
     found = selectors.dashboard_partnerships(report=report, geography=geography, occupation=nurses, supply=supply)
     # then
     assert {p.pk for p in found} == {with_trust.pk, with_whole_ics.pk}
+
+
+# --------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------
+
+DASHBOARD = "/dashboards/"
+
+
+def _signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def _england_report(*, occupations=1, icss=1, horizon_years=3):
+    """A succeeded report with rows at every level: `icss` ICSs in one region, `occupations` occupations."""
+    report = GapReportFactory(horizon_years=horizon_years)
+    region = RegionFactory(code="Y62", name="North West")
+    areas = [IntegratedCareSystemFactory(region=region) for _ in range(icss)]
+    jobs = [OccupationFactory() for _ in range(occupations)]
+    for occupation in jobs:
+        for year in range(1, horizon_years + 1):
+            demand, supply = Decimal(1234.5 * year), Decimal(400 * year)
+            for ics in areas:
+                GapReportRowFactory(report=report, level="ics", code=ics.code, name=ics.name, occupation=occupation,
+                                    year=year, demand_fte=demand, supply_fte=supply)
+            GapReportRowFactory(report=report, level="region", code=region.code, name=region.name,
+                                occupation=occupation, year=year, demand_fte=demand * icss, supply_fte=supply * icss)
+            GapReportRowFactory(report=report, level="national", code="E92000001", name="England",
+                                occupation=occupation, year=year, demand_fte=demand * icss, supply_fte=supply * icss)
+    return report, region, areas, jobs
+
+
+def _query_count(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(queries)
+
+
+def test_dashboards_ask_anonymous_visitors_to_sign_in(client):
+    # given an ICS and an occupation
+    ics = IntegratedCareSystemFactory()
+    occupation = OccupationFactory()
+    # when / then
+    for url in [DASHBOARD, f"/dashboards/region/{ics.region.code}/", f"/dashboards/ics/{ics.code}/",
+                f"/dashboards/ics/{ics.code}/occupations/{occupation.code}/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/"), url
+    response = client.post("/dashboards/request/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_methodology_is_public_and_states_the_caveats(client):
+    # when
+    response = client.get("/methodology/")
+    # then
+    assert response.status_code == 200
+    text = response.content.decode()
+    for phrase in ["bank or agency staff still count as vacancies", "estimates for a whole area",
+                   "where most of its apprentices are taught", "dates from 2018", "indicative assumptions",
+                   "merged in April 2026", "Open Government Licence"]:
+        assert phrase in text, phrase
+    assert text.count("<h1") == 1
+
+
+def test_without_a_report_the_dashboard_explains_how_to_get_one(client, ics_user, coordinator_user):
+    # when an ICS analyst and a coordinator open England's dashboard
+    as_analyst = _signed_in(client, ics_user).get(DASHBOARD + "?view=england")
+    as_coordinator = _signed_in(client, coordinator_user).get(DASHBOARD)
+    # then both read why it is empty; only the analyst gets the button
+    for response in (as_analyst, as_coordinator):
+        assert response.status_code == 200
+        assert "No gap report yet" in response.content.decode()
+    assert "Request a new report" in as_analyst.content.decode()
+    assert "Request a new report" not in as_coordinator.content.decode()
+    assert "compute_gap_report" in as_coordinator.content.decode()
+
+
+def test_an_ics_analyst_lands_on_their_own_ics_and_can_still_open_england(client, ics_user):
+    # given
+    _signed_in(client, ics_user)
+    # when
+    landing = client.get(DASHBOARD)
+    england = client.get(DASHBOARD + "?view=england")
+    # then
+    assert landing.status_code == 302 and landing["Location"] == f"/dashboards/ics/{ics_user.ics.code}/"
+    assert england.status_code == 200 and "<h1 class=\"nhsuk-heading-l\">England</h1>" in england.content.decode()
+
+
+def test_england_dashboard_shows_national_figures_and_links_to_regions_and_icss(client, coordinator_user):
+    # given a report with one region of two ICSs
+    report, region, areas, jobs = _england_report(icss=2)
+    # when
+    response = _signed_in(client, coordinator_user).get(DASHBOARD)
+    # then
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert text.count("<h1") == 1
+    assert f'href="/dashboards/region/{region.code}/"' in text
+    for ics in areas:
+        assert f'href="/dashboards/ics/{ics.code}/"' in text
+    assert f'href="/dashboards/national/england/occupations/{jobs[0].code}/"' in text
+    # national demand in year 1: 1,234.50 x 2 ICSs
+    assert "2,469.00" in text
+    assert f"Figures from report {report.pk}" in text
+
+
+def test_ics_dashboard_tables_are_accessible_and_formatted(client, college_user):
+    # given
+    report, region, (ics,), (job,) = _england_report()
+    # when
+    response = _signed_in(client, college_user).get(f"/dashboards/ics/{ics.code}/")
+    # then
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert text.count("<h1") == 1
+    assert '<caption class="nhsuk-table__caption' in text
+    assert 'scope="col"' in text and 'scope="row"' in text
+    assert "nhsuk-table__cell--numeric" in text
+    assert "1,234.50" in text and "834.50" in text  # demand and gap, year 1
+    assert "32.4%" in text  # coverage 400 / 1234.5
+    assert "Gap remains" in text  # the status is written, not only coloured
+    assert 'role="img"' in text and 'aria-label="Bar chart of the gap' in text
+    assert 'id="dashboard-chart-data"' in text
+    assert f'href="/dashboards/ics/{ics.code}/occupations/{job.code}/"' in text
+    assert "Request a new report" not in text  # a college user may not ask for reports
+
+
+def test_year_parameter_chooses_the_year_and_a_wrong_one_shows_year_one(client, coordinator_user):
+    # given
+    report, region, (ics,), _ = _england_report()
+    _signed_in(client, coordinator_user)
+    # when
+    year_two = client.get(f"/dashboards/ics/{ics.code}/?year=2").content.decode()
+    wrong = client.get(f"/dashboards/ics/{ics.code}/?year=9").content.decode()
+    # then
+    assert "2,469.00" in year_two and '<option value="2" selected>' in year_two
+    assert '<option value="1" selected>' in wrong
+
+
+def test_unknown_places_and_occupations_are_not_found(client, coordinator_user):
+    # given
+    _signed_in(client, coordinator_user)
+    occupation = OccupationFactory()
+    ics = IntegratedCareSystemFactory()
+    # when / then
+    assert client.get("/dashboards/ics/QZZ/").status_code == 404
+    assert client.get("/dashboards/region/Y99/").status_code == 404
+    assert client.get(f"/dashboards/ics/QZZ/occupations/{occupation.code}/").status_code == 404
+    assert client.get(f"/dashboards/ics/{ics.code}/occupations/no-such-role/").status_code == 404
+    assert client.get(f"/dashboards/wales/x/occupations/{occupation.code}/").status_code == 404
+
+
+def test_region_dashboard_lists_its_icss(client, coordinator_user):
+    # given
+    report, region, areas, _ = _england_report(icss=3)
+    elsewhere = IntegratedCareSystemFactory()
+    GapReportRowFactory(report=report, code=elsewhere.code, name=elsewhere.name)
+    # when
+    text = _signed_in(client, coordinator_user).get(f"/dashboards/region/{region.code}/").content.decode()
+    # then
+    assert all(f'href="/dashboards/ics/{ics.code}/"' in text for ics in areas)
+    assert f'href="/dashboards/ics/{elsewhere.code}/"' not in text
+
+
+def test_geography_pages_make_the_same_number_of_queries_whatever_the_data(client, coordinator_user):
+    # given a small report, counted
+    _signed_in(client, coordinator_user)
+    report, region, (ics,), _ = _england_report(occupations=1, icss=1)
+    urls = [DASHBOARD, f"/dashboards/region/{region.code}/", f"/dashboards/ics/{ics.code}/"]
+    small = [_query_count(client, url) for url in urls]
+    # when a newer report has many occupations and ICSs
+    _england_report(occupations=12, icss=6)
+    large = [_query_count(client, url) for url in urls]
+    # then
+    assert large == small
+    assert max(large) <= 10
+
+
+def test_drill_down_makes_the_same_number_of_queries_whatever_the_data(client, coordinator_user):
+    from tests.hubs.factories import PartnershipFactory
+
+    # given an occupation with one trust, one offer and one partnership in an ICS
+    _signed_in(client, coordinator_user)
+    report, region, (ics,), (job,) = _england_report()
+    EntryRouteFactory(occupation=job)
+
+    def add(count):
+        for _ in range(count):
+            trust = TrustFactory(ics=ics)
+            VacancyFactory(trust=trust, occupation=job, period=dt.date(2026, 6, 1))
+            college = CollegeFactory(ics=ics)
+            CourseOfferFactory(college=college)
+            PartnershipFactory(college=college, trust=trust)
+
+    add(1)
+    urls = [f"/dashboards/{level}/{code}/occupations/{job.code}/"
+            for level, code in [("ics", ics.code), ("region", region.code), ("national", "england")]]
+    small = [_query_count(client, url) for url in urls]
+    # when there are many of each
+    add(8)
+    large = [_query_count(client, url) for url in urls]
+    # then
+    assert large == small
+    assert max(large) <= 16
+
+
+def test_drill_down_shows_trusts_colleges_offers_and_partnerships(client, coordinator_user):
+    from tests.hubs.factories import PartnershipFactory
+
+    # given
+    report, region, (ics,), (job,) = _england_report()
+    EntryRouteFactory(occupation=job, conversion_rate=Decimal("0.5"))
+    trust = TrustFactory(ics=ics, name="Alpha Hospitals NHS Trust")
+    VacancyFactory(trust=trust, occupation=job, period=dt.date(2026, 6, 1), vacancies_fte=Decimal("12.5"))
+    college = CollegeFactory(ics=ics, name="Riverside College")
+    CourseOfferFactory(college=college, title="T Level in Health")
+    PartnershipFactory(college=college, trust=trust)
+    # when
+    response = _signed_in(client, coordinator_user).get(f"/dashboards/ics/{ics.code}/occupations/{job.code}/")
+    # then
+    text = response.content.decode()
+    assert response.status_code == 200 and text.count("<h1") == 1
+    assert "Alpha Hospitals NHS Trust" in text and "12.50" in text
+    assert "Riverside College" in text and "T Level in Health" in text
+    assert "8.00" in text  # 20 places x 0.80 x 0.5
+    assert "Partnerships already in place" in text and "Active" in text
+
+
+def test_csv_download_holds_exactly_the_rows_of_its_table(client, coordinator_user):
+    import csv as csv_module
+
+    # given
+    report, region, (ics,), jobs = _england_report(occupations=3)
+    # when
+    response = _signed_in(client, coordinator_user).get(f"/dashboards/ics/{ics.code}/?year=2&format=csv")
+    years = client.get(f"/dashboards/ics/{ics.code}/?format=csv&table=years")
+    # then
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv_module.reader(response.content.decode().splitlines()))
+    assert rows[0] == ["Occupation", "Demand (FTE)", "Supply (FTE)", "Gap (FTE)", "Coverage (supply / demand)",
+                       "Status"]
+    assert sorted(row[0] for row in rows[1:]) == sorted(job.name for job in jobs)
+    assert rows[1][1:5] == ["2469.00", "800.00", "1669.00", "0.3240"]
+    assert len(list(csv_module.reader(years.content.decode().splitlines()))) == 1 + 3
+    assert client.get(f"/dashboards/ics/{ics.code}/?format=csv&table=nope").status_code == 404
+    assert client.get(f"/dashboards/ics/{ics.code}/?format=pdf").status_code == 404
+
+
+def test_excel_download_has_a_sheet_per_table(client, coordinator_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    # given
+    report, region, (ics,), (job,) = _england_report()
+    _signed_in(client, coordinator_user)
+    # when
+    page = client.get(f"/dashboards/ics/{ics.code}/?format=xlsx")
+    drill = client.get(f"/dashboards/ics/{ics.code}/occupations/{job.code}/?format=xlsx")
+    # then
+    book = load_workbook(io.BytesIO(page.content))
+    assert book.sheetnames == ["About", "Occupations", "Years", "Coverage"]
+    assert book["Occupations"]["A3"].value == job.name and book["Occupations"]["B3"].value == 1234.5
+    assert load_workbook(io.BytesIO(drill.content)).sheetnames == [
+        "About", "Years", "Trusts", "Colleges", "Offers", "Partnerships",
+    ]
+
+
+def test_downloads_neutralise_text_a_spreadsheet_would_run(client, coordinator_user):
+    # given an occupation whose name starts like a formula
+    report, region, (ics,), _ = _england_report()
+    job = OccupationFactory(name="=HYPERLINK(1)")
+    GapReportRowFactory(report=report, code=ics.code, name=ics.name, occupation=job)
+    # when
+    text = _signed_in(client, coordinator_user).get(f"/dashboards/ics/{ics.code}/?format=csv").content.decode()
+    # then
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_no_download_without_a_report(client, coordinator_user):
+    # when / then
+    assert _signed_in(client, coordinator_user).get(DASHBOARD + "?format=csv").status_code == 404
+
+
+def test_a_running_report_shows_its_progress_with_a_refresh_link(client, coordinator_user):
+    # given a finished report and a newer one running
+    _england_report()
+    running = GapReportFactory(status=GapReport.Status.RUNNING, progress=40, finished_at=None)
+    # when
+    text = _signed_in(client, coordinator_user).get(DASHBOARD).content.decode()
+    # then
+    assert f'<label class="nhsuk-label" for="report-progress-bar">Progress of report {running.pk}</label>' in text
+    assert 'max="100" value="40"' in text
+    assert f'data-progress-url="/api/v1/gap-reports/{running.pk}/"' in text
+    assert 'id="report-progress-refresh"' in text
+    assert "Request a new report" not in text
+
+
+def test_a_failed_newer_report_is_explained_and_the_older_figures_stay(client, coordinator_user):
+    # given
+    report, *_ = _england_report()
+    GapReportFactory(status=GapReport.Status.FAILED, error="The database went away.", finished_at=None)
+    # when
+    text = _signed_in(client, coordinator_user).get(DASHBOARD).content.decode()
+    # then
+    assert "The latest report request failed" in text and "The database went away." in text
+    assert f"Figures from report {report.pk}" in text
+
+
+@pytest.mark.parametrize("role", ["ics_user", "staff_user"])
+def test_ics_analysts_and_staff_may_request_a_report(client, role, request):
+    # given
+    user = request.getfixturevalue(role)
+    # when
+    response = _signed_in(client, user).post("/dashboards/request/", {"next": "/dashboards/?view=england"})
+    # then
+    assert response.status_code == 302 and response["Location"] == "/dashboards/?view=england"
+    report = GapReport.objects.get()
+    assert report.requested_by == user and report.horizon_years == 3
+
+
+@pytest.mark.parametrize("role", ["coordinator_user", "college_user"])
+def test_coordinators_and_college_users_may_not_request_a_report(client, role, request):
+    # given
+    user = request.getfixturevalue(role)
+    # when
+    response = _signed_in(client, user).post("/dashboards/request/")
+    # then
+    assert response.status_code == 403
+    assert not GapReport.objects.exists()
+
+
+def test_a_request_never_redirects_off_site(client, ics_user):
+    # when
+    response = _signed_in(client, ics_user).post("/dashboards/request/", {"next": "https://evil.example/"})
+    # then
+    assert response["Location"] == "/dashboards/"
+
+
+def test_the_request_form_is_a_post_only_endpoint(client, ics_user):
+    # when / then
+    assert _signed_in(client, ics_user).get("/dashboards/request/").status_code == 405
