@@ -1,8 +1,17 @@
 import django_filters
 
+from colleges.models import QualificationType
 from portal.filtersets import PortalFilterSet
 
-from .models import ApprenticeshipStandard, GapReport, GapReportRow, Occupation, OccupationSector
+from .models import (
+    ApprenticeshipStandard,
+    EntryRoute,
+    GapReport,
+    GapReportRow,
+    Occupation,
+    OccupationSector,
+    Progression,
+)
 
 
 class OccupationFilterSet(PortalFilterSet):
@@ -42,3 +51,29 @@ class GapReportRowFilterSet(PortalFilterSet):
     class Meta:
         model = GapReportRow
         fields = ["level", "code", "occupation", "year"]
+
+
+class EntryRouteFilterSet(PortalFilterSet):
+    search_fields = ("occupation__name", "occupation__code", "apprenticeship_standard__title", "notes")
+    occupation = django_filters.CharFilter(field_name="occupation__code", label="Occupation code")
+    qualification_type = django_filters.ChoiceFilter(choices=QualificationType.choices)
+    apprenticeship_standard = django_filters.CharFilter(
+        field_name="apprenticeship_standard__reference", label="Apprenticeship standard reference"
+    )
+    by_standard = django_filters.BooleanFilter(
+        field_name="apprenticeship_standard", lookup_expr="isnull", exclude=True, label="Through a named standard"
+    )
+
+    class Meta:
+        model = EntryRoute
+        fields = ["occupation", "qualification_type", "level", "apprenticeship_standard", "by_standard"]
+
+
+class ProgressionFilterSet(PortalFilterSet):
+    search_fields = ("from_occupation__name", "to_occupation__name", "via")
+    from_occupation = django_filters.CharFilter(field_name="from_occupation__code", label="From occupation code")
+    to_occupation = django_filters.CharFilter(field_name="to_occupation__code", label="To occupation code")
+
+    class Meta:
+        model = Progression
+        fields = ["from_occupation", "to_occupation"]

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -134,6 +135,31 @@ class EntryRoute(models.Model):
         how = self.apprenticeship_standard or f"{self.get_qualification_type_display()} level {self.level}"
         return f"{how} -> {self.occupation}"
 
+    def clean(self):
+        """A route through a named standard is an apprenticeship at that standard's level."""
+        super().clean()
+        standard = self.apprenticeship_standard if self.apprenticeship_standard_id else None
+        if standard is None:
+            return
+        errors = {}
+        if self.qualification_type and self.qualification_type != QualificationType.APPRENTICESHIP:
+            errors["qualification_type"] = (
+                f"A route through {standard.reference} is an apprenticeship: set the type to apprenticeship, "
+                "or clear the standard for a route by type and level."
+            )
+        if standard.level and self.level and self.level != standard.level:
+            errors["level"] = f"{standard.reference} is a level {standard.level} standard, not level {self.level}."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def how(self) -> str:
+        """The course this route starts from, in words."""
+        if self.apprenticeship_standard_id:
+            standard = self.apprenticeship_standard
+            return f"{standard.title} apprenticeship ({standard.reference}, level {self.level})"
+        return f"{self.get_qualification_type_display()} at level {self.level}"
+
 
 class Progression(models.Model):
     """A step from one occupation to another (healthcare support worker -> nursing associate)."""
@@ -154,6 +180,11 @@ class Progression(models.Model):
 
     def __str__(self):
         return f"{self.from_occupation} -> {self.to_occupation}"
+
+    def clean(self):
+        super().clean()
+        if self.from_occupation_id and self.from_occupation_id == self.to_occupation_id:
+            raise ValidationError({"to_occupation": "A progression leads to a different occupation."})
 
 
 class GapReport(models.Model):

@@ -26,7 +26,7 @@ from colleges.models import DEFAULT_COMPLETION_RATES, CourseOffer, add_months
 from hubs.selectors import partnership_list
 from trusts.models import IntegratedCareSystem, Region, Vacancy
 
-from .models import ApprenticeshipStandard, EntryRoute, GapReport, GapReportRow, Occupation
+from .models import ApprenticeshipStandard, EntryRoute, GapReport, GapReportRow, Occupation, Progression
 
 
 def occupation_list():
@@ -420,3 +420,11 @@ def gap_report_rows(
     if year:
         rows = rows.filter(year=year)
     return rows.annotate(level_order=_LEVEL_ORDER).order_by("level_order", "code", "occupation__name", "year")
+
+
+def entry_route_list():
+    return EntryRoute.objects.select_related("occupation", "apprenticeship_standard")
+
+
+def progression_list():
+    return Progression.objects.select_related("from_occupation", "to_occupation")

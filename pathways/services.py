@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,13 +14,13 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from colleges.models import CourseOffer
+from colleges.models import CourseOffer, QualificationType
 from portal.errors import ApplicationError
-from portal.services import CsvRow, ImportResult, csv_rows_read, rows_import
+from portal.services import DATA_DIR, CsvRow, ImportResult, csv_rows_read, import_refused, rows_import
 from trusts.models import Vacancy
 
 from .gap import GapComputation
-from .models import ApprenticeshipStandard, EntryRoute, GapReport, Occupation, OccupationSector
+from .models import ApprenticeshipStandard, EntryRoute, GapReport, Occupation, OccupationSector, Progression
 
 # --------------------------------------------------------------------------------------
 # Reference data imports (formats in data/SOURCES.md)
@@ -272,3 +273,205 @@ def _gap_report_inputs(report: GapReport, run: GapComputation) -> dict:
         **{key: when.isoformat() if when else None for key, when in changed.items()},
         "data_changed_at": max(seen).isoformat() if seen else None,
     }
+
+
+# --------------------------------------------------------------------------------------
+# Career pathways: entry routes (course -> occupation) and progressions, written by staff
+# through the admin and the API; the starter set shipped in data/ (see data/PATHWAYS.md).
+# --------------------------------------------------------------------------------------
+
+ENTRY_ROUTE_FIELDS = (
+    "occupation", "qualification_type", "level", "apprenticeship_standard", "conversion_rate", "lag_months", "notes",
+)
+PROGRESSION_FIELDS = ("from_occupation", "to_occupation", "typical_months", "via")
+
+
+def _entry_route_save(route: EntryRoute, *, user=None) -> EntryRoute:
+    if route.level is None and route.apprenticeship_standard_id and route.apprenticeship_standard.level:
+        route.level = route.apprenticeship_standard.level  # a route through a standard is at its level
+    route.full_clean()
+    route._history_user = user
+    route.save()
+    return route
+
+
+def entry_route_create(*, data: Mapping, user=None) -> EntryRoute:
+    """One entry route from model values (related objects resolved); the level defaults to the standard's."""
+    return _entry_route_save(EntryRoute(**{name: data[name] for name in ENTRY_ROUTE_FIELDS if name in data}), user=user)
+
+
+def entry_route_update(*, route: EntryRoute, data: Mapping, user=None) -> EntryRoute:
+    for name in ENTRY_ROUTE_FIELDS:
+        if name in data:
+            setattr(route, name, data[name])
+    return _entry_route_save(route, user=user)
+
+
+def progression_create(*, data: Mapping) -> Progression:
+    progression = Progression(**{name: data[name] for name in PROGRESSION_FIELDS if name in data})
+    progression.full_clean()
+    progression.save()
+    return progression
+
+
+def progression_update(*, progression: Progression, data: Mapping) -> Progression:
+    for name in PROGRESSION_FIELDS:
+        if name in data:
+            setattr(progression, name, data[name])
+    progression.full_clean()
+    progression.save()
+    return progression
+
+
+ENTRY_ROUTE_COLUMNS = (
+    "occupation", "qualification_type", "level", "apprenticeship_standard", "conversion_rate", "lag_months", "notes",
+)
+PROGRESSION_COLUMNS = ("from_occupation", "to_occupation", "typical_months", "via")
+
+
+def _route_key(values: Mapping) -> tuple:
+    standard = values["apprenticeship_standard"]
+    if standard is not None:
+        return (values["occupation"].pk, "standard", standard.pk)
+    return (values["occupation"].pk, values["qualification_type"], values["level"])
+
+
+def pathways_starter_set_import(
+    *,
+    routes_path: Path | str = DATA_DIR / "entry_routes.csv",
+    progressions_path: Path | str = DATA_DIR / "progressions.csv",
+    update_existing: bool = False,
+) -> ImportResult:
+    """The starter set of entry routes and progressions (data/entry_routes.csv, data/progressions.csv).
+
+    Each route and rate is an indicative planning assumption (data/PATHWAYS.md). Routes and
+    progressions already in the portal are kept as staff left them unless `update_existing`;
+    so a re-run adds only what is missing. All or nothing across both files: a malformed row is
+    named with its line and reason, and nothing is written. The result counts both files; its
+    notes give each file's counts.
+    """
+    occupations = {o.code: o for o in Occupation.objects.all()}
+    standards = {s.reference: s for s in ApprenticeshipStandard.objects.all()}
+    routes = ImportResult(entity="entry routes")
+    progressions = ImportResult(entity="progressions")
+    problems: dict[str, list[str]] = {str(routes_path): [], str(progressions_path): []}
+
+    route_records: list[tuple[int, dict]] = []
+    for row in csv_rows_read(path=routes_path, required_columns=ENTRY_ROUTE_COLUMNS):
+        values = {
+            "occupation": row.lookup("occupation", occupations, "occupation"),
+            "qualification_type": row.choice("qualification_type", QualificationType.values),
+            "level": row.integer("level", minimum=1, maximum=8),
+            "apprenticeship_standard": (
+                row.lookup("apprenticeship_standard", standards, "apprenticeship standard")
+                if row.raw("apprenticeship_standard") else None
+            ),
+            "conversion_rate": row.decimal("conversion_rate", required=True, minimum=Decimal(0), maximum=Decimal(1)),
+            "lag_months": row.integer("lag_months", required=True, minimum=0, maximum=120),
+            "notes": row.text("notes", required=False),
+        }
+        problems[str(routes_path)] += [f"line {row.line}: {column}: {reason}" for column, reason in row.problems]
+        if not row.problems:
+            route_records.append((row.line, values))
+
+    progression_records: list[tuple[int, dict]] = []
+    for row in csv_rows_read(path=progressions_path, required_columns=PROGRESSION_COLUMNS):
+        values = {
+            "from_occupation": row.lookup("from_occupation", occupations, "occupation"),
+            "to_occupation": row.lookup("to_occupation", occupations, "occupation"),
+            "typical_months": row.integer("typical_months", minimum=0, maximum=240),
+            "via": row.text("via", required=False),
+        }
+        problems[str(progressions_path)] += [
+            f"line {row.line}: {column}: {reason}" for column, reason in row.problems
+        ]
+        if not row.problems:
+            progression_records.append((row.line, values))
+
+    existing_routes = {
+        _route_key({"occupation": r.occupation, "apprenticeship_standard": r.apprenticeship_standard,
+                    "qualification_type": r.qualification_type, "level": r.level}): r
+        for r in EntryRoute.objects.select_related("occupation", "apprenticeship_standard")
+    }
+    existing_progressions = {(p.from_occupation_id, p.to_occupation_id): p for p in Progression.objects.all()}
+    route_writes: list[EntryRoute] = []
+    progression_writes: list[Progression] = []
+    first_line: dict[tuple, int] = {}
+
+    for line, values in route_records:
+        if values["level"] is None and values["apprenticeship_standard"] is not None:
+            values["level"] = values["apprenticeship_standard"].level
+        key = _route_key(values)
+        if key in first_line:
+            problems[str(routes_path)].append(f"line {line}: occupation: the same route appears again "
+                                              f"(first on line {first_line[key]})")
+            continue
+        first_line[key] = line
+        route = existing_routes.get(key)
+        if route is not None and not update_existing:
+            routes.unchanged += 1
+            continue
+        if route is None:
+            route = EntryRoute(**values)
+        elif all(getattr(route, name) == value for name, value in values.items()):
+            routes.unchanged += 1
+            continue
+        else:
+            for name, value in values.items():
+                setattr(route, name, value)
+        try:
+            route.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            problems[str(routes_path)] += [
+                f"line {line}: {name}: {message}" for name, messages in exc.message_dict.items() for message in messages
+            ]
+            continue
+        route_writes.append(route)
+
+    for line, values in progression_records:
+        key = (values["from_occupation"].pk, values["to_occupation"].pk)
+        if key in first_line:
+            problems[str(progressions_path)].append(f"line {line}: to_occupation: the same step appears again")
+            continue
+        first_line[key] = line
+        progression = existing_progressions.get(key)
+        if progression is not None and (not update_existing or all(
+            getattr(progression, name) == value for name, value in values.items()
+        )):
+            progressions.unchanged += 1
+            continue
+        if progression is None:
+            progression = Progression(**values)
+        else:
+            for name, value in values.items():
+                setattr(progression, name, value)
+        try:
+            progression.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            problems[str(progressions_path)] += [
+                f"line {line}: {name}: {message}" for name, messages in exc.message_dict.items() for message in messages
+            ]
+            continue
+        progression_writes.append(progression)
+
+    for path, found in problems.items():
+        if found:
+            raise import_refused(path, sorted(found, key=lambda p: int(p.split(":")[0].removeprefix("line "))))
+
+    with transaction.atomic():
+        for route in route_writes:
+            routes.added += route.pk is None
+            routes.changed += route.pk is not None
+            route._change_reason = "Starter set (data/entry_routes.csv)"
+            route.save()
+        for progression in progression_writes:
+            progressions.added += progression.pk is None
+            progressions.changed += progression.pk is not None
+            progression.save()
+    return ImportResult(
+        entity="career pathways (entry routes and progressions)",
+        added=routes.added + progressions.added,
+        changed=routes.changed + progressions.changed,
+        unchanged=routes.unchanged + progressions.unchanged,
+        notes=[str(routes), str(progressions)],
+    )

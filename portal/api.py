@@ -4,7 +4,13 @@ from rest_framework.routers import DefaultRouter
 
 from colleges.api.views import CollegeViewSet, CourseOfferViewSet
 from hubs.api.views import ActivityViewSet, HubViewSet, PartnershipViewSet
-from pathways.api.views import ApprenticeshipStandardViewSet, GapReportViewSet, OccupationViewSet
+from pathways.api.views import (
+    ApprenticeshipStandardViewSet,
+    EntryRouteViewSet,
+    GapReportViewSet,
+    OccupationViewSet,
+    ProgressionViewSet,
+)
 from trusts.api.views import IntegratedCareSystemViewSet, RegionViewSet, TrustViewSet, VacancyViewSet
 
 router = DefaultRouter()
@@ -16,6 +22,8 @@ router.register("colleges", CollegeViewSet)
 router.register("course-offers", CourseOfferViewSet)
 router.register("occupations", OccupationViewSet)
 router.register("apprenticeship-standards", ApprenticeshipStandardViewSet)
+router.register("entry-routes", EntryRouteViewSet)
+router.register("progressions", ProgressionViewSet)
 router.register("gap-reports", GapReportViewSet)
 router.register("hubs", HubViewSet)
 router.register("partnerships", PartnershipViewSet)

@@ -2,7 +2,7 @@ from decimal import ROUND_HALF_UP
 
 from rest_framework import serializers
 
-from ..models import ApprenticeshipStandard, GapReport, GapReportRow, Occupation
+from ..models import ApprenticeshipStandard, EntryRoute, GapReport, GapReportRow, Occupation, Progression
 
 
 class OccupationSerializer(serializers.ModelSerializer):
@@ -66,3 +66,32 @@ class GapReportRowSerializer(serializers.ModelSerializer):
             "coverage",
         ]
         read_only_fields = fields
+
+
+class EntryRouteSerializer(serializers.ModelSerializer):
+    """A way into an occupation from a course: through a named apprenticeship standard, or by
+    qualification type and level. The level may be left out for a standard: it is the standard's."""
+
+    occupation = serializers.SlugRelatedField(slug_field="code", queryset=Occupation.objects.all())
+    apprenticeship_standard = serializers.SlugRelatedField(
+        slug_field="reference", queryset=ApprenticeshipStandard.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = EntryRoute
+        fields = [
+            "id", "occupation", "qualification_type", "level", "apprenticeship_standard", "conversion_rate",
+            "lag_months", "notes",
+        ]
+        extra_kwargs = {"level": {"required": False, "allow_null": True}}
+        validators = []  # the model's partial unique constraints are checked by full_clean() in the service
+
+
+class ProgressionSerializer(serializers.ModelSerializer):
+    from_occupation = serializers.SlugRelatedField(slug_field="code", queryset=Occupation.objects.all())
+    to_occupation = serializers.SlugRelatedField(slug_field="code", queryset=Occupation.objects.all())
+
+    class Meta:
+        model = Progression
+        fields = ["id", "from_occupation", "to_occupation", "typical_months", "via"]
+        validators = []

@@ -11,17 +11,21 @@ from portal.roles import Role
 from .. import selectors, services
 from ..filtersets import (
     ApprenticeshipStandardFilterSet,
+    EntryRouteFilterSet,
     GapReportFilterSet,
     GapReportRowFilterSet,
     OccupationFilterSet,
+    ProgressionFilterSet,
 )
 from .serializers import (
     ApprenticeshipStandardSerializer,
+    EntryRouteSerializer,
     GapReportAcceptedSerializer,
     GapReportRequestSerializer,
     GapReportRowSerializer,
     GapReportSerializer,
     OccupationSerializer,
+    ProgressionSerializer,
 )
 
 
@@ -80,3 +84,38 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         report = get_object_or_404(self.get_queryset(), pk=pk)
         rows = self.paginate_queryset(self.filter_queryset(selectors.gap_report_rows(report)))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+class EntryRouteViewSet(viewsets.ModelViewSet):
+    """Entry routes from courses to occupations (the supply side of the gap report).
+    Read by everyone signed in; written by staff."""
+
+    queryset = selectors.entry_route_list()
+    serializer_class = EntryRouteSerializer
+    filterset_class = EntryRouteFilterSet
+    ordering_fields = ["id", "level", "conversion_rate", "lag_months"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.entry_route_create(data=serializer.validated_data, user=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.entry_route_update(
+            route=serializer.instance, data=serializer.validated_data, user=self.request.user
+        )
+
+
+class ProgressionViewSet(viewsets.ModelViewSet):
+    """Steps from one occupation to another. Read by everyone signed in; written by staff."""
+
+    queryset = selectors.progression_list()
+    serializer_class = ProgressionSerializer
+    filterset_class = ProgressionFilterSet
+    ordering_fields = ["id", "typical_months"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.progression_create(data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.progression_update(
+            progression=serializer.instance, data=serializer.validated_data
+        )

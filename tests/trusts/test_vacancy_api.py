@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 
 from pathways.models import OccupationSector
 from tests.factories import (

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from colleges.services import colleges_import
-from pathways.services import apprenticeship_standards_import, occupations_import
+from pathways.services import apprenticeship_standards_import, occupations_import, pathways_starter_set_import
 from portal.errors import ApplicationError
 from portal.models import DataLoad
 from portal.services import DATA_DIR
@@ -45,6 +45,7 @@ class Command(BaseCommand):
             lambda: colleges_import(path=paths["colleges"]),
             lambda: apprenticeship_standards_import(path=paths["standards"]),
             lambda: occupations_import(path=paths["occupations"], soc_path=paths["soc"]),
+            lambda: pathways_starter_set_import(),  # entry routes and progressions: data/PATHWAYS.md
         ]
         results = []
         try:
