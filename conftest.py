@@ -10,6 +10,8 @@ from rest_framework.test import APIClient
 from portal.celery import app as celery_app
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.browser"]
+
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 
 # Tasks run in process during tests, even when CELERY_BROKER_URL names a real broker; the
