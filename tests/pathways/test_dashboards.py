@@ -640,3 +640,77 @@ def test_a_request_never_redirects_off_site(client, ics_user):
 def test_the_request_form_is_a_post_only_endpoint(client, ics_user):
     # when / then
     assert _signed_in(client, ics_user).get("/dashboards/request/").status_code == 405
+
+
+# --------------------------------------------------------------------------------------
+# The drill-down agrees with the report the gap engine computed
+# --------------------------------------------------------------------------------------
+
+
+def test_drill_down_trusts_and_offers_add_up_to_the_reports_demand_and_supply():
+    from pathways import services
+
+    # given two regions, three ICSs, trusts with several months, a social-care estimate, offers
+    # taught at home and elsewhere, and routes by standard and by type and level, with lags
+    as_of = dt.date(2026, 6, 15)
+    north, south = RegionFactory(code="Y62"), RegionFactory(code="Y58")
+    icss = [IntegratedCareSystemFactory(region=north), IntegratedCareSystemFactory(region=north),
+            IntegratedCareSystemFactory(region=south)]
+    nurses = OccupationFactory(annual_leaver_rate=Decimal("0.09"))
+    carers = OccupationFactory(annual_leaver_rate=Decimal("0.25"))
+    standard = ApprenticeshipStandardFactory()
+    EntryRouteFactory(occupation=nurses, qualification_type="t_level", level=3, conversion_rate=Decimal("0.3"),
+                      lag_months=2)
+    EntryRouteFactory(occupation=nurses, qualification_type="apprenticeship", level=5,
+                      apprenticeship_standard=standard, conversion_rate=Decimal("0.9"))
+    EntryRouteFactory(occupation=carers, qualification_type="t_level", level=3, conversion_rate=Decimal("0.2"))
+    EntryRouteFactory(occupation=carers, qualification_type="diploma", level=2, conversion_rate=Decimal("0.6"),
+                      lag_months=7)
+    for n, ics in enumerate(icss, start=1):
+        for occupation in (nurses, carers):
+            trust = TrustFactory(ics=ics)
+            for month, fte in [(3, 5 * n), (5, 7 * n), (7, 99)]:  # July is after as_of
+                VacancyFactory(trust=trust, occupation=occupation, period=dt.date(2026, month, 1),
+                               vacancies_fte=Decimal(fte), staff_in_post_fte=Decimal(100 * n + month))
+        VacancyFactory(sector=Sector.SOCIAL_CARE, trust=None, ics=ics, occupation=carers,
+                       period=dt.date(2026, 4, 1), vacancies_fte=Decimal("40.5"), staff_in_post_fte=Decimal(900))
+        college = CollegeFactory(ics=ics)
+        CourseOfferFactory(college=college, planned_places=20 + n, start_date=dt.date(2026, 9, 1),
+                           duration_months=24)
+        CourseOfferFactory(college=college, course_code=f"D{n}", qualification_type="diploma", level=2,
+                           planned_places=15, start_date=dt.date(2026, 9, 14), duration_months=10 + n)
+        CourseOfferFactory(college=college, course_code=f"A{n}", qualification_type="apprenticeship", level=5,
+                           apprenticeship_standard=standard, planned_places=8, expected_completion_rate=Decimal("0.7"),
+                           start_date=dt.date(2026, 10, 31), duration_months=18 * n,
+                           delivery_ics=icss[(n) % len(icss)])
+        CourseOfferFactory(college=college, course_code=f"L{n}", academic_year="2025/26",
+                           start_date=dt.date(2025, 9, 1), duration_months=9)  # completes before as_of
+    report = services.gap_report_compute(
+        report_id=services.gap_report_create(as_of=as_of, horizon_years=3, user=None).pk
+    )
+    assert report.status == GapReport.Status.SUCCEEDED, report.error
+    geographies = [selectors.ENGLAND, selectors.dashboard_geography(level="region", code="Y62"),
+                   *[selectors.dashboard_geography(level="ics", code=ics.code) for ics in icss]]
+    checked = 0
+    for geography in geographies:
+        for occupation in (nurses, carers):
+            # when
+            years = selectors.dashboard_occupation_years(report=report, geography=geography, occupation=occupation)
+            trusts = selectors.dashboard_trusts(report=report, geography=geography, occupation=occupation)
+            supply = selectors.dashboard_offers(report=report, geography=geography, occupation=occupation)
+            if not years:
+                continue
+            last = years[-1]
+            # then the vacancies and their replacement make the demand, and the offers the supply
+            vacancies = sum(row["vacancies_fte"] for row in trusts)
+            replacement = sum(row["staff_in_post_fte"] or 0 for row in trusts) * occupation.annual_leaver_rate
+            assert last["demand_fte"].quantize(Decimal("0.01")) == (vacancies + 3 * replacement).quantize(
+                Decimal("0.01")), (geography, occupation)
+            entrants = sum((offer.entrants for offer in supply.offers), Decimal(0))
+            assert last["supply_fte"].quantize(Decimal("0.01")) == entrants.quantize(Decimal("0.01")), (
+                geography, occupation)
+            assert sum(row["entrants"] for row in supply.colleges()).quantize(Decimal("0.01")) == entrants.quantize(
+                Decimal("0.01"))
+            checked += 1
+    assert checked == len(geographies) * 2
+    assert report.rows.filter(supply_fte__gt=0, year=3).count() > 5
