@@ -34,6 +34,14 @@ class PortalListView(LoginRequiredMixin, FilterView):
     # Ask for other filters on the page itself rather than silently showing an empty list.
     strict = True
 
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        # Free-text search first in the filter form: it is the filter people reach for.
+        form = filterset.form
+        if "q" in form.fields:
+            form.fields = {"q": form.fields.pop("q"), **form.fields}
+        return filterset
+
     def get_paginate_by(self, queryset):
         try:
             size = int(self.request.GET.get("page_size", ""))

@@ -29,10 +29,11 @@ def field_anchor(bound_field) -> str:
 
 
 @register.inclusion_tag("includes/form_field.html")
-def nhs_field(bound_field, label_size="", width="", **attrs):
+def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs):
     """Render a Django form field as an NHS.UK form group: label, hint, inline error, control.
 
     `{% nhs_field form.name %}`; options: label_size="s|m|l", width="10" (nhsuk-input--width-10),
+    show_optional=False drops the "(optional)" suffix (filter forms, where every field is optional),
     and any extra HTML attributes for the control, e.g. autocomplete="username".
     """
     widget = bound_field.field.widget
@@ -70,6 +71,7 @@ def nhs_field(bound_field, label_size="", width="", **attrs):
         "options": list(bound_field.subwidgets) if kind in ("radios", "checkboxes") else [],
         "described_by": " ".join(described_by),
         "label_size": label_size,
+        "optional": show_optional and not bound_field.field.required,
     }
 
 
