@@ -111,3 +111,16 @@ def url_or_empty(url_name, *args):
         return reverse(url_name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def duration_in_words(value) -> str:
+    """A timedelta as "30 minutes" or "2 hours" (for the sign-in lockout page)."""
+    try:
+        minutes = max(1, round(value.total_seconds() / 60))
+    except AttributeError:
+        return ""
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -193,6 +193,7 @@ def test_five_failures_lock_out_that_username_from_that_address(client):
     # then
     assert response.status_code in (403, 429)
     assert "Signing in is paused" in text(response)
+    assert "try again in 30 minutes" in text(response)
     assert "_auth_user_id" not in client.session
 
 
