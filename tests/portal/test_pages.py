@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django import forms
+from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -404,3 +406,44 @@ def test_write_pages_send_anonymous_users_to_sign_in(client):
     trust = TrustFactory()
     response = client.get(f"/test-pages/trusts/{trust.ods_code}/edit/")
     assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+
+
+# --- Form field rendering ({% nhs_field %}) -----------------------------------------------------
+
+
+class _EveryWidgetForm(forms.Form):
+    status = forms.ChoiceField(choices=[("a", "Active"), ("e", "Exploring")], widget=forms.RadioSelect)
+    agendas = forms.MultipleChoiceField(
+        choices=[("cpd", "CPD"), ("estates", "Estates")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    agreed = forms.BooleanField(label="I agree", help_text="Tick to agree")
+    notes = forms.CharField(widget=forms.Textarea, required=False, help_text="Anything else")
+
+
+def _render_form(data):
+    template = Template(
+        '{% load portal_tags %}{% include "includes/error_summary.html" %}'
+        "{% for f in form %}{% nhs_field f %}{% endfor %}"
+    )
+    return re.sub(r"\s+", " ", template.render(Context({"form": _EveryWidgetForm(data)})))
+
+
+def test_radios_checkboxes_and_textarea_render_as_nhs_components_with_errors_linked_from_the_summary():
+    # when the required radios and checkbox are left empty, and one option of a group is ticked
+    html = _render_form({"agendas": ["estates"], "notes": "x"})
+    # then every group is a fieldset with a legend, and the summary links to the first option
+    assert html.count('<fieldset class="nhsuk-fieldset"') == 2
+    assert 'class="nhsuk-radios" data-module="nhsuk-radios"' in html
+    assert 'href="#id_status_0"' in html and 'id="id_status_0"' in html
+    assert 'id="id_agendas_1" name="agendas" type="checkbox" value="estates" checked' in html
+    assert 'href="#id_agreed"' in html and 'class="nhsuk-checkboxes__input"' in html
+    assert 'aria-describedby="id_agreed-hint id_agreed-error"' in html
+    assert 'class="nhsuk-textarea"' in html and 'aria-describedby="id_notes-hint"' in html
+    assert "Notes (optional)" in html
+    assert html.count("nhsuk-form-group--error") == 2
+
+
+def test_a_valid_form_has_no_error_summary():
+    html = _render_form({"status": "a", "agreed": "on"})
+    assert "nhsuk-error-summary" not in html and "nhsuk-form-group--error" not in html
+    assert 'value="a" checked' in html
