@@ -31,7 +31,8 @@ COLLEGE_COLUMNS = ("ukprn", "name", "provider_type", "main_delivery_icb_ods_code
 def colleges_import(*, path: Path | str) -> ImportResult:
     """Further education colleges, from fe_college_locations.csv (DfE apprenticeship data placed in ICBs).
 
-    A college's ICS is the ICB where most of its apprentices are taught.
+    A college's ICS is the ICB where most of its apprentices are taught, set when the college is
+    first imported; later imports update the name and provider type but keep the ICS.
     """
     boards = {ics.code: ics for ics in IntegratedCareSystem.objects.all()}
 
@@ -49,6 +50,8 @@ def colleges_import(*, path: Path | str) -> ImportResult:
     return rows_import(
         path=path, model=College, key="ukprn", entity="colleges", required_columns=COLLEGE_COLUMNS, parse=parse,
         columns={"ics": "main_delivery_icb_ods_code", "ics_share_of_enrolments": "share_of_enrolments_in_main_icb"},
+        # A college or staff may correct the ICS (DESIGN.md section 7): a re-import keeps the correction.
+        keep_on_update=("ics", "ics_share_of_enrolments"),
     )
 
 

@@ -253,12 +253,14 @@ def records_upsert(
     columns: dict[str, str] | None = None,
     problems: Sequence[str] = (),
     result: ImportResult | None = None,
+    keep_on_update: Sequence[str] = (),
 ) -> ImportResult:
     """Create or update one instance per record, keyed by `key`, all or nothing.
 
     Every record is checked first (duplicate keys in the file, full_clean()); any problem,
     including `problems` found while reading, refuses the whole file. Unchanged instances
-    are not saved. `columns` maps model fields to CSV column names for the messages.
+    are not saved. `columns` maps model fields to CSV column names for the messages. Fields in
+    `keep_on_update` are set when a row is created and then left alone, because users may correct them.
     """
     columns = columns or {}
     result = result or ImportResult(entity=entity)
@@ -283,7 +285,10 @@ def records_upsert(
             instance = model(**record.values)
             changed = None
         else:
-            changed = [name for name, value in record.values.items() if _differs(instance, name, value)]
+            changed = [
+                name for name, value in record.values.items()
+                if name not in keep_on_update and _differs(instance, name, value)
+            ]
             if not changed:
                 result.unchanged += 1
                 continue
@@ -334,8 +339,9 @@ def rows_import(
     required_columns: Sequence[str],
     parse: Callable[[CsvRow], dict | str | None],
     columns: dict[str, str] | None = None,
+    keep_on_update: Sequence[str] = (),
 ) -> ImportResult:
-    """Read, check and upsert a CSV in one go.
+    """Read, check and upsert a CSV in one go (see records_upsert for `keep_on_update`).
 
     `parse(row)` returns the model values for a row, or a string saying why the row is
     skipped on purpose (reported, not an error); problems go on the row (row.error()).
@@ -352,7 +358,7 @@ def rows_import(
             records.append(Record(row.line, values))
     return records_upsert(
         model=model, key=key, records=records, entity=entity, path=path, columns=columns, problems=problems,
-        result=result,
+        result=result, keep_on_update=keep_on_update,
     )
 
 

@@ -73,7 +73,7 @@ def integrated_care_systems_import(*, path: Path | str) -> ImportResult:
 
 
 # The ODS file does not say what kind of trust each is: the portal derives it from the name, checked
-# in this order. Staff may correct a kind in the admin; a re-import derives it again.
+# in this order, when it first imports a trust. Staff may correct a kind; a re-import keeps it.
 SPECIALIST_NAME = re.compile(
     r"\bCHILDREN('?S)?\b|\bWOMEN('?S)?\b|ORTHOPAEDIC|CANCER|\bEYE\b|HEART AND CHEST|BROMPTON|PAPWORTH|MARSDEN"
     r"|\bCHRISTIE\b|WALTON CENTRE|QUEEN VICTORIA HOSPITAL|RHEUMATIC"
@@ -145,6 +145,7 @@ def trusts_import(*, path: Path | str) -> ImportResult:
     return rows_import(
         path=path, model=Trust, key="ods_code", entity="NHS trusts", required_columns=TRUST_COLUMNS, parse=parse,
         columns={"ics": "icb_ods_code", "opened_on": "open_date", "closed_on": "close_date"},
+        keep_on_update=("kind",),  # derived, not published: a correction by staff stands
     )
 
 

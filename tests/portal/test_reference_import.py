@@ -222,6 +222,31 @@ def test_a_changed_row_is_updated_in_place(reference_data, tmp_path):
     assert Trust.objects.count() == 270
 
 
+def test_corrections_to_what_the_files_do_not_publish_survive_a_reimport(reference_data):
+    # given staff corrected a college's ICS and a trust's kind (neither is published as such)
+    college = College.objects.get(ukprn="10003193")
+    elsewhere = IntegratedCareSystem.objects.exclude(pk=college.ics_id).first()
+    College.objects.filter(pk=college.pk).update(ics=elsewhere)
+    Trust.objects.filter(ods_code="RJZ").update(kind=TrustKind.SPECIALIST)
+
+    # when the same files are imported again
+    again = {result.entity: result for result in load_shipped_files()}
+
+    # then the corrections stand, and the rows count as unchanged
+    assert College.objects.get(ukprn="10003193").ics == elsewhere
+    assert Trust.objects.get(ods_code="RJZ").kind == TrustKind.SPECIALIST
+    assert (again["colleges"].changed, again["NHS trusts"].changed) == (0, 0)
+
+
+def test_a_renamed_college_is_updated_in_place(reference_data, tmp_path):
+    newer = copy_with_change(tmp_path, "fe_college_locations.csv", "ukprn", "10003193", name="HUGH BAIRD COLLEGE GROUP")
+
+    result = colleges_import(path=newer)
+
+    assert (result.added, result.changed, result.unchanged) == (0, 1, 175)
+    assert College.objects.get(ukprn="10003193").name == "Hugh Baird College Group"
+
+
 def test_a_new_row_is_added_beside_the_existing_ones(reference_data, tmp_path):
     # given a newer standards file with one more standard
     header, rows = shipped_rows("ifate_standards_health_care_2018.csv")
