@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Case, When
 
 from portal.errors import ApplicationError
 from portal.permissions import require_write
@@ -258,15 +259,15 @@ DEMO_PREFIX = "[Demo]"
 
 
 @transaction.atomic
-def hubs_demo_data_create(*, per_hub: int = 3) -> int:
+def hubs_demo_data_create(*, per_hub: int = 3) -> dict:
     """Generated partnerships, contacts, activities and case studies for every hub, labelled as demo.
 
-    Idempotent: a college that already has a partnership is left alone. Returns partnerships created.
+    Safe to run again: once a hub has demo partnerships it gets no more. Returns what was added.
     """
     from colleges.models import College
     from trusts.models import Trust
 
-    created = 0
+    created = case_studies = 0
     today = dt.date.today()
     agendas_cycle = [
         [Agenda.WORKFORCE_AND_LEARNING, Agenda.APPRENTICESHIPS],
@@ -276,7 +277,13 @@ def hubs_demo_data_create(*, per_hub: int = 3) -> int:
     kinds = [ActivityKind.INDUSTRY_PLACEMENT, ActivityKind.CAREERS_EVENT, ActivityKind.GUARANTEED_INTERVIEWS]
     teams = [CollegeTeam.SENIOR_LEADERSHIP, CollegeTeam.SENIOR_CURRICULUM_LEADERSHIP, CollegeTeam.STUDENT_SERVICES]
     for hub in Hub.objects.select_related("region"):
-        colleges = list(College.objects.filter(hub=hub, partnerships__isnull=True).select_related("ics")[:per_hub])
+        if Partnership.objects.filter(college__hub=hub, summary__startswith=DEMO_PREFIX).exists():
+            continue
+        colleges = list(
+            College.objects.filter(hub=hub, partnerships__isnull=True)
+            .select_related("ics")
+            .order_by(Case(When(pk=hub.host_college_id, then=0), default=1), "name")[:per_hub]
+        )
         for number, college in enumerate(colleges):
             trust = Trust.objects.filter(ics=college.ics, closed_on__isnull=True).order_by("ods_code").first()
             partnership = Partnership(
@@ -321,4 +328,5 @@ def hubs_demo_data_create(*, per_hub: int = 3) -> int:
                 learners=60, placements_filled=40, hires=6,
             )
             case_study.colleges.set(colleges[:2])
-    return created
+            case_studies += 1
+    return {"partnerships added": created, "case studies added": case_studies}
