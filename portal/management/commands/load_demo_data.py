@@ -19,6 +19,7 @@ from django.db import transaction
 
 from colleges.models import College, CourseOffer, QualificationType
 from hubs.models import Hub
+from hubs.services import hubs_demo_data_create
 from pathways.models import ApprenticeshipStandard, Occupation
 from portal.errors import ApplicationError
 from portal.models import DataLoad, User
@@ -261,6 +262,7 @@ DEMO_STEPS: list[tuple[str, Callable[[], dict]]] = [
     ("demo logins", demo_logins_create),
     ("course offers", demo_course_offers_create),
     ("vacancies", demo_vacancies_create),
+    ("partnerships, contacts, activities and case studies", hubs_demo_data_create),
 ]
 
 
