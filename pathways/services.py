@@ -97,7 +97,8 @@ def occupations_import(*, path: Path | str, soc_path: Path | str) -> ImportResul
     )
     for code, row in sorted(unit_groups.items()):
         if row.raw("health_or_care").lower() == "yes" and code not in kept:
-            result.notes.append(f"SOC {code} {row.raw('title')}: a health or care unit group (health_or_care=yes) the portal does not keep")
+            title = row.raw("title")
+            result.notes.append(f"SOC {code} {title}: a health or care unit group (health_or_care=yes) not kept")
     return result
 
 
