@@ -185,10 +185,23 @@ class CsvRow:
         return found
 
 
-def csv_rows_read(*, path: Path | str, required_columns: Sequence[str]) -> list[CsvRow]:
+@dataclass(frozen=True)
+class Headerless:
+    """How to read a publisher's file that has no header row (the ODS bulk files): the names of its
+    leading fields, in order, and a pattern its first cell matches (so a header row is never taken
+    for data). Fields beyond those named are ignored."""
+
+    columns: Sequence[str]
+    first_cell: str
+
+
+def csv_rows_read(
+    *, path: Path | str, required_columns: Sequence[str], headerless: Headerless | None = None
+) -> list[CsvRow]:
     """Every data row of a UTF-8 CSV, keyed by header name. Line numbers count the header as line 1.
 
     Refuses (ApplicationError) a file that cannot be read or lacks a required column, naming it.
+    With `headerless`, a file whose first cell looks like data is read by field position instead.
     """
     path = Path(path)
     try:
@@ -197,7 +210,12 @@ def csv_rows_read(*, path: Path | str, required_columns: Sequence[str]) -> list[
         raise ApplicationError(f"{path} could not be opened: {exc.strerror or exc}.") from exc
     with handle:
         try:
-            reader = csv.DictReader(handle)
+            first = next(csv.reader([handle.readline()]), [])
+            handle.seek(0)
+            if headerless and first and re.fullmatch(headerless.first_cell, first[0].strip()):
+                reader = csv.DictReader(handle, fieldnames=list(headerless.columns), restkey="(further fields)")
+            else:
+                reader = csv.DictReader(handle)
             header = reader.fieldnames or []
             missing = [column for column in required_columns if column not in header]
             if missing:
@@ -207,6 +225,7 @@ def csv_rows_read(*, path: Path | str, required_columns: Sequence[str]) -> list[
             rows = []
             start = reader.line_num + 1
             for data in reader:
+                data.pop("(further fields)", None)
                 if None in data:
                     rows.append(CsvRow(start, data))
                     cells = len(header) + len(data[None])
@@ -340,6 +359,7 @@ def rows_import(
     parse: Callable[[CsvRow], dict | str | None],
     columns: dict[str, str] | None = None,
     keep_on_update: Sequence[str] = (),
+    headerless: Headerless | None = None,
 ) -> ImportResult:
     """Read, check and upsert a CSV in one go (see records_upsert for `keep_on_update`).
 
@@ -348,7 +368,7 @@ def rows_import(
     """
     result = ImportResult(entity=entity)
     records, problems = [], []
-    for row in csv_rows_read(path=path, required_columns=required_columns):
+    for row in csv_rows_read(path=path, required_columns=required_columns, headerless=headerless):
         values = parse(row) if not row.problems else None
         if row.problems:
             problems.extend(f"line {row.line}: {column}: {reason}" for column, reason in row.problems)

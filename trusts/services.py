@@ -22,7 +22,7 @@ from pathways.models import Occupation
 from portal.errors import ApplicationError
 from portal.permissions import require_write
 from portal.roles import Role, is_staff
-from portal.services import CsvRow, ImportResult, display_name, rows_import
+from portal.services import CsvRow, Headerless, ImportResult, display_name, rows_import
 
 from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 
@@ -33,6 +33,14 @@ from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vaca
 REGION_COLUMNS = ("region_ods_code", "region_ons_code_2022", "region_name")
 ICB_COLUMNS = ("icb_ons_code", "icb_ods_code", "icb_name", "region_ods_code")
 TRUST_COLUMNS = ("ods_code", "name", "nhs_region_code", "icb_ods_code", "town", "postcode", "open_date", "close_date")
+# The ODS bulk file etr.csv as published: no header row, 27 fields, of which the first 12 are these.
+ODS_ETR_FIELDS = Headerless(
+    columns=(
+        "ods_code", "name", "nhs_region_code", "icb_ods_code", "address_line_1", "address_line_2", "address_line_3",
+        "town", "county", "postcode", "open_date", "close_date",
+    ),
+    first_cell=r"[A-Z0-9]{3,5}",
+)
 
 ODS_DATE = "%Y%m%d"
 
@@ -115,7 +123,8 @@ def trust_kind_from_name(name: str, ods_code: str = "") -> str:
 
 
 def trusts_import(*, path: Path | str) -> ImportResult:
-    """NHS trusts, from the ODS trust file (etr.csv with a header row: nhs_trusts_ods.csv).
+    """NHS trusts, from the ODS trust file: etr.csv as published (no header row), or with a header row
+    naming its fields (nhs_trusts_ods.csv).
 
     Closed trusts are kept, with their close date. Trusts with neither an NHS England region nor
     an ICB lie outside England (the Welsh trusts in the file) and are skipped, not refused.
@@ -146,6 +155,7 @@ def trusts_import(*, path: Path | str) -> ImportResult:
         path=path, model=Trust, key="ods_code", entity="NHS trusts", required_columns=TRUST_COLUMNS, parse=parse,
         columns={"ics": "icb_ods_code", "opened_on": "open_date", "closed_on": "close_date"},
         keep_on_update=("kind",),  # derived, not published: a correction by staff stands
+        headerless=ODS_ETR_FIELDS,
     )
 
 

@@ -247,6 +247,31 @@ def test_a_renamed_college_is_updated_in_place(reference_data, tmp_path):
     assert College.objects.get(ukprn="10003193").name == "Hugh Baird College Group"
 
 
+def test_the_ods_trust_file_imports_as_published_without_a_header_row(reference_data, tmp_path):
+    # given etr.csv as ODS publishes it: no header, 27 fields (the shipped extract kept 1 to 12 and 24)
+    header, rows = shipped_rows("nhs_trusts_ods.csv")
+    published = tmp_path / "etr.csv"
+    with published.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        for row in rows:
+            fields = [row[column] for column in header[:12]] + [""] * 15
+            fields[23] = row["gor_code"]
+            writer.writerow(fields)
+    Trust.objects.filter(ods_code="RJZ").update(postcode="OLD")
+
+    # when it is imported
+    result = trusts_import(path=published)
+
+    # then it reads the same trusts, and a bad row is named by its line in that file
+    assert (result.added, result.changed, result.unchanged, len(result.skipped)) == (0, 1, 269, 3)
+    assert Trust.objects.get(ods_code="RJZ").postcode == "SE5 9RS"
+    with published.open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow(["RZZ99", "A NEW NHS TRUST", "Y62", "QZZ", *[""] * 23])
+    with pytest.raises(ApplicationError) as refused:
+        trusts_import(path=published)
+    assert refused.value.errors == {"file": ["line 274: icb_ods_code: unknown ICB 'QZZ'"]}
+
+
 def test_a_new_row_is_added_beside_the_existing_ones(reference_data, tmp_path):
     # given a newer standards file with one more standard
     header, rows = shipped_rows("ifate_standards_health_care_2018.csv")
