@@ -86,16 +86,10 @@ def dashboard_reports() -> tuple[GapReport | None, GapReport | None]:
     The second is a run still pending or running (the page shows its progress) or one that
     failed (the page says so); the figures shown always come from the first.
     """
-    newest = GapReport.objects.select_related("requested_by").order_by("-created_at", "-id").first()
+    newest = gap_report_list().first()
     if newest is None or newest.status == GapReport.Status.SUCCEEDED:
         return newest, None
-    shown = (
-        GapReport.objects.select_related("requested_by")
-        .filter(status=GapReport.Status.SUCCEEDED)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    return shown, newest
+    return gap_report_latest(), newest
 
 
 def horizon_bounds(report: GapReport) -> list[dt.date]:
@@ -164,29 +158,32 @@ def dashboard_summary(*, report: GapReport, geography: Geography, year: int) -> 
 
 def dashboard_area_totals(*, report: GapReport, level: str, year: int, region_code: str | None = None) -> list[dict]:
     """For the chosen year, each region's (or each ICS's) totals, with the count of occupations
-    left with a gap; ICSs carry their region. `region_code` keeps the ICSs of one region (1 query)."""
+    left with a gap; ICSs carry their region. `region_code` keeps the ICSs of one region (2 queries)."""
     rows = GapReportRow.objects.filter(report=report, level=level, year=year)
+    regions: dict[str, tuple[str, str]] = {}
     if level == GapReportRow.Level.ICS:
-        ics = IntegratedCareSystem.objects.filter(code=OuterRef("code"))
-        rows = rows.annotate(
-            region_code=Subquery(ics.values("region__code")[:1]),
-            region_name=Subquery(ics.values("region__name")[:1]),
-        )
+        boards = IntegratedCareSystem.objects.order_by()
         if region_code:
-            rows = rows.filter(region_code=region_code)
-        group = ("code", "name", "region_code", "region_name")
-        order = ("region_name", "name")
-    else:
-        group, order = ("code", "name"), ("name",)
-    return [
-        {**row, "coverage": _coverage(row["supply_fte"], row["demand_fte"])}
-        for row in rows.order_by()
-        .values(*group)
+            boards = boards.filter(region__code=region_code)
+            rows = rows.filter(code__in=boards.values("code"))
+        regions = {
+            board["code"]: (board["region__code"], board["region__name"])
+            for board in boards.values("code", "region__code", "region__name")
+        }
+    totals = []
+    for row in (
+        rows.order_by()
+        .values("code", "name")
         # The counts come first: after the sums, gap_fte would name the sum, not the row's figure.
         .annotate(occupations=Count("id"), occupations_with_gap=Count("id", filter=Q(gap_fte__gt=0)))
         .annotate(demand_fte=Sum("demand_fte"), supply_fte=Sum("supply_fte"), gap_fte=Sum("gap_fte"))
-        .order_by(*order)
-    ]
+    ):
+        region = regions.get(row["code"], ("", ""))
+        totals.append({
+            **row, "region_code": region[0], "region_name": region[1],
+            "coverage": _coverage(row["supply_fte"], row["demand_fte"]),
+        })
+    return sorted(totals, key=lambda row: (row["region_name"], row["name"]))
 
 
 def dashboard_occupation_years(*, report: GapReport, geography: Geography, occupation: Occupation) -> list[dict]:

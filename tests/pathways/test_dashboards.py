@@ -714,3 +714,14 @@ def test_drill_down_trusts_and_offers_add_up_to_the_reports_demand_and_supply():
             checked += 1
     assert checked == len(geographies) * 2
     assert report.rows.filter(supply_fte__gt=0, year=3).count() > 5
+
+
+def test_names_are_escaped_in_the_tables(client, coordinator_user):
+    # given an occupation whose name holds markup
+    report, region, (ics,), _ = _england_report()
+    job = OccupationFactory(name="<script>alert(1)</script>")
+    GapReportRowFactory(report=report, code=ics.code, name=ics.name, occupation=job)
+    # when
+    text = _signed_in(client, coordinator_user).get(f"/dashboards/ics/{ics.code}/").content.decode()
+    # then
+    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
