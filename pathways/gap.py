@@ -50,7 +50,7 @@ def _add_months_sql(day: str, months: str) -> str:
     """SQL for `colleges.models.add_months(day, months)`: same day of the month, clipped to its last day."""
     if _vendor() == "postgresql":
         # PostgreSQL's date + interval already clips to the month's last day.
-        return f"CAST(({day}) + ({months}) * INTERVAL '1 month' AS date)"
+        return f"CAST(({day}) + make_interval(months => ({months})) AS date)"
     # SQLite's '+N months' overflows into the next month (31 Jan + 1 month = 3 March), so take the
     # smaller of "same day in the target month" and "last day of the target month".
     return (
@@ -69,14 +69,6 @@ def _rate(value: Decimal):
     return value if _vendor() == "postgresql" else float(value)
 
 
-def _years_values(ends: list[dt.date]) -> tuple[str, list]:
-    rows = ", ".join("(%s, %s)" for _ in ends)
-    params: list = []
-    for year, end in enumerate(ends, start=1):
-        params += [year, _date(end)]
-    return f"VALUES {rows}", params
-
-
 class GapComputation:
     """One run of the gap report's SQL on the current connection, for one report."""
 
@@ -89,36 +81,58 @@ class GapComputation:
     # -- stages -------------------------------------------------------------------------
 
     def stage_demand(self) -> None:
-        """Per ICS and occupation: vacancies and yearly replacement from each series' latest period."""
+        """Per ICS and occupation: vacancies and yearly replacement from each series' latest period.
+
+        A series is sector + trust + occupation, or sector + ICS + occupation for rows naming no
+        trust. Each series' latest month on or before as_of is found by one grouped scan, and its row
+        fetched back by the series' unique key (no sort of the whole table).
+        """
         vacancy = Vacancy._meta.db_table
         occupation = Occupation._meta.db_table
         self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_demand')}", [])
         self._execute(
             f"""
             CREATE TEMPORARY TABLE gap_tmp_demand AS
-            WITH series_rows AS (
-                SELECT v.ics_id, v.occupation_id, v.period, v.vacancies_fte, v.staff_in_post_fte,
-                       MAX(v.period) OVER (
-                           PARTITION BY v.sector, v.trust_id,
-                                        CASE WHEN v.trust_id IS NULL THEN v.ics_id END, v.occupation_id
-                       ) AS latest_period
-                FROM {vacancy} v
-                WHERE v.period <= %s
+            WITH trust_series AS (
+                SELECT sector, trust_id, occupation_id, MAX(period) AS period
+                FROM {vacancy}
+                WHERE period <= %s AND trust_id IS NOT NULL
+                GROUP BY sector, trust_id, occupation_id
+            ),
+            ics_series AS (
+                SELECT sector, ics_id, occupation_id, MAX(period) AS period
+                FROM {vacancy}
+                WHERE period <= %s AND trust_id IS NULL
+                GROUP BY sector, ics_id, occupation_id
+            ),
+            latest_rows AS (
+                SELECT v.ics_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
+                FROM trust_series s
+                JOIN {vacancy} v ON v.trust_id = s.trust_id AND v.sector = s.sector
+                                AND v.occupation_id = s.occupation_id AND v.period = s.period
+                UNION ALL
+                SELECT v.ics_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
+                FROM ics_series s
+                JOIN {vacancy} v ON v.ics_id = s.ics_id AND v.sector = s.sector
+                                AND v.occupation_id = s.occupation_id AND v.period = s.period AND v.trust_id IS NULL
             )
-            SELECT s.ics_id, s.occupation_id,
+            SELECT r.ics_id, r.occupation_id,
                    COUNT(*) AS vacancy_rows,
-                   SUM(s.vacancies_fte) AS vacancies,
-                   SUM(COALESCE(s.staff_in_post_fte, 0) * o.annual_leaver_rate) AS replacement
-            FROM series_rows s
-            JOIN {occupation} o ON o.id = s.occupation_id
-            WHERE s.period = s.latest_period
-            GROUP BY s.ics_id, s.occupation_id
+                   SUM(r.vacancies_fte) AS vacancies,
+                   SUM(COALESCE(r.staff_in_post_fte, 0) * o.annual_leaver_rate) AS replacement
+            FROM latest_rows r
+            JOIN {occupation} o ON o.id = r.occupation_id
+            GROUP BY r.ics_id, r.occupation_id
             """,
-            [_date(self.as_of)],
+            [_date(self.as_of), _date(self.as_of)],
         )
 
     def stage_supply(self) -> None:
-        """Entrants per ICS, occupation and year of the horizon, cumulative through each year."""
+        """Entrants per ICS, occupation and year of the horizon, cumulative through each year.
+
+        gap_tmp_arrivals holds each (offer, matching route) whose entrants arrive in the horizon, with
+        the year they arrive in; gap_tmp_supply sums them per year and then cumulatively.
+        """
         offer, college, route = CourseOffer._meta.db_table, College._meta.db_table, EntryRoute._meta.db_table
         default_rate = " ".join("WHEN %s THEN %s" for _ in DEFAULT_COMPLETION_RATES)
         default_params: list = []
@@ -130,6 +144,10 @@ class GapComputation:
             "o.offer_id, r.id AS route_id, o.ics_id, r.occupation_id, "
             f"o.completers * r.conversion_rate AS entrants, {arrival} AS arrives_on"
         )
+        first_year = " ".join("WHEN arrives_on <= %s THEN %s" for _ in self.ends)
+        first_year_params: list = []
+        for year, end in enumerate(self.ends, start=1):
+            first_year_params += [_date(end), year]
         self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_arrivals')}", [])
         self._execute(
             f"""
@@ -157,24 +175,29 @@ class GapComputation:
                               AND r.qualification_type = o.qualification_type
                               AND r.level = o.level
             )
-            SELECT offer_id, route_id, ics_id, occupation_id, entrants, arrives_on
+            SELECT offer_id, route_id, ics_id, occupation_id, entrants, CASE {first_year} END AS year
             FROM matched
             WHERE arrives_on > %s AND arrives_on <= %s
             """,
-            [*default_params, _date(self.ends[-1]), _date(self.as_of), _date(self.ends[-1])],
+            [*default_params, _date(self.ends[-1]), *first_year_params, _date(self.as_of), _date(self.ends[-1])],
         )
-        years, year_params = _years_values(self.ends)
+        years = "VALUES " + ", ".join("(%s)" for _ in self.ends)
         self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_supply')}", [])
         self._execute(
             f"""
             CREATE TEMPORARY TABLE gap_tmp_supply AS
-            WITH years (year, ends_on) AS ({years})
-            SELECT a.ics_id, a.occupation_id, y.year, SUM(a.entrants) AS supply
-            FROM gap_tmp_arrivals a
-            JOIN years y ON a.arrives_on <= y.ends_on
-            GROUP BY a.ics_id, a.occupation_id, y.year
+            WITH years (year) AS ({years}),
+            by_year AS (
+                SELECT ics_id, occupation_id, year, SUM(entrants) AS entrants
+                FROM gap_tmp_arrivals
+                GROUP BY ics_id, occupation_id, year
+            )
+            SELECT b.ics_id, b.occupation_id, y.year, SUM(b.entrants) AS supply
+            FROM by_year b
+            JOIN years y ON b.year <= y.year
+            GROUP BY b.ics_id, b.occupation_id, y.year
             """,
-            year_params,
+            list(range(1, self.horizon_years + 1)),
         )
 
     def counts(self) -> dict:
