@@ -305,3 +305,24 @@ def test_the_list_takes_the_same_number_of_queries_for_1_and_100_offers(
         response = client.get(LIST, {"page_size": 200})
     # then
     assert response.json()["count"] == rows
+
+
+def test_the_fast_representation_equals_drfs_generic_one(db):
+    # given
+    from rest_framework import serializers
+
+    from colleges.api.serializers import CourseOfferSerializer
+
+    standard = ApprenticeshipStandardFactory(reference="ST0216", level=2)
+    offers = [
+        CourseOfferFactory(expected_completion_rate=Decimal("0.85")),
+        CourseOfferFactory(qualification_type="apprenticeship", apprenticeship_standard=standard, level=2,
+                           delivery_ics=IntegratedCareSystemFactory()),
+    ]
+    # when
+    for offer in CourseOffer.objects.filter(pk__in=[o.pk for o in offers]):
+        serializer = CourseOfferSerializer()
+        fast = serializer.to_representation(offer)
+        generic = serializers.ModelSerializer.to_representation(serializer, offer)
+        # then
+        assert fast == dict(generic)

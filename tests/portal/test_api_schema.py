@@ -1,0 +1,75 @@
+"""Property-based run of schemathesis against /api/v1/schema/, in process through the WSGI app.
+
+Every operation (reads and writes) is called as a staff user with a token, with generated
+parameters and bodies; no answer may be a server error (5xx) and every documented answer
+must match the schema. The number of examples per operation is bounded so that the run
+takes about a minute.
+"""
+
+import datetime as dt
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from portal.throttling import TokenRateThrottle
+from tests.factories import (
+    ApprenticeshipStandardFactory,
+    CollegeFactory,
+    CourseOfferFactory,
+    EntryRouteFactory,
+    HubFactory,
+    IntegratedCareSystemFactory,
+    OccupationFactory,
+    RegionFactory,
+    TrustFactory,
+    UserFactory,
+)
+
+EXAMPLES_PER_OPERATION = 12
+
+
+# The coverage phase (every boundary of every parameter) alone takes minutes over the whole
+# API; the examples and the bounded fuzzing phase keep the run near a minute.
+CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
+# Loaded at collection: serving the schema reads no database rows. One test per operation.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), config=CONFIG)
+
+
+@pytest.fixture
+def staff_token(db, monkeypatch):
+    # Enough rows for lists and details to have something to answer with.
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100000/minute", "anon": "100000/minute"})
+    region = RegionFactory(code="Y60")
+    ics = IntegratedCareSystemFactory(code="QHL", region=region)
+    HubFactory(region=region)
+    college = CollegeFactory(ukprn="10000001", ics=ics)
+    TrustFactory(ods_code="RXN", ics=ics)
+    standard = ApprenticeshipStandardFactory(reference="ST0216", level=2)
+    occupation = OccupationFactory(code="healthcare-support-worker")
+    EntryRouteFactory(occupation=occupation, qualification_type="apprenticeship", level=2,
+                      apprenticeship_standard=standard)
+    CourseOfferFactory(college=college)
+    CourseOfferFactory(college=college, qualification_type="apprenticeship", apprenticeship_standard=standard,
+                       level=2, start_date=dt.date(2027, 1, 11))
+    user = UserFactory(staff=True, username="schemathesis")
+    return Token.objects.create(user=user).key
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_the_api_never_fails_and_answers_as_its_schema_says(case, staff_token):
+    # when
+    response = case.call(headers={"Authorization": f"Token {staff_token}"})
+    # then
+    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
