@@ -476,3 +476,23 @@ def pathways_starter_set_import(
         unchanged=routes.unchanged + progressions.unchanged,
         notes=[str(routes), str(progressions)],
     )
+
+
+# --------------------------------------------------------------------------------------
+# Synthetic data for benchmarks (generated, marked as such: see pathways/synthetic.py)
+# --------------------------------------------------------------------------------------
+
+
+def synthetic_data_generate(*, scale: str, seed: int = 2026, last_period: dt.date | None = None):
+    """Generate the synthetic data set of `scale` ("england", "region" or "small") on top of the real
+    reference data, replacing the previous synthetic set, in one transaction.
+
+    england: every real ICS, NHS trust and college, about 60 occupations, 60 months of vacancies
+    ending `last_period` (default: this month), 50,000 course offers. Answers a
+    pathways.synthetic.SyntheticDataResult (counts and seconds taken).
+    """
+    from .synthetic import SCALES, generate
+
+    if scale not in SCALES:
+        raise ApplicationError(f"Unknown scale {scale!r}: use one of {', '.join(SCALES)}.")
+    return generate(scale=scale, seed=seed, last_period=last_period)
