@@ -179,6 +179,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a `status`: give the gap report's its own enum name in the schema.
+    "ENUM_NAME_OVERRIDES": {"GapReportStatusEnum": "pathways.models.GapReport.Status"},
 }
 
 # --- Cache (throttling state) ---------------------------------------------------------

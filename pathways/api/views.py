@@ -17,6 +17,7 @@ from ..filtersets import (
     OccupationFilterSet,
     ProgressionFilterSet,
 )
+from ..models import GapReportRow
 from .serializers import (
     ApprenticeshipStandardSerializer,
     EntryRouteSerializer,
@@ -54,7 +55,6 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     """Gap reports (DESIGN.md section 6). ICS analysts and staff ask for one with POST (202 and a URL
     to poll); everyone signed in reads reports and their rows. `latest/` is the newest succeeded."""
 
-    queryset = selectors.gap_report_list()
     serializer_class = GapReportSerializer
     filterset_class = GapReportFilterSet
     write_roles = (Role.ICS,)
@@ -79,10 +79,22 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise NotFound("No gap report has been computed yet.")
         return Response(self.get_serializer(report).data)
 
-    @action(detail=True, serializer_class=GapReportRowSerializer, filterset_class=GapReportRowFilterSet)
+    def get_queryset(self):
+        """Reports; for `rows/`, the rows of the report in the URL (so filters and schema see rows)."""
+        if self.action != "rows":
+            return selectors.gap_report_list()
+        if getattr(self, "swagger_fake_view", False):  # drawing the OpenAPI schema
+            return GapReportRow.objects.none()
+        return selectors.gap_report_rows(get_object_or_404(selectors.gap_report_list(), pk=self.kwargs["pk"]))
+
+    @extend_schema(responses=GapReportRowSerializer(many=True))
+    @action(
+        detail=True, serializer_class=GapReportRowSerializer, filterset_class=GapReportRowFilterSet,
+        ordering_fields=["level", "code", "year", "demand_fte", "supply_fte", "gap_fte", "coverage"],
+    )
     def rows(self, request, pk=None):
-        report = get_object_or_404(self.get_queryset(), pk=pk)
-        rows = self.paginate_queryset(self.filter_queryset(selectors.gap_report_rows(report)))
+        """The report's rows, paginated, filtered by `level`, `code`, `occupation` and `year`."""
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 

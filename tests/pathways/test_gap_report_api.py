@@ -238,3 +238,16 @@ def test_latest_takes_one_query(staff_user, client_for, django_assert_num_querie
     client = client_for(staff_user)
     with django_assert_num_queries(1):
         assert client.get(f"{LIST}latest/").status_code == 200
+
+
+def test_rows_can_be_ordered_by_their_figures(ics_user, client_for):
+    # given
+    report = GapReportFactory()
+    for code, supply in [("QAA", 10), ("QAB", 90), ("QAC", 50)]:
+        GapReportRowFactory(report=report, code=code, supply_fte=Decimal(supply))
+
+    # when
+    response = client_for(ics_user).get(rows_url(report), {"ordering": "gap_fte"})
+
+    # then: demand 100 each, so the smallest gap is the largest supply
+    assert [row["code"] for row in response.json()["results"]] == ["QAB", "QAC", "QAA"]
