@@ -1,10 +1,17 @@
 """One FilterSet per list, used by the API viewset and the list page alike."""
 
 import django_filters
+from django import forms
 
 from portal.filtersets import PortalFilterSet
 
 from .models import Activity, ActivityKind, Agenda, CaseStudy, Hub, Partnership, PartnershipStatus
+
+
+class IdFilter(django_filters.Filter):
+    """A whole-number id within the database's range: anything else is a 400, never a 500."""
+
+    field_class = forms.IntegerField
 
 
 class HubFilterSet(PortalFilterSet):
@@ -34,7 +41,7 @@ class PartnershipFilterSet(PortalFilterSet):
 
 class ActivityFilterSet(PortalFilterSet):
     search_fields = ("notes", "partnership__college__name", "partnership__trust__name")
-    partnership = django_filters.NumberFilter(field_name="partnership_id")
+    partnership = IdFilter(field_name="partnership_id", min_value=1, max_value=2**63 - 1, label="Partnership id")
     hub = django_filters.CharFilter(field_name="partnership__college__hub__region__code", label="Hub (region code)")
     college = django_filters.CharFilter(field_name="partnership__college__ukprn", label="College (UKPRN)")
     trust = django_filters.CharFilter(field_name="partnership__trust__ods_code", label="Trust (ODS code)")

@@ -173,7 +173,7 @@ def _display(field, value, names):
 
 
 def partnership_history(*, partnership: Partnership) -> list[dict]:
-    """The partnership's own changes, and its agendas being added or removed, newest first."""
+    """The partnership's own changes, its agendas and contacts being added, changed or removed, newest first."""
     own = history_entries(
         Partnership.history.filter(id=partnership.id).select_related("history_user").order_by("-history_date"),
         Partnership,
@@ -192,7 +192,18 @@ def partnership_history(*, partnership: Partnership) -> list[dict]:
         }
         for record in agenda_records
     ]
-    return sorted(own + agendas, key=lambda entry: entry["when"], reverse=True)
+    contact_records = Contact.history.filter(partnership_id=partnership.id).select_related("history_user")
+    contacts = [
+        {
+            "when": record.history_date,
+            "who": record.history_user,
+            "action": {"+": "Added contact", "-": "Removed contact", "~": "Changed contact"}[record.history_type],
+            "subject": f"{record.name}, {record.job_title}",
+            "changes": [],
+        }
+        for record in contact_records
+    ]
+    return sorted(own + agendas + contacts, key=lambda entry: entry["when"], reverse=True)
 
 
 def activity_history(*, activity: Activity) -> list[dict]:

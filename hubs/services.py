@@ -103,8 +103,10 @@ def partnership_update(*, user, partnership: Partnership, agendas: Iterable[str]
                        **values) -> Partnership:
     require_write(user, partnership)
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    if "trust" in values and "ics" not in values:
-        values["ics"] = None  # a new trust brings its own ICS (filled in by Partnership.clean)
+    if "ics" not in values and values.get("trust", partnership.trust) is not None:
+        # A trust partnership always carries its trust's current ICS (filled in by Partnership.clean),
+        # also when the trust has moved to a successor board since the partnership was recorded.
+        values["ics"] = None
     _set(partnership, PARTNERSHIP_FIELDS, values)
     require_write(user, partnership)  # the college may have moved: it must stay in scope
     codes = _clean_agendas(agendas) if agendas is not None else None

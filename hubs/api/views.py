@@ -1,5 +1,7 @@
+from django.db.models import ProtectedError
 from rest_framework import viewsets
 
+from portal.errors import ApplicationError
 from portal.roles import Role
 
 from .. import selectors, services
@@ -16,6 +18,13 @@ class HubViewSet(viewsets.ModelViewSet):
     lookup_field = "region__code"
     lookup_url_kwarg = "code"
     ordering_fields = ["name"]
+
+    def perform_destroy(self, instance):
+        try:
+            instance.delete()
+        except ProtectedError as exc:
+            message = "This hub still has coordinators or case studies: move or delete them first."
+            raise ApplicationError(message) from exc
 
 
 class PartnershipViewSet(viewsets.ModelViewSet):

@@ -339,3 +339,16 @@ def test_a_coordinator_user_of_the_same_hub_but_inactive_role_reads_only(client_
     user = UserFactory(college_officer=True, college=college, username="officer2")
     response = client_for(user).post("/api/v1/partnerships/", _partnership_payload(college, TrustFactory()))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "1.5", "x"])
+def test_an_impossible_partnership_id_filter_is_a_400_not_a_server_error(client_for, ics_user, value):
+    response = client_for(ics_user).get(f"/api/v1/activities/?partnership={value}")
+    assert response.status_code == 400 and "partnership" in response.json()
+
+
+def test_a_hub_with_coordinators_cannot_be_deleted_and_says_why(client_for, staff_user, coordinator_user):
+    hub = coordinator_user.hub
+    response = client_for(staff_user).delete(f"/api/v1/hubs/{hub.code}/")
+    assert response.status_code == 400 and "coordinators" in response.json()["non_field_errors"][0]
+    assert type(hub).objects.filter(pk=hub.pk).exists()

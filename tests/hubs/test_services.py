@@ -70,3 +70,16 @@ def test_demo_data_is_labelled_valid_and_added_once():
         assert activity.notes.startswith("[Demo]")
     for contact in Contact.objects.all():
         contact.full_clean()
+
+
+def test_a_partnership_follows_its_trust_to_a_successor_board(coordinator_user):
+    # given: the trust moved to another ICS after the partnership was recorded
+    partnership = PartnershipFactory(college=CollegeFactory(hub=coordinator_user.hub), status="active")
+    trust = partnership.trust
+    trust.ics = IntegratedCareSystemFactory()
+    trust.save()
+    # when: only the status changes
+    services.partnership_update(user=coordinator_user, partnership=partnership, status="strategic")
+    # then
+    partnership.refresh_from_db()
+    assert partnership.status == "strategic" and partnership.ics == trust.ics
