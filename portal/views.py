@@ -2,16 +2,19 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import connection
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
-from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from .models import DataLoad
@@ -244,3 +247,53 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No request context: neither the context processors nor the database are trusted here.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+# --- Account: role, organisation and API token ----------------------------------------------------
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    """The signed-in user's role and organisation, and their API token (create or rotate it).
+    Staff also see every user's token, with a button to revoke it."""
+
+    template_name = "portal/account.html"
+
+    def get_context_data(self, **kwargs):
+        from rest_framework.authtoken.models import Token
+
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["token"] = Token.objects.filter(user=user).first()
+        if user.is_portal_staff:
+            context["all_tokens"] = Token.objects.select_related("user").order_by("user__username")
+        return context
+
+
+@login_required
+@require_POST
+def account_token_rotate(request):
+    """Replace the user's API token by a new one: the old key stops working at once."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        had_token = Token.objects.filter(user=request.user).delete()[0] > 0
+        Token.objects.create(user=request.user)
+    messages.success(
+        request,
+        "Your new API token is shown below. The old one no longer works." if had_token
+        else "Your API token is shown below.",
+    )
+    return HttpResponseRedirect(reverse("account"))
+
+
+@login_required
+@require_POST
+def account_token_revoke(request, user_id: int):
+    """Staff only: delete a user's API token (they can create a new one on their account page)."""
+    from rest_framework.authtoken.models import Token
+
+    if not request.user.is_portal_staff:
+        raise PermissionDenied("Only portal staff revoke other users' API tokens.")
+    deleted = Token.objects.filter(user_id=user_id).delete()[0]
+    messages.success(request, "The token was revoked." if deleted else "That user had no token.")
+    return HttpResponseRedirect(reverse("account"))

@@ -62,6 +62,21 @@ def prefetch_natural_keys(serializer_class, items, context) -> None:
             cache[key] = found.get(key)
 
 
+def validate_offer_items(items: list, *, context: dict) -> tuple[dict[int, dict], dict[int, dict]]:
+    """Check each item of a bulk request (or CSV rows) as a single create would: types, choices,
+    references. Answers ({index: model values} of the valid items, {index: errors} of the others);
+    the references of all items are fetched first with one query per kind."""
+    prefetch_natural_keys(CourseOfferSerializer, items, context)
+    child = CourseOfferSerializer(context=context)
+    rows, errors = {}, {}
+    for index, item in enumerate(items):
+        try:
+            rows[index] = child.run_validation(item)
+        except serializers.ValidationError as exc:
+            errors[index] = exc.detail
+    return rows, errors
+
+
 ACADEMIC_YEAR_HELP = "Like 2026/27: the second part is the next year."
 
 

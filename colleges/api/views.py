@@ -16,7 +16,7 @@ from .serializers import (
     CourseOfferHistorySerializer,
     CourseOfferSerializer,
     FieldErrorsSerializer,
-    prefetch_natural_keys,
+    validate_offer_items,
 )
 
 
@@ -180,15 +180,7 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
             raise ValidationError(
                 {"non_field_errors": [f"Send at most {services.BULK_MAX_ITEMS:,} offers in one request."]}
             )
-        context = self.get_serializer_context()
-        prefetch_natural_keys(CourseOfferSerializer, items, context)
-        child = CourseOfferSerializer(context=context)
-        rows, errors = {}, {}
-        for index, item in enumerate(items):
-            try:
-                rows[index] = child.run_validation(item)
-            except ValidationError as exc:
-                errors[index] = exc.detail
+        rows, errors = validate_offer_items(items, context=self.get_serializer_context())
         counts = services.course_offers_upsert(rows=rows, errors=errors, user=request.user, source="bulk")
         return Response(counts, status=status.HTTP_200_OK)
 

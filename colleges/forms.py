@@ -1,0 +1,75 @@
+"""Forms of the course offer pages: one offer, and the CSV upload of many."""
+
+from django import forms
+
+from pathways.models import ApprenticeshipStandard
+from trusts.models import IntegratedCareSystem
+
+from .models import CourseOffer
+
+CSV_MAX_BYTES = 5 * 1024 * 1024
+
+
+class CourseOfferForm(forms.ModelForm):
+    """Fields of one offer. The college comes from the page (its URL), never from the form."""
+
+    apprenticeship_standard = forms.ModelChoiceField(
+        queryset=ApprenticeshipStandard.objects.all(),
+        to_field_name="reference",
+        required=False,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
+        label="Apprenticeship standard (optional)",
+        help_text="For an apprenticeship only: the standard's reference, like ST0216.",
+        error_messages={"invalid_choice": "No apprenticeship standard has this reference."},
+    )
+    delivery_ics = forms.ModelChoiceField(
+        queryset=IntegratedCareSystem.objects.order_by("name"),
+        required=False,
+        label="Delivery ICS (optional)",
+        empty_label="The college's own ICS",
+        help_text="Where the course is taught, when not in the college's own integrated care system.",
+    )
+
+    class Meta:
+        model = CourseOffer
+        fields = [
+            "course_code", "title", "qualification_type", "level", "apprenticeship_standard", "academic_year",
+            "start_date", "duration_months", "planned_places", "expected_completion_rate", "delivery_ics",
+        ]
+        labels = {
+            "course_code": "Course code",
+            "level": "Level (optional for an apprenticeship)",
+            "expected_completion_rate": "Expected completion rate (optional)",
+        }
+        help_texts = {
+            "start_date": "Inside the academic year (1 August to 31 July), for example 2026-09-07.",
+            "expected_completion_rate": "A share from 0 to 1, for example 0.85. Leave empty to use the usual rate "
+            "for the qualification type.",
+        }
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "academic_year": forms.TextInput(attrs={"class": "nhsuk-input--width-5", "placeholder": "2026/27"}),
+            "course_code": forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
+        }
+
+
+class CourseOfferUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file of course offers",
+        help_text="One offer per row, with a header row naming the columns (see the list below).",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > CSV_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB: split it into smaller files.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("The file is not UTF-8 text: save it as 'CSV UTF-8'.") from exc
+
+
+class CourseOfferConfirmForm(forms.Form):
+    """The previewed CSV, sent back to be written."""
+
+    csv_text = forms.CharField(widget=forms.HiddenInput, max_length=CSV_MAX_BYTES)
