@@ -4,9 +4,9 @@
 
 What it does, in the database DATABASE_URL names (PostgreSQL only):
 1. loads the reference data (load_reference_data) when the database has none;
-2. fills it with England-scale synthetic vacancies and course offers when it has none: through
-   `pathways.services.synthetic_data_generate(scale="england", seed=...)` when that exists, else with
-   the small generator below (flagged `synthetic`). It refuses a database holding real vacancies;
+2. fills it with England-scale synthetic vacancies and course offers when it has none, with
+   `pathways.services.synthetic_data_generate(scale="england", seed=...)`. It refuses a database
+   holding real vacancies;
 3. times the whole report, end to end through the service (`gap_report_create` + `gap_report_compute`,
    exactly what the task runs), and its floor: the same aggregates as one plain SQL statement written
    independently (DISTINCT ON, generate_series, GROUPING SETS), run with a cursor in this process and
@@ -21,18 +21,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import random
 import statistics
 import sys
 import time
-from decimal import Decimal
 
 AS_OF = dt.date(2026, 11, 15)
 HORIZON_YEARS = 3
 TARGET_RATIO, TARGET_REPORT_SECONDS, TARGET_PAGE_MS = 1.5, 10.0, 100.0
-MONTHS_OF_VACANCIES = 24
-OFFERS_PER_COLLEGE_YEAR = 40
-ACADEMIC_YEARS = ("2024/25", "2025/26", "2026/27")
 
 FLOOR_SQL = """
 WITH years AS (
@@ -137,6 +132,7 @@ def ensure_data(seed: int) -> str:
     """Reference data and England-scale synthetic data in the database; says where they came from."""
     from django.core.management import call_command
 
+    from pathways.services import synthetic_data_generate
     from trusts.models import Region, Vacancy
 
     if not Region.objects.exists():
@@ -145,89 +141,8 @@ def ensure_data(seed: int) -> str:
         sys.exit("This database holds real vacancy figures: run the benchmark on a database of its own.")
     if Vacancy.objects.exists():
         return "synthetic data already in the database"
-    try:
-        from pathways.services import synthetic_data_generate
-    except ImportError:
-        synthetic_data_generate = None
-    if synthetic_data_generate is not None:
-        synthetic_data_generate(scale="england", seed=seed)
-        return "pathways.services.synthetic_data_generate(scale='england')"
-    bench_data_generate(seed=seed)
-    return "bench.gap_report.bench_data_generate (pathways' generator not available)"
-
-
-def bench_data_generate(*, seed: int) -> None:
-    """England-scale synthetic vacancies (every open trust, 24 months) and offers (40 per college and year)."""
-    from django.db import transaction
-
-    from colleges.models import College, CourseOffer, QualificationType, academic_year_bounds
-    from pathways.models import ApprenticeshipStandard, EntryRoute, Occupation
-    from trusts.models import IntegratedCareSystem, Sector, Trust, Vacancy
-
-    rng = random.Random(seed)
-    months = [_month(AS_OF, -back) for back in range(MONTHS_OF_VACANCIES)]
-    nhs = list(Occupation.objects.filter(sector__in=["nhs", "both"]))
-    care = list(Occupation.objects.filter(sector__in=["social_care", "both"]))
-    vacancies = []
-    for trust in Trust.objects.open().select_related("ics"):
-        for occupation in nhs:
-            if rng.random() < 0.3:
-                continue  # not every trust employs every occupation
-            staff = Decimal(rng.randint(20, 2500))
-            last = rng.choice([0, 0, 0, 1, 3])  # some series stopped reporting a few months ago
-            for period in months[last:]:
-                vacancies.append(Vacancy(
-                    sector=Sector.NHS, trust=trust, ics=trust.ics, occupation=occupation, period=period,
-                    vacancies_fte=Decimal(rng.randint(0, 9000)) / 100, staff_in_post_fte=staff, synthetic=True,
-                ))
-    for ics in IntegratedCareSystem.objects.all():
-        for occupation in care:
-            for period in months:
-                vacancies.append(Vacancy(
-                    sector=Sector.SOCIAL_CARE, ics=ics, occupation=occupation, period=period,
-                    vacancies_fte=Decimal(rng.randint(0, 200000)) / 100,
-                    staff_in_post_fte=Decimal(rng.randint(1000, 30000)) if rng.random() < 0.9 else None,
-                    synthetic=True,
-                ))
-    standards = list(ApprenticeshipStandard.objects.exclude(level=None))
-    with_routes = [s for s in standards if EntryRoute.objects.filter(apprenticeship_standard=s).exists()]
-    icss = list(IntegratedCareSystem.objects.all())
-    kind = QualificationType
-    kinds = [  # (qualification type, level, durations in months)
-        (kind.T_LEVEL, 3, [24]), (kind.DIPLOMA, 2, [12]), (kind.DIPLOMA, 3, [12, 24]), (kind.ACCESS_TO_HE, 3, [9, 12]),
-        (kind.FOUNDATION_DEGREE, 5, [24]), (kind.HNC_HND, 4, [12, 24]), (kind.SHORT_COURSE, 2, [1, 3, 6]),
-        (kind.OTHER, 2, [6, 12]),
-    ]
-    offers = []
-    for college in College.objects.all():
-        for academic_year in ACADEMIC_YEARS:
-            first_day, _ = academic_year_bounds(academic_year)
-            for number in range(OFFERS_PER_COLLEGE_YEAR):
-                if rng.random() < 0.35:
-                    standard = rng.choice(with_routes if rng.random() < 0.8 else standards)
-                    qualification, level = QualificationType.APPRENTICESHIP, standard.level
-                    duration = standard.duration_months or rng.choice([12, 18, 24])
-                else:
-                    standard = None
-                    qualification, level, durations = rng.choice(kinds)
-                    duration = rng.choice(durations)
-                start = first_day + dt.timedelta(days=rng.choice([31, 35, 158]))  # 1 or 5 Sep, 6 Jan
-                offers.append(CourseOffer(
-                    college=college, course_code=f"B{number:03d}", title=f"Synthetic course {number}",
-                    qualification_type=qualification, level=level, apprenticeship_standard=standard,
-                    academic_year=academic_year, start_date=start, duration_months=duration,
-                    planned_places=rng.randint(6, 60),
-                    expected_completion_rate=None if rng.random() < 0.5 else Decimal(rng.randint(50, 95)) / 100,
-                    delivery_ics=rng.choice(icss) if rng.random() < 0.1 else None,
-                ))
-    with transaction.atomic():
-        Vacancy.objects.bulk_create(vacancies, batch_size=5000)
-        CourseOffer.objects.bulk_create(offers, batch_size=5000)
-
-
-def _month(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+    synthetic_data_generate(scale="england", seed=seed)
+    return "synthetic data generated: pathways.services.synthetic_data_generate(scale='england')"
 
 
 # -- timing ----------------------------------------------------------------------------------
