@@ -235,6 +235,14 @@ class Vacancy(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def vacancy_rate(self):
+        """Vacancies as a share of all posts (vacancies plus staff in post); None when staff in post is unknown."""
+        if self.staff_in_post_fte is None or self.vacancies_fte is None:
+            return None
+        posts = self.vacancies_fte + self.staff_in_post_fte
+        return self.vacancies_fte / posts if posts else None
+
     def is_writable_by(self, user) -> bool:
         """Staff write any row; an ICS analyst writes rows of their own ICS (its trusts, its social care)."""
         from portal.roles import Role, is_staff

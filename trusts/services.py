@@ -184,10 +184,16 @@ class VacancyPlan:
     unchanged: list[Vacancy] = field(default_factory=list)
     errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
     out_of_scope: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+    # For each updated row: {field: (before, after)}, in the order of `updated`.
+    changes: list[dict[str, tuple[Any, Any]]] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
         return {"created": len(self.created), "updated": len(self.updated), "unchanged": len(self.unchanged)}
+
+    @property
+    def updated_with_changes(self) -> list[tuple[Vacancy, dict[str, tuple[Any, Any]]]]:
+        return list(zip(self.updated, self.changes, strict=True))
 
     @property
     def ok(self) -> bool:
@@ -403,9 +409,9 @@ def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user, lock: bool = Fals
     ).filter(
         Q(trust_id__in={v.trust_id for v in values if v.trust_id})
         | Q(trust__isnull=True, ics_id__in={v.ics_id for v in values if not v.trust_id})
-    )
+    ).select_related("trust", "ics", "occupation")
     if lock:
-        existing_rows = existing_rows.select_for_update()
+        existing_rows = existing_rows.select_for_update(of=("self",))
     existing = {_vacancy_key(row): row for row in existing_rows}
     for index in sorted(built):
         vacancy = built[index]
@@ -423,6 +429,7 @@ def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user, lock: bool = Fals
         if not changed:
             plan.unchanged.append(current)
             continue
+        plan.changes.append({name: (getattr(current, name), getattr(vacancy, name)) for name in changed})
         for name in changed:
             setattr(current, name, getattr(vacancy, name))
         plan.updated.append(current)

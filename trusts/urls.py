@@ -18,4 +18,6 @@ urlpatterns = [
     ),
     path("trusts/", views.TrustListView.as_view(), name="trust_list"),
     path("trusts/<str:ods_code>/", views.TrustDetailView.as_view(), name="trust_detail"),
+    path("vacancies/", views.VacancyListView.as_view(), name="vacancy_list"),
+    path("vacancies/upload/", views.VacancyUploadView.as_view(), name="vacancy_upload"),
 ]

@@ -1,13 +1,22 @@
 """Pages for the geography and the NHS trusts: browse, filter, and see how they connect."""
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import TemplateView
 
 from colleges.selectors import college_list
+from portal.errors import ApplicationError
+from portal.roles import Role, is_staff
 from portal.views import PortalDetailView, PortalListView, use_select
 
-from . import selectors
-from .filtersets import IntegratedCareSystemFilterSet, RegionFilterSet, TrustFilterSet
-from .models import IntegratedCareSystem, Region, TrustKind
+from . import selectors, services
+from .filtersets import IntegratedCareSystemFilterSet, RegionFilterSet, TrustFilterSet, VacancyFilterSet
+from .forms import VacancyConfirmForm, VacancyUploadForm
+from .models import IntegratedCareSystem, Region, Sector, TrustKind
 
 OPEN_CHOICES = [("true", "Open"), ("false", "Closed")]
 CURRENT_CHOICES = [("true", "Current"), ("false", "Closed or merged")]
@@ -105,3 +114,103 @@ class TrustDetailView(PortalDetailView):
 
     def get_queryset(self):
         return selectors.trust_list().select_related("ics__succeeded_by", "ics__region__hub")
+
+
+# --- Vacancies: the list, and the CSV upload with a preview before anything is written ------------
+
+
+def occupation_choices():
+    from pathways.models import Occupation
+
+    return list(Occupation.objects.order_by("name").values_list("code", "name"))
+
+
+def may_write_vacancies(user) -> bool:
+    return is_staff(user) or (user.is_authenticated and user.role == Role.ICS and user.ics_id is not None)
+
+
+class VacancyListView(PortalListView):
+    filterset_class = VacancyFilterSet
+    template_name = "trusts/vacancy_list.html"
+
+    def get_queryset(self):
+        return selectors.vacancy_list()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        use_select(filterset, "sector", Sector.choices, label="Sector")
+        use_select(filterset, "ics", ics_choices(), label="ICS")
+        use_select(filterset, "region", region_choices(), label="Region")
+        use_select(filterset, "occupation", occupation_choices(), label="Occupation")
+        use_select(filterset, "synthetic", [("false", "Real figures only"), ("true", "Generated only")],
+                   label="Real or generated")
+        form = filterset.form
+        form.fields["trust"].label = "Trust ODS code"
+        form.fields["period"].label = "Month"
+        for name in ("period", "period_from", "period_to"):
+            form.fields[name].help_text = "The first day of a month, like 2026-06-01"
+        return filterset
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(may_upload=may_write_vacancies(user), own_ics=getattr(user, "ics", None),
+                                        **kwargs)
+
+
+class VacancyUploadView(LoginRequiredMixin, TemplateView):
+    """Upload a CSV of vacancies: a preview of what would change, then confirm to write every row or none."""
+
+    template_name = "trusts/vacancy_upload.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_write_vacancies(request.user):
+            raise PermissionDenied("Only ICS analysts and portal staff upload vacancies.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        kwargs.setdefault("form", VacancyUploadForm())
+        return super().get_context_data(
+            columns=services.VACANCY_CSV_COLUMNS, required=services.VACANCY_CSV_REQUIRED,
+            own_ics=user.ics if user.role == Role.ICS else None, **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if "csv_text" in request.POST:
+            return self._confirm(request)
+        form = VacancyUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        return self._preview(form.cleaned_data["file"], form=form)
+
+    def _preview(self, text: str, *, form):
+        checked = services.vacancies_csv_read(text=text, user=self.request.user)
+        if checked.plan is None:  # the file itself is unreadable: say so on the upload form
+            for problem in checked.problems:
+                form.add_error("file", problem)
+            return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(
+            stage="preview", checked=checked, plan=checked.plan, problems=checked.problems,
+            confirm_form=VacancyConfirmForm(initial={"csv_text": text}),
+        ))
+
+    def _confirm(self, request):
+        form = VacancyConfirmForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "The upload could not be read again: please upload the file once more.")
+            return HttpResponseRedirect(request.path)
+        text = form.cleaned_data["csv_text"]
+        try:
+            counts = services.vacancies_csv_import(text=text, user=request.user)
+        except ApplicationError:
+            messages.error(request, "Some rows are no longer valid since the preview: nothing was written.")
+            return self._preview(text, form=VacancyUploadForm())
+        messages.success(
+            request,
+            f"Upload saved: {counts['created']:,} vacancy rows added, {counts['updated']:,} changed, "
+            f"{counts['unchanged']:,} already up to date.",
+        )
+        target = reverse("trusts:vacancy_list")
+        if request.user.role == Role.ICS:
+            target += f"?ics={request.user.ics.code}"
+        return HttpResponseRedirect(target)
