@@ -13,6 +13,7 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -425,3 +426,77 @@ def entry_route_list():
 
 def progression_list():
     return Progression.objects.select_related("from_occupation", "to_occupation")
+
+
+# --- Public pathway pages: how to become ... ------------------------------------------------------
+
+SYNTHETIC_OCCUPATION_PREFIX = "synthetic-occupation-"
+
+
+def pathway_occupation_list():
+    """The occupations the public pathway pages describe (generated benchmark ones left out),
+    with how many entry routes and onward steps each has."""
+    return Occupation.objects.exclude(code__startswith=SYNTHETIC_OCCUPATION_PREFIX).annotate(
+        route_count=Count("entry_routes", distinct=True),
+        progression_count=Count("progressions_out", distinct=True),
+    )
+
+
+def pathway_occupation(*, code: str) -> Occupation | None:
+    """One occupation with its entry routes and its steps in and out (4 queries)."""
+    return (
+        Occupation.objects.filter(code=code)
+        .prefetch_related(
+            Prefetch(
+                "entry_routes",
+                queryset=EntryRoute.objects.select_related("apprenticeship_standard").order_by(
+                    "lag_months", "-conversion_rate", "qualification_type", "level"
+                ),
+                to_attr="route_list",
+            ),
+            Prefetch(
+                "progressions_in",
+                queryset=Progression.objects.select_related("from_occupation").order_by("from_occupation__name"),
+                to_attr="steps_in",
+            ),
+            Prefetch(
+                "progressions_out",
+                queryset=Progression.objects.select_related("to_occupation").order_by("to_occupation__name"),
+                to_attr="steps_out",
+            ),
+        )
+        .first()
+    )
+
+
+@dataclass
+class PathwayOffers:
+    """Course offers that lead to an occupation: those taught in the chosen ICS, then the rest of its region."""
+
+    ics: IntegratedCareSystem
+    in_ics: list
+    in_ics_count: int
+    in_region: list
+    in_region_count: int
+
+
+def pathway_offers(*, routes: list[EntryRoute], ics: IntegratedCareSystem, since: dt.date, limit: int = 25):
+    """Offers starting on or after `since` whose completers can enter the occupation through one of
+    `routes`, taught in `ics` first, then elsewhere in its region (4 queries, whatever the numbers)."""
+    if not routes:
+        return PathwayOffers(ics, [], 0, [], 0)
+    leads = Q()
+    for route in routes:
+        leads |= _route_matches(route)
+    in_ics = Q(delivery_ics=ics) | Q(delivery_ics__isnull=True, college__ics=ics)
+    in_region = Q(delivery_ics__region_id=ics.region_id) | Q(
+        delivery_ics__isnull=True, college__ics__region_id=ics.region_id
+    )
+    offers = (
+        CourseOffer.objects.filter(leads, start_date__gte=since)
+        .select_related("college", "college__ics", "apprenticeship_standard", "delivery_ics")
+        .order_by("start_date", "college__name", "title")
+    )
+    here = offers.filter(in_ics)
+    nearby = offers.filter(in_region).exclude(in_ics)
+    return PathwayOffers(ics, list(here[:limit]), here.count(), list(nearby[:limit]), nearby.count())

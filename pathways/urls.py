@@ -15,4 +15,7 @@ urlpatterns = [
         name="dashboard_occupation",
     ),
     path("methodology/", views.methodology, name="methodology"),
+    # Public career pathway pages
+    path("pathways/", views.pathway_list, name="pathway_list"),
+    path("pathways/<slug:code>/", views.pathway_detail, name="pathway_detail"),
 ]

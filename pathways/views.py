@@ -668,3 +668,57 @@ def methodology(request):
 
     rates = [(QualificationType(kind).label, rate) for kind, rate in DEFAULT_COMPLETION_RATES.items()]
     return render(request, "pathways/methodology.html", {"completion_rates": rates})
+
+
+# --- Public pathway pages: "how to become a healthcare support worker" ----------------------------
+
+
+def _months_in_words(months: int | None) -> str:
+    if not months:
+        return "straight away"
+    years, rest = divmod(months, 12)
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    if rest:
+        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    return "after about " + " and ".join(parts)
+
+
+def _academic_year_start(day: dt.date) -> dt.date:
+    return dt.date(day.year if day.month >= 8 else day.year - 1, 8, 1)
+
+
+def pathway_list(request):
+    """Public: every occupation, with a link to how to get into it."""
+    from .filtersets import OccupationFilterSet
+
+    filterset = OccupationFilterSet(request.GET, queryset=selectors.pathway_occupation_list().order_by("name"))
+    from .models import OccupationSector
+
+    return render(request, "pathways/pathway_list.html", {
+        "filter": filterset, "occupations": filterset.qs, "sector_choices": OccupationSector.choices,
+        "q": request.GET.get("q", ""), "sector": request.GET.get("sector", ""),
+    })
+
+
+def pathway_detail(request, code: str):
+    """Public: the ways into one occupation, the steps on from it, and with `?ics=` the course offers
+    in or near that ICS that lead to it."""
+    from trusts.models import IntegratedCareSystem
+
+    occupation = selectors.pathway_occupation(code=code)
+    if occupation is None:
+        raise Http404("No such occupation.")
+    boards = list(IntegratedCareSystem.objects.current().order_by("name").only("code", "name", "region_id"))
+    ics_code = request.GET.get("ics", "").strip()
+    ics = next((board for board in boards if board.code == ics_code), None)
+    since = _academic_year_start(timezone.localdate())
+    offers = selectors.pathway_offers(routes=occupation.route_list, ics=ics, since=since) if ics else None
+    routes = [
+        {"route": route, "when": _months_in_words(route.lag_months)} for route in occupation.route_list
+    ]
+    return render(request, "pathways/pathway_detail.html", {
+        "occupation": occupation, "routes": routes, "boards": boards, "ics": ics, "ics_code": ics_code,
+        "offers": offers, "since": since,
+        "steps_in": [{"step": s, "when": _months_in_words(s.typical_months)} for s in occupation.steps_in],
+        "steps_out": [{"step": s, "when": _months_in_words(s.typical_months)} for s in occupation.steps_out],
+    })
