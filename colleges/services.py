@@ -110,14 +110,17 @@ def _offer_college_for(*, user, college: College | None) -> College:
     raise PermissionDenied("Only a college's own users and portal staff write its course offers.")
 
 
-def _offer_full_clean(offer: CourseOffer, *, check_key: bool) -> None:
+def _offer_full_clean(offer: CourseOffer, *, check_key: bool, fields_checked: bool = False) -> None:
     """The model's rules. With check_key, also that no other offer has the same natural key.
 
     Related objects arrive resolved (serializer or form), so their existence is not
     queried again; the database constraints mirror these rules, so they are not queried either.
     """
     try:
-        offer.full_clean(exclude=OFFER_RELATED_FIELDS, validate_unique=False, validate_constraints=False)
+        if fields_checked:  # each field already passed CourseOfferSerializer: the rules across fields remain
+            offer.clean()
+        else:
+            offer.full_clean(exclude=OFFER_RELATED_FIELDS, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise ApplicationError("The course offer is not valid.", _error_dict(exc)) from exc
     if check_key:
@@ -214,6 +217,7 @@ def course_offers_plan(
     college: College | None = None,
     errors: Mapping[int, Mapping[str, list[str]]] | None = None,
     lock: bool = False,
+    fields_checked: bool = False,
 ) -> OfferUpsertPlan:
     """Validate every row and match it to an existing offer by natural key, writing nothing.
 
@@ -221,7 +225,9 @@ def course_offers_plan(
     `college` is for staff; a college user's rows are their own college's, and `college`
     (the page's college) is used for rows that name none. `errors` are earlier errors by
     index (types, unknown references) to report together with these. Queries: one for the
-    existing offers, whatever the number of rows.
+    existing offers, whatever the number of rows. `fields_checked` says each row's fields
+    already passed CourseOfferSerializer (API and CSV), so only the model's rules across
+    fields are checked again (the database constraints back both).
     """
     items = dict(enumerate(rows)) if isinstance(rows, Sequence) else dict(rows)
     plan = OfferUpsertPlan(errors={int(index): dict(item) for index, item in (errors or {}).items()})
@@ -240,7 +246,7 @@ def course_offers_plan(
             continue
         offer = CourseOffer(college=offer_college, **{name: row.get(name) for name in OFFER_FIELDS})
         try:
-            _offer_full_clean(offer, check_key=False)
+            _offer_full_clean(offer, check_key=False, fields_checked=fields_checked)
         except ApplicationError as exc:
             plan.errors[index] = exc.errors
             continue
@@ -281,6 +287,54 @@ def course_offers_plan(
     return plan
 
 
+def _pg_insert(model, columns: list[str], rows: list[tuple], *, returning_id: bool = False) -> list[int]:
+    """One `INSERT ... VALUES` per batch of rows (psycopg2's execute_values): Django's bulk_create
+    compiles every value in Python, which costs more than the database's work here."""
+    from psycopg2.extras import execute_values
+
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES %s"
+        + (" RETURNING id" if returning_id else "")
+    )
+    with connection.cursor() as cursor:
+        result = execute_values(cursor.cursor, sql, rows, page_size=BULK_BATCH_SIZE, fetch=returning_id)
+    return [row[0] for row in result] if returning_id else []
+
+
+def _offers_bulk_create(offers: list[CourseOffer], *, user, reason: str) -> None:
+    """Insert new offers and their one 'created' history entry each."""
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(
+            offers, CourseOffer, batch_size=BULK_BATCH_SIZE, default_user=user, default_change_reason=reason
+        )
+        return
+    now = timezone.now()
+    columns = [f.attname for f in CourseOffer._meta.concrete_fields if not f.primary_key]
+    for offer in offers:
+        offer.created_at = offer.updated_at = now
+    ids = _pg_insert(CourseOffer, columns, [tuple(getattr(o, c) for c in columns) for o in offers], returning_id=True)
+    for offer, pk in zip(offers, ids, strict=True):
+        offer.pk = pk
+        offer._state.adding = False
+    _offers_history_create(offers, history_type="+", user=user, reason=reason)
+
+
+def _offers_history_create(offers: list[CourseOffer], *, history_type: str, user, reason: str) -> None:
+    """One history entry per offer, as django-simple-history's bulk_history_create writes it."""
+    if connection.vendor != "postgresql":
+        CourseOffer.history.bulk_history_create(
+            offers, batch_size=BULK_BATCH_SIZE, update=history_type == "~", default_user=user,
+            default_change_reason=reason,
+        )
+        return
+    tracked = [f.attname for f in CourseOffer.history.model.tracked_fields]
+    columns = [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    now, user_id = timezone.now(), getattr(user, "pk", None)
+    rows = [(*(getattr(o, c) for c in tracked), now, reason, history_type, user_id) for o in offers]
+    _pg_insert(CourseOffer.history.model, columns, rows)
+
+
 def _offers_bulk_update(offers: list[CourseOffer], names: list[str]) -> None:
     """Write the named fields of many offers. On PostgreSQL one `UPDATE ... FROM (VALUES ...)`
     per batch (Django's bulk_update builds a CASE per field and row, many times slower)."""
@@ -314,6 +368,7 @@ def course_offers_upsert(
     college: College | None = None,
     errors: Mapping[int, Mapping[str, list[str]]] | None = None,
     source: str = "bulk",
+    fields_checked: bool = False,
 ) -> dict[str, int]:
     """Create or update offers by natural key, all or nothing, in one transaction.
 
@@ -322,7 +377,9 @@ def course_offers_upsert(
     nothing and leave no history; each created or updated offer leaves one history entry.
     """
     with transaction.atomic():
-        plan = course_offers_plan(rows=rows, user=user, college=college, errors=errors, lock=True)
+        plan = course_offers_plan(
+            rows=rows, user=user, college=college, errors=errors, lock=True, fields_checked=fields_checked
+        )
         if plan.errors:
             count = len(plan.errors)
             raise ApplicationError(
@@ -333,10 +390,7 @@ def course_offers_upsert(
         try:
             with transaction.atomic():
                 if plan.created:
-                    bulk_create_with_history(
-                        plan.created, CourseOffer, batch_size=BULK_BATCH_SIZE,
-                        default_user=user, default_change_reason=reason,
-                    )
+                    _offers_bulk_create(plan.created, user=user, reason=reason)
                 if plan.updated:
                     now = timezone.now()
                     fields = sorted({name for _, changes in plan.updated for name in changes}) + ["updated_at"]
@@ -344,10 +398,7 @@ def course_offers_upsert(
                     for offer in offers:
                         offer.updated_at = now
                     _offers_bulk_update(offers, fields)
-                    CourseOffer.history.bulk_history_create(
-                        offers, batch_size=BULK_BATCH_SIZE, update=True,
-                        default_user=user, default_change_reason=reason,
-                    )
+                    _offers_history_create(offers, history_type="~", user=user, reason=reason)
         except IntegrityError as exc:
             message = "Another upload changed the same offers at the same time; please try again."
             raise ApplicationError(message, {"non_field_errors": [message]}) from exc

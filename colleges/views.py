@@ -268,7 +268,9 @@ class CourseOfferUploadView(LoginRequiredMixin, _CollegeOfferMixin, TemplateView
         if problems:
             return None, problems
         rows, errors = validate_offer_items(items, context={"request": self.request})
-        plan = course_offers_plan(rows=rows, errors=errors, user=self.request.user, college=self.college)
+        plan = course_offers_plan(
+            rows=rows, errors=errors, user=self.request.user, college=self.college, fields_checked=True
+        )
         return plan, []
 
     def post(self, request, *args, **kwargs):
@@ -306,7 +308,7 @@ class CourseOfferUploadView(LoginRequiredMixin, _CollegeOfferMixin, TemplateView
         rows, errors = validate_offer_items(items, context={"request": request})
         try:
             counts = course_offers_upsert(rows=rows, errors=errors, user=request.user, college=self.college,
-                                          source="csv")
+                                          source="csv", fields_checked=True)
         except ApplicationError:
             messages.error(request, "The offers changed since the preview and some rows are no longer valid: "
                                     "nothing was written. Please upload the file again to see why.")

@@ -181,7 +181,9 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
                 {"non_field_errors": [f"Send at most {services.BULK_MAX_ITEMS:,} offers in one request."]}
             )
         rows, errors = validate_offer_items(items, context=self.get_serializer_context())
-        counts = services.course_offers_upsert(rows=rows, errors=errors, user=request.user, source="bulk")
+        counts = services.course_offers_upsert(
+            rows=rows, errors=errors, user=request.user, source="bulk", fields_checked=True
+        )
         return Response(counts, status=status.HTTP_200_OK)
 
     @extend_schema(
