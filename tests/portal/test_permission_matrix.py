@@ -32,6 +32,7 @@ from tests.factories import (
     ApprenticeshipStandardFactory,
     CollegeFactory,
     CourseOfferFactory,
+    EntryRouteFactory,
     HubFactory,
     IntegratedCareSystemFactory,
     OccupationFactory,
@@ -198,6 +199,42 @@ RESOURCES["activity"] = Resource(make=_activity, kwargs=lambda o: {"pk": o.pk}, 
 # The bulk endpoint takes a list of the offer bodies.
 BULK_PAYLOAD = lambda w, role: [_offer_body(w, role)]  # noqa: E731
 
+
+def _vacancy(w):
+    from tests.factories import VacancyFactory
+
+    return VacancyFactory(trust=TrustFactory(ods_code="RVA", ics=w.ics), period=dt.date(2026, 6, 1),
+                          occupation=OccupationFactory(code="matrix-nurses", sector="both"))
+
+
+def _vacancy_body(w, role):
+    OccupationFactory(code="matrix-nurses", sector="both")
+    return {"sector": "nhs", "trust": TrustFactory(ods_code="RVA", ics=w.ics).ods_code, "occupation": "matrix-nurses",
+            "period": "2026-07-01", "vacancies_fte": "4.50", "staff_in_post_fte": "90"}
+
+
+def _progression(w):
+    from pathways.models import Progression
+
+    return Progression.objects.create(from_occupation=OccupationFactory(code="matrix-from"),
+                                      to_occupation=OccupationFactory(code="matrix-to"), typical_months=12)
+
+
+def _progression_body(w, role):
+    OccupationFactory(code="matrix-from")
+    OccupationFactory(code="matrix-other")
+    return {"from_occupation": "matrix-from", "to_occupation": "matrix-other", "typical_months": 24, "via": "A course"}
+
+
+RESOURCES["vacancy"] = Resource(make=_vacancy, kwargs=lambda o: {"pk": o.pk}, payload=_vacancy_body)
+RESOURCES["entryroute"] = Resource(
+    make=lambda w: EntryRouteFactory(occupation=OccupationFactory(code="matrix-route")),
+    kwargs=lambda o: {"pk": o.pk},
+    payload=lambda w, role: {"occupation": OccupationFactory(code="matrix-route").code, "qualification_type": "diploma",
+                             "level": 2, "conversion_rate": "0.20", "lag_months": 3},
+)
+RESOURCES["progression"] = Resource(make=_progression, kwargs=lambda o: {"pk": o.pk}, payload=_progression_body)
+
 # --- the matrix: (route name, method) -> expected status by role --------------------------
 
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
@@ -272,14 +309,35 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("activity-detail", "PUT"): HUB_COORDINATOR_AND_STAFF(200),
     ("activity-detail", "PATCH"): HUB_COORDINATOR_AND_STAFF(200),
     ("activity-detail", "DELETE"): HUB_COORDINATOR_AND_STAFF(204),
+    # vacancies: read by all signed in; written by the ICS's analysts (the world's trust lies in their ICS) and staff
+    ("vacancy-list", "GET"): READ,
+    ("vacancy-list", "POST"): _profile(ics=201, staff=201),
+    ("vacancy-detail", "GET"): READ,
+    ("vacancy-detail", "PUT"): _profile(ics=200, staff=200),
+    ("vacancy-detail", "PATCH"): _profile(ics=200, staff=200),
+    ("vacancy-detail", "DELETE"): _profile(ics=204, staff=204),
+    ("vacancy-bulk", "POST"): _profile(ics=200, staff=200),
+    # career pathways: reference data, written by staff
+    ("entryroute-list", "GET"): READ,
+    ("entryroute-list", "POST"): STAFF_ONLY(201),
+    ("entryroute-detail", "GET"): READ,
+    ("entryroute-detail", "PUT"): STAFF_ONLY(200),
+    ("entryroute-detail", "PATCH"): STAFF_ONLY(200),
+    ("entryroute-detail", "DELETE"): STAFF_ONLY(204),
+    ("progression-list", "GET"): READ,
+    ("progression-list", "POST"): STAFF_ONLY(201),
+    ("progression-detail", "GET"): READ,
+    ("progression-detail", "PUT"): STAFF_ONLY(200),
+    ("progression-detail", "PATCH"): STAFF_ONLY(200),
+    ("progression-detail", "DELETE"): STAFF_ONLY(204),
 }
 
 # Endpoints of other helpers' resources, not entered yet: their owners add their MATRIX lines
 # and Resources, then delete the basename here. Keep this empty once they have.
-NOT_YET_ENTERED = {"vacancy", "entryroute", "gapreport", "gapreportrow"}
+NOT_YET_ENTERED = {"gapreport", "gapreportrow"}
 
 # Bodies for routes whose body is not the resource's own payload.
-SPECIAL_PAYLOADS = {"courseoffer-bulk": BULK_PAYLOAD}
+SPECIAL_PAYLOADS = {"courseoffer-bulk": BULK_PAYLOAD, "vacancy-bulk": lambda w, role: [_vacancy_body(w, role)]}
 
 
 # --- enumerating the API ------------------------------------------------------------------
@@ -291,7 +349,8 @@ def _methods(pattern: URLPattern) -> set[str]:
     callback = pattern.callback
     actions = getattr(callback, "actions", None)
     if actions:
-        return {method.upper() for method in actions}
+        # DRF adds "head" to a viewset's actions at its first GET request: ignore it here as below.
+        return {method.upper() for method in actions} - IGNORED_METHODS
     view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     names = getattr(view_class, "http_method_names", [])
     return {name.upper() for name in names if hasattr(view_class, name)} - IGNORED_METHODS
