@@ -225,7 +225,6 @@ class FrontDoorForm(forms.Form):
         self.fields["ics"].queryset = IntegratedCareSystem.objects.select_related("region").order_by("name")
         self.fields["ics"].to_field_name = "code"
         self.fields["ics"].label_from_instance = lambda ics: _short(ics.name)
-        self.fields["trust"].help_text = "Choose one organisation: a trust, a college or an ICS."
 
     def clean(self):
         cleaned = super().clean()
