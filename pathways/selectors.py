@@ -8,22 +8,22 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DecimalField,
     ExpressionWrapper,
     F,
+    Func,
     Max,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce
 
-from colleges.models import DEFAULT_COMPLETION_RATES, CourseOffer, add_months
+from colleges.models import DEFAULT_COMPLETION_RATES, College, CourseOffer, add_months
 from hubs.selectors import partnership_list
 from trusts.models import IntegratedCareSystem, Region, Vacancy
 
@@ -157,10 +157,15 @@ def dashboard_summary(*, report: GapReport, geography: Geography, year: int) -> 
     )
 
 
-def dashboard_area_totals(*, report: GapReport, level: str, year: int, region_code: str | None = None) -> list[dict]:
+def dashboard_area_totals(
+    *, report: GapReport, level: str, year: int, region_code: str | None = None, occupation: Occupation | None = None,
+) -> list[dict]:
     """For the chosen year, each region's (or each ICS's) totals, with the count of occupations
-    left with a gap; ICSs carry their region. `region_code` keeps the ICSs of one region (2 queries)."""
+    left with a gap; ICSs carry their region. `region_code` keeps the ICSs of one region, and
+    `occupation` one occupation's figures (2 queries)."""
     rows = GapReportRow.objects.filter(report=report, level=level, year=year)
+    if occupation is not None:
+        rows = rows.filter(occupation=occupation)
     regions: dict[str, tuple[str, str]] = {}
     if level == GapReportRow.Level.ICS:
         boards = IntegratedCareSystem.objects.order_by()
@@ -197,29 +202,48 @@ def dashboard_occupation_years(*, report: GapReport, geography: Geography, occup
     )
 
 
-def _vacancies_in(geography: Geography) -> Q:
+def _boards_in(geography: Geography):
+    """The ids of the ICSs inside a region or ICS, as a subquery (None for England: no filter)."""
     if geography.level == GapReportRow.Level.REGION:
-        return Q(ics__region__code=geography.code)
+        return IntegratedCareSystem.objects.filter(region__code=geography.code).values("id")
     if geography.level == GapReportRow.Level.ICS:
-        return Q(ics__code=geography.code)
-    return Q()
+        return IntegratedCareSystem.objects.filter(code=geography.code).values("id")
+    return None
+
+
+def _vacancies_in(geography: Geography) -> Q:
+    boards = _boards_in(geography)
+    return Q() if boards is None else Q(ics_id__in=boards)
 
 
 def dashboard_trusts(*, report: GapReport, geography: Geography, occupation: Occupation) -> list[dict]:
     """Who carries the occupation's vacancies in `geography`: each trust, and each ICS's social-care
     estimate, summed over the latest month on or before the report's as-of date of each series
-    (sector + trust-or-ICS + occupation), largest first (1 query)."""
-    same_series = {"sector": OuterRef("sector"), "occupation": OuterRef("occupation"), "period__lte": report.as_of}
-    latest_of_trust = Vacancy.objects.filter(trust=OuterRef("trust"), **same_series)
-    latest_of_area = Vacancy.objects.filter(trust__isnull=True, ics=OuterRef("ics"), **same_series)
-    latest = Case(
-        When(trust__isnull=False, then=Subquery(latest_of_trust.order_by("-period").values("period")[:1])),
-        default=Subquery(latest_of_area.order_by("-period").values("period")[:1]),
+    (sector + trust-or-ICS + occupation), largest first (2 queries).
+
+    First the latest month of every series, grouped in the database; then the rows of those months,
+    asked for by month (series mostly share their latest month, so the condition stays short).
+    """
+    rows = Vacancy.objects.filter(_vacancies_in(geography), occupation=occupation, period__lte=report.as_of)
+    latest = (
+        rows.order_by()
+        .values("sector", "trust_id", area=Case(When(trust__isnull=True, then=F("ics_id"))))
+        .annotate(latest=Max("period"))
     )
+    by_month: dict[tuple[str, dt.date], tuple[list[int], list[int]]] = {}
+    for series in latest:
+        trusts, areas = by_month.setdefault((series["sector"], series["latest"]), ([], []))
+        (trusts if series["trust_id"] is not None else areas).append(series["trust_id"] or series["area"])
+    if not by_month:
+        return []
+    wanted = Q()
+    for (sector, period), (trusts, areas) in by_month.items():
+        if trusts:
+            wanted |= Q(sector=sector, period=period, trust_id__in=trusts)
+        if areas:
+            wanted |= Q(sector=sector, period=period, trust__isnull=True, ics_id__in=areas)
     return list(
-        Vacancy.objects.filter(_vacancies_in(geography), occupation=occupation, period__lte=report.as_of)
-        .annotate(latest_period=latest)
-        .filter(period=F("latest_period"))
+        rows.filter(wanted)
         .values(
             "sector",
             trust_code=F("trust__ods_code"), trust_name=F("trust__name"),
@@ -233,13 +257,12 @@ def dashboard_trusts(*, report: GapReport, geography: Geography, occupation: Occ
 
 
 def _offers_in(geography: Geography) -> Q:
-    if geography.level == GapReportRow.Level.REGION:
-        return Q(delivery_ics__region__code=geography.code) | Q(
-            delivery_ics__isnull=True, college__ics__region__code=geography.code
-        )
-    if geography.level == GapReportRow.Level.ICS:
-        return Q(delivery_ics__code=geography.code) | Q(delivery_ics__isnull=True, college__ics__code=geography.code)
-    return Q()
+    """Offers taught in the geography: their delivery ICS, else their college's ICS, lies in it."""
+    boards = _boards_in(geography)
+    if boards is None:
+        return Q()
+    colleges = College.objects.filter(ics_id__in=boards).values("id")
+    return Q(delivery_ics_id__in=boards) | Q(delivery_ics_id__isnull=True, college_id__in=colleges)
 
 
 def _route_matches(route: EntryRoute) -> Q:
@@ -248,18 +271,44 @@ def _route_matches(route: EntryRoute) -> Q:
     return Q(qualification_type=route.qualification_type, level=route.level)
 
 
-def _arrives_by(bound: dt.date, lag_months: int) -> Q:
-    """Offers whose completers, `lag_months` after completion, arrive on or before `bound`.
+class AddMonths(Func):
+    """`colleges.models.add_months` in SQL: a date plus a number of months, the day of the month
+    clipped to the month's last day (as the gap engine computes it, pathways.gap)."""
 
-    Arrival is start_date + duration + lag months, keeping the day of the month clipped to the
-    month's last day (DESIGN.md section 6); compared in whole months so any database can do it.
-    Needs the annotations `completion_month` (months since year 0) and `start_day`.
+    arity = 2
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        day, day_params = compiler.compile(self.source_expressions[0])
+        months, months_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(({day}) + make_interval(months => ({months})) AS date)", [*day_params, *months_params]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite's '+N months' overflows into the next month: take the smaller of "the same day in the
+        # target month" and "the last day of the target month".
+        day, day_params = compiler.compile(self.source_expressions[0])
+        months, months_params = compiler.compile(self.source_expressions[1])
+        sql = (
+            f"min(date({day}, 'start of month', '+' || ({months}) || ' months', "
+            f"'+' || (CAST(strftime('%%d', {day}) AS INTEGER) - 1) || ' days'), "
+            f"date({day}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day'))"
+        )
+        return sql, [*day_params, *months_params, *day_params, *day_params, *months_params]
+
+
+def _latest_completion(bound: dt.date, lag_months: int) -> dt.date:
+    """The last completion date whose entrants, `lag_months` later, arrive on or before `bound`.
+
+    Arrival is completion + lag months with the day clipped, which only ever moves forward with the
+    completion date, so "arrives by `bound`" is "completes by this date": one comparison per row.
     """
-    bound_month = bound.year * 12 + bound.month - 1 - lag_months
-    same_month = Q(completion_month=bound_month)
-    if bound.day < calendar.monthrange(bound.year, bound.month)[1]:
-        same_month &= Q(start_day__lte=bound.day)
-    return Q(completion_month__lt=bound_month) | same_month
+    if lag_months == 0:
+        return bound
+    earlier = add_months(bound, -lag_months)
+    if bound.day == calendar.monthrange(bound.year, bound.month)[1]:
+        # Every day of that month arrives on or before a month's last day.
+        return earlier.replace(day=calendar.monthrange(earlier.year, earlier.month)[1])
+    return earlier
 
 
 FTE = DecimalField(max_digits=20, decimal_places=6)
@@ -283,18 +332,21 @@ class OfferSupply:
     offers: QuerySet  # CourseOffer, annotated with completers and entrants (FTE, within the horizon)
 
     def colleges(self) -> list[dict]:
-        """The offers summed by college, most entrants first (1 query)."""
+        """The offers summed by college in the database, most entrants first (2 queries: the sums by
+        college alone, then the ~200 colleges' names, so the big query joins nothing)."""
         if not self.routes:
             return []
-        return list(
-            self.offers.order_by()
-            .values(
-                college_ukprn=F("college__ukprn"), college_name=F("college__name"),
-                college_ics_name=F("college__ics__name"),
-            )
+        sums = {
+            row["college_id"]: row
+            for row in self.offers.order_by()
+            .values("college_id")
             .annotate(offers=Count("id"), places=Sum("planned_places"), entrants=Sum("entrants"))
-            .order_by("-entrants", "college_name")
+        }
+        colleges = College.objects.filter(id__in=list(sums)).values(
+            "id", college_ukprn=F("ukprn"), college_name=F("name"), college_ics_name=F("ics__name"),
         )
+        rows = [{**college, **sums[college["id"]]} for college in colleges]
+        return sorted(rows, key=lambda row: (-row["entrants"], row["college_name"]))
 
     def arrival_years(self, offer) -> list[int]:
         """The years of the horizon in which the offer's entrants arrive (one per matching route)."""
@@ -302,7 +354,7 @@ class OfferSupply:
         for route in self.routes:
             if not self._matches(route, offer):
                 continue
-            arrival = add_months(offer.start_date, offer.duration_months + route.lag_months)
+            arrival = add_months(offer.completion_date, route.lag_months)
             years.update(y for y in range(1, len(self.bounds)) if self.bounds[y - 1] < arrival <= self.bounds[y])
         return sorted(years)
 
@@ -320,40 +372,40 @@ def dashboard_offers(*, report: GapReport, geography: Geography, occupation: Occ
     entrants = completers x conversion rate, summed over the matching routes whose arrival
     (completion + lag) falls in the horizon: the same arithmetic as the report's supply.
     """
-    routes = list(EntryRoute.objects.filter(occupation=occupation).order_by("id"))
+    routes = list(
+        EntryRoute.objects.filter(occupation=occupation).select_related("apprenticeship_standard").order_by("id")
+    )
     bounds = horizon_bounds(report)
     if not routes:
         return OfferSupply(routes, bounds, CourseOffer.objects.none())
-    completers = _completers()
-    entrants = sum(
-        (
-            Case(
-                When(
-                    _route_matches(route)
-                    & ~_arrives_by(bounds[0], route.lag_months)
-                    & _arrives_by(bounds[-1], route.lag_months),
-                    then=ExpressionWrapper(completers * Value(route.conversion_rate), output_field=FTE),
-                ),
-                default=Value(Decimal(0)),
-                output_field=FTE,
-            )
-            for route in routes
-        ),
-        start=Value(Decimal(0), output_field=FTE),
-    )
-    matching = Q()
-    for route in routes:
-        matching |= _route_matches(route)
-    offers = (
-        CourseOffer.objects.filter(_offers_in(geography))
-        .filter(matching)
-        .select_related("college", "college__ics", "delivery_ics", "apprenticeship_standard")
-        .annotate(
-            completion_month=ExtractYear("start_date") * 12 + ExtractMonth("start_date") - 1 + F("duration_months"),
-            start_day=ExtractDay("start_date"),
+    def in_horizon(route: EntryRoute) -> Q:
+        return (
+            _route_matches(route)
+            & Q(completed_on__gt=_latest_completion(bounds[0], route.lag_months))
+            & Q(completed_on__lte=_latest_completion(bounds[-1], route.lag_months))
         )
-        .annotate(completers=completers, entrants=ExpressionWrapper(entrants, output_field=FTE))
-        .filter(entrants__gt=0)
+
+    def conversion(kind: list[EntryRoute]):
+        if not kind:
+            return Value(Decimal(0), output_field=FTE)
+        whens = [When(in_horizon(route), then=Value(route.conversion_rate)) for route in kind]
+        return Case(*whens, default=Value(Decimal(0)), output_field=FTE)
+
+    # Routes are unique per occupation and standard, and per occupation, type and level (without a
+    # standard): an offer matches at most one of each kind, so two flat CASEs give its conversion.
+    conversion_rate = conversion([r for r in routes if r.apprenticeship_standard_id]) + conversion(
+        [r for r in routes if not r.apprenticeship_standard_id]
+    )
+    supplying = Q()
+    for route in routes:
+        supplying |= in_horizon(route)
+    offers = (
+        CourseOffer.objects.filter(_offers_in(geography), planned_places__gt=0)
+        .select_related("college", "college__ics", "delivery_ics", "apprenticeship_standard")
+        .annotate(completed_on=AddMonths(F("start_date"), F("duration_months")))
+        .filter(supplying)
+        .annotate(completers=_completers())
+        .annotate(entrants=ExpressionWrapper(F("completers") * conversion_rate, output_field=FTE))
         .order_by("-entrants", "college__name", "start_date", "course_code")
     )
     return OfferSupply(routes, bounds, offers)

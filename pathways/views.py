@@ -38,6 +38,11 @@ from .models import GapReport, GapReportRow, Occupation
 OFFERS_PER_PAGE = 50
 CHART_COVERAGE_OCCUPATIONS = 5  # besides "all occupations", the coverage chart draws the largest gaps
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_NAMES = {
+    "occupations": "By occupation", "years": "Year by year", "coverage": "Coverage over the years",
+    "regions": "Regions", "icss": "ICSs", "trusts": "Vacancies by employer", "colleges": "Colleges",
+    "offers": "Course offers", "partnerships": "Partnerships",
+}
 
 
 @dataclass
@@ -490,6 +495,25 @@ def _offers_table(offers, supply: selectors.OfferSupply, occupation, page_obj=No
     return table
 
 
+def _occupation_areas_table(rows, bounds, occupation, geography) -> Table:
+    with_region = geography.is_national
+    columns = [Column("ICS"), *([Column("Region")] if with_region else []), Column("Demand (FTE)", "fte"),
+               Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"), Column("Coverage", "percent")]
+    table = Table(
+        "icss",
+        f"{occupation.name} in each ICS of {_short(geography.name)}, {_year_label(len(bounds) - 1, bounds)}",
+        columns,
+        note="Over the whole horizon. Follow an ICS to see each course offer there.",
+    )
+    for row in rows:
+        region = [row["region_name"] or "–"] if with_region else []
+        table.add(
+            _short(row["name"]), *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
+            href=reverse("pathways:dashboard_occupation", args=["ics", row["code"], occupation.code]),
+        )
+    return table
+
+
 def _partnerships_table(partnerships, occupation) -> Table:
     table = Table(
         "partnerships",
@@ -527,19 +551,26 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
         partnerships = selectors.dashboard_partnerships(
             report=report, geography=geography, occupation=occupation, supply=supply
         )
-        if request.GET.get("format"):
-            offers = _offers_table(supply.offers, supply, occupation)
-        else:
-            paginator = Paginator(supply.offers, OFFERS_PER_PAGE)
-            page_obj = paginator.get_page(request.GET.get("page"))
-            offers = _offers_table(page_obj.object_list, supply, occupation, page_obj, paginator.count)
         tables = [
             _occupation_years_table(rows, bounds, occupation, geography),
             _trusts_table(trusts, report, occupation),
             _colleges_table(supply.colleges(), occupation),
-            offers,
-            _partnerships_table(partnerships, occupation),
         ]
+        if geography.level == GapReportRow.Level.ICS:
+            # Each course offer is listed for one ICS; a region or England lists its ICSs instead.
+            if request.GET.get("format"):
+                tables.append(_offers_table(supply.offers, supply, occupation))
+            else:
+                paginator = Paginator(supply.offers, OFFERS_PER_PAGE)
+                page_obj = paginator.get_page(request.GET.get("page"))
+                tables.append(_offers_table(page_obj.object_list, supply, occupation, page_obj, paginator.count))
+        else:
+            areas = selectors.dashboard_area_totals(
+                report=report, level=GapReportRow.Level.ICS, year=report.horizon_years, occupation=occupation,
+                region_code=None if geography.is_national else geography.code,
+            )
+            tables.append(_occupation_areas_table(areas, bounds, occupation, geography))
+        tables.append(_partnerships_table(partnerships, occupation))
         context.update(routes=supply.routes, has_rows=bool(rows))
     context["tables"] = {table.key: table for table in tables}
     download = _download(request, tables, report, geography, None, occupation)
@@ -635,7 +666,7 @@ def _xlsx_response(tables: list[Table], report, geography, occupation, filename:
         about.append([label, value])
     bold = Font(bold=True)
     for table in tables:
-        sheet = book.create_sheet(table.key.capitalize()[:31])
+        sheet = book.create_sheet(SHEET_NAMES.get(table.key, table.key)[:31])
         sheet.append([table.caption])
         header = []
         for column in table.columns:

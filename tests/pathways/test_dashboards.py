@@ -258,6 +258,47 @@ def test_month_end_clipping_counts_an_offer_arriving_on_the_horizon_end():
     assert [o.pk for o in supply.offers] == [offer.pk]
 
 
+def test_a_lag_counts_from_the_clipped_completion_date_as_the_gap_engine_does():
+    # given a report ending on 29 March 2027 and a route with a one-month lag
+    report = GapReportFactory(as_of=dt.date(2026, 3, 29), horizon_years=1)
+    ics = IntegratedCareSystemFactory()
+    nurses = OccupationFactory()
+    EntryRouteFactory(occupation=nurses, qualification_type="short_course", level=2, conversion_rate=Decimal(1),
+                      lag_months=1)
+    college = CollegeFactory(ics=ics)
+    # an offer from 31 August 2026 for 6 months completes on 28 February 2027 (clipped) and its
+    # completers arrive a month later, on 28 March 2027: inside the horizon
+    clipped = CourseOfferFactory(college=college, qualification_type="short_course", level=2,
+                                 start_date=dt.date(2026, 8, 31), duration_months=6)
+    # one completing on 1 March 2027 arrives on 1 April 2027: outside
+    CourseOfferFactory(college=college, qualification_type="short_course", level=2,
+                       start_date=dt.date(2026, 9, 1), duration_months=6)
+    # when
+    supply = selectors.dashboard_offers(report=report, geography=_geography(ics), occupation=nurses)
+    # then
+    assert [(o.pk, supply.arrival_years(o)) for o in supply.offers] == [(clipped.pk, [1])]
+
+
+def test_a_horizon_ending_on_a_months_last_day_takes_every_completion_of_the_month_before():
+    # given a report ending on 28 February 2027 (a month's last day) and a one-month lag
+    report = GapReportFactory(as_of=dt.date(2026, 2, 28), horizon_years=1)
+    ics = IntegratedCareSystemFactory()
+    nurses = OccupationFactory()
+    EntryRouteFactory(occupation=nurses, qualification_type="short_course", level=2, conversion_rate=Decimal(1),
+                      lag_months=1)
+    college = CollegeFactory(ics=ics)
+    # completing 31 January 2027 arrives 28 February 2027: the last day of the horizon
+    last_in = CourseOfferFactory(college=college, qualification_type="short_course", level=2,
+                                 start_date=dt.date(2026, 8, 31), duration_months=5)
+    # completing 1 February 2027 arrives 1 March 2027: outside
+    CourseOfferFactory(college=college, qualification_type="short_course", level=2,
+                       start_date=dt.date(2026, 9, 1), duration_months=5)
+    # when
+    supply = selectors.dashboard_offers(report=report, geography=_geography(ics), occupation=nurses)
+    # then
+    assert [o.pk for o in supply.offers] == [last_in.pk]
+
+
 def test_an_occupation_without_entry_routes_has_no_supplying_offers():
     # given an offer but no route to the occupation
     report = GapReportFactory()
@@ -490,6 +531,8 @@ def test_drill_down_makes_the_same_number_of_queries_whatever_the_data(client, c
             college = CollegeFactory(ics=ics)
             CourseOfferFactory(college=college)
             PartnershipFactory(college=college, trust=trust)
+            EntryRouteFactory(occupation=job, qualification_type="apprenticeship",
+                              apprenticeship_standard=ApprenticeshipStandardFactory())
 
     add(1)
     urls = [f"/dashboards/{level}/{code}/occupations/{job.code}/"
@@ -523,6 +566,20 @@ def test_drill_down_shows_trusts_colleges_offers_and_partnerships(client, coordi
     assert "Riverside College" in text and "T Level in Health" in text
     assert "8.00" in text  # 20 places x 0.80 x 0.5
     assert "Partnerships already in place" in text and "Active" in text
+
+
+def test_region_and_england_drill_downs_lead_to_each_icss_drill_down(client, coordinator_user):
+    # given a region of two ICSs
+    report, region, areas, (job,) = _england_report(icss=2)
+    _signed_in(client, coordinator_user)
+    # when
+    pages = [client.get(f"/dashboards/region/{region.code}/occupations/{job.code}/").content.decode(),
+             client.get(f"/dashboards/national/england/occupations/{job.code}/").content.decode()]
+    # then
+    for text in pages:
+        assert "In each integrated care system" in text and "Each course offer" not in text
+        for ics in areas:
+            assert f'href="/dashboards/ics/{ics.code}/occupations/{job.code}/"' in text
 
 
 def test_csv_download_holds_exactly_the_rows_of_its_table(client, coordinator_user):
@@ -559,10 +616,14 @@ def test_excel_download_has_a_sheet_per_table(client, coordinator_user):
     drill = client.get(f"/dashboards/ics/{ics.code}/occupations/{job.code}/?format=xlsx")
     # then
     book = load_workbook(io.BytesIO(page.content))
-    assert book.sheetnames == ["About", "Occupations", "Years", "Coverage"]
-    assert book["Occupations"]["A3"].value == job.name and book["Occupations"]["B3"].value == 1234.5
+    assert book.sheetnames == ["About", "By occupation", "Year by year", "Coverage over the years"]
+    assert book["By occupation"]["A3"].value == job.name and book["By occupation"]["B3"].value == 1234.5
     assert load_workbook(io.BytesIO(drill.content)).sheetnames == [
-        "About", "Years", "Trusts", "Colleges", "Offers", "Partnerships",
+        "About", "Year by year", "Vacancies by employer", "Colleges", "Course offers", "Partnerships",
+    ]
+    region_drill = client.get(f"/dashboards/region/{region.code}/occupations/{job.code}/?format=xlsx")
+    assert load_workbook(io.BytesIO(region_drill.content)).sheetnames == [
+        "About", "Year by year", "Vacancies by employer", "Colleges", "ICSs", "Partnerships",
     ]
 
 
@@ -725,3 +786,80 @@ def test_names_are_escaped_in_the_tables(client, coordinator_user):
     text = _signed_in(client, coordinator_user).get(f"/dashboards/ics/{ics.code}/").content.decode()
     # then
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+# --------------------------------------------------------------------------------------
+# In a real browser: the charts are drawn, a run's progress follows the API, and axe-core
+# finds no serious or critical accessibility problem
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_analyst_reads_their_ics_dashboard_with_charts_and_drills_down(live_server, page):
+    from tests.browser import assert_accessible, sign_in
+    from tests.factories import UserFactory
+
+    # given a report and an analyst of one of its ICSs
+    report, region, (ics,), (job, *_) = _england_report(occupations=3)
+    EntryRouteFactory(occupation=job)
+    CourseOfferFactory(college=CollegeFactory(ics=ics))
+    VacancyFactory(trust=TrustFactory(ics=ics), occupation=job, period=dt.date(2026, 6, 1))
+    UserFactory(ics_analyst=True, ics=ics, username="peopleboard")
+    sign_in(page, live_server, "peopleboard")
+    # when they open the dashboards
+    page.goto(f"{live_server.url}/dashboards/")
+    # then they land on their ICS, and both charts are drawn beside their tables
+    assert page.url.endswith(f"/dashboards/ics/{ics.code}/")
+    for chart in ("gap", "coverage"):
+        figure = page.locator(f'[data-chart="{chart}"]')
+        figure.wait_for(state="visible")
+        assert page.evaluate(f"() => !!Chart.getChart(document.getElementById('chart-{chart}'))")
+    assert_accessible(page)
+    # when they choose year 2 without JavaScript's help, then follow an occupation
+    page.get_by_label("Year of the horizon").select_option("2")
+    page.get_by_role("button", name="Show this year").click()
+    assert page.url.endswith("?year=2")
+    page.get_by_role("link", name=job.name).first.click()
+    # then the drill-down lists who carries the vacancies and who supplies the role
+    assert page.get_by_role("heading", level=1).inner_text() == job.name
+    assert page.get_by_role("table", name=f"Who carries the vacancies for {job.name}").is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_bar_follows_a_running_report_until_it_is_ready(live_server, page):
+    from tests.browser import assert_accessible, sign_in
+    from tests.factories import UserFactory
+
+    # given a coordinator and a report that is running
+    UserFactory(coordinator=True, username="hubcoordinator")
+    _england_report()
+    running = GapReportFactory(status=GapReport.Status.RUNNING, progress=20, finished_at=None)
+    sign_in(page, live_server, "hubcoordinator")
+    page.goto(f"{live_server.url}/dashboards/")
+    bar = page.locator("#report-progress-bar")
+    assert bar.get_attribute("value") == "20"
+    assert_accessible(page)
+    # when the run moves on, then the bar follows without a reload
+    GapReport.objects.filter(pk=running.pk).update(progress=70)
+    page.wait_for_function("() => document.getElementById('report-progress-bar').value === 70", timeout=10_000)
+    # when it succeeds, then the page says so and offers the new figures
+    GapReport.objects.filter(pk=running.pk).update(status=GapReport.Status.SUCCEEDED, progress=100)
+    page.wait_for_function(
+        "() => document.getElementById('report-progress-status').textContent.includes('is ready')", timeout=10_000
+    )
+    assert page.locator("#report-progress-refresh").inner_text() == "Show the new figures"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_methodology_page_is_accessible_to_anyone(live_server, page):
+    from tests.browser import assert_accessible
+
+    # when an anonymous visitor opens it
+    page.goto(f"{live_server.url}/methodology/")
+    # then
+    assert page.get_by_role("heading", level=1).inner_text() == "How the gap is worked out"
+    assert_accessible(page)
