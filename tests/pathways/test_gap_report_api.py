@@ -6,7 +6,15 @@ from decimal import Decimal
 import pytest
 
 from pathways.models import GapReport
-from tests.factories import OccupationFactory
+from tests.factories import (
+    CollegeFactory,
+    CourseOfferFactory,
+    EntryRouteFactory,
+    IntegratedCareSystemFactory,
+    OccupationFactory,
+    TrustFactory,
+    VacancyFactory,
+)
 from tests.pathways.factories import GapReportFactory, GapReportRowFactory
 from tests.pathways.test_gap_report_runs import small_england
 
@@ -251,3 +259,30 @@ def test_rows_can_be_ordered_by_their_figures(ics_user, client_for):
 
     # then: demand 100 each, so the smallest gap is the largest supply
     assert [row["code"] for row in response.json()["results"]] == ["QAB", "QAC", "QAA"]
+
+
+def test_rows_read_through_the_api_carry_the_figures_worked_out_by_hand(
+    ics_user, client_for, django_capture_on_commit_callbacks
+):
+    # given: in QZA, 10 vacancies and 100 staff leaving at 10% a year -> demand 20, 30, 40; an offer of
+    # 10 places, all completing on 1 Sep 2027 (year 2 of a report as of 15 Jun 2026), half converting -> 5
+    ics = IntegratedCareSystemFactory(code="QZA")
+    nurses = OccupationFactory(code="nurses", annual_leaver_rate=Decimal("0.10"))
+    VacancyFactory(trust=TrustFactory(ics=ics), occupation=nurses, vacancies_fte=Decimal(10),
+                   staff_in_post_fte=Decimal(100))
+    CourseOfferFactory(college=CollegeFactory(ics=ics), planned_places=10, expected_completion_rate=Decimal(1),
+                       start_date=dt.date(2026, 9, 1), duration_months=12)
+    EntryRouteFactory(occupation=nurses, conversion_rate=Decimal("0.5"))
+    client = client_for(ics_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        url = client.post(LIST, {"as_of": "2026-06-15"}, format="json").json()["url"]
+
+    # when
+    rows = client.get(f"{url}rows/", {"level": "ics", "code": "QZA", "occupation": "nurses"}).json()["results"]
+
+    # then: coverage 5 / 30 = 0.1667 and 5 / 40 = 0.125 show as 0.17 and 0.13
+    assert [(row["year"], row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"]) for row in rows] == [
+        (1, "20.00", "0.00", "20.00", "0.00"),
+        (2, "30.00", "5.00", "25.00", "0.17"),
+        (3, "40.00", "5.00", "35.00", "0.13"),
+    ]
