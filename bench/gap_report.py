@@ -271,7 +271,10 @@ def run(argv: list[str] | None = None) -> int:
           f"[{', '.join(f'{t * 1000:.0f}' for t in report_times)}]")
     print(f"  floor (one plain SQL query):  median {floor_seconds * 1000:8.1f} ms of {args.repeat} "
           f"[{', '.join(f'{t * 1000:.0f}' for t in floor_times)}]")
+    paired = statistics.median(r / f for r, f in zip(report_times, floor_times, strict=True))
     print(f"  ratio report / floor: {ratio:.2f} (target <= {TARGET_RATIO}); same rows as the floor: {matches}")
+    print(f"    (on a busy machine also: median of run-by-run ratios {paired:.2f}, "
+          f"fastest report / fastest floor {min(report_times) / min(floor_times):.2f})")
 
     GapReport.objects.filter(pk__in=created[:-1]).delete()  # keep the last report for the dashboards
     pages = time_pages(report_id)
