@@ -26,6 +26,44 @@ def _college_choices(user):
     return [("", "Choose a college"), *colleges.values_list("pk", "name")]
 
 
+class HubForm(forms.ModelForm):
+    colleges = forms.ModelMultipleChoiceField(
+        queryset=College.objects.none(),
+        required=False,
+        label="Member colleges",
+        help_text="Hold Ctrl (or Cmd) to choose several. A college moves here from any other hub.",
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+    class Meta:
+        model = Hub
+        fields = ["region", "name", "host_college"]
+        labels = {"region": "NHS England region", "host_college": "Host college"}
+        error_messages = {
+            "region": {"required": "Choose the region.", "unique": "This region already has a hub."},
+            "name": {"required": "Enter the hub's name."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        colleges = College.objects.select_related("ics").order_by("name")
+        self.fields["colleges"].queryset = colleges
+        self.fields["host_college"].queryset = colleges
+        self.fields["host_college"].empty_label = "No host college yet"
+        if self.instance.pk:
+            self.initial.setdefault("colleges", list(self.instance.colleges.values_list("pk", flat=True)))
+
+    def clean(self):
+        cleaned = super().clean()
+        host = cleaned.get("host_college")
+        if host is not None and "colleges" in cleaned and host not in cleaned["colleges"]:
+            self.add_error("host_college", "The host college must be one of the hub's member colleges.")
+        return cleaned
+
+    def service_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("region", "name", "host_college", "colleges")}
+
+
 class PartnershipForm(forms.ModelForm):
     agendas = forms.MultipleChoiceField(
         choices=Agenda.choices,

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Case, When
+from django.db.models import Case, ProtectedError, When
 
+from colleges.models import College
 from portal.errors import ApplicationError
 from portal.permissions import require_write
 
@@ -78,6 +79,49 @@ def _sync_agendas(*, partnership: Partnership, agendas: list[str], user) -> None
             link = PartnershipAgenda(partnership=partnership, agenda=code)
             link._history_user = user
             link.save()
+
+
+# --- hubs ------------------------------------------------------------------------------
+
+
+def _hub_members(*, hub: Hub, colleges: list) -> None:
+    if hub.host_college_id is not None and hub.host_college_id not in {college.pk for college in colleges}:
+        message = "The host college must be one of the hub's member colleges."
+        raise ApplicationError(message, {"host_college": [message]})
+    hub.save()
+    member_ids = [college.pk for college in colleges]
+    College.objects.filter(hub=hub).exclude(pk__in=member_ids).update(hub=None)
+    College.objects.filter(pk__in=member_ids).update(hub=hub)
+
+
+@transaction.atomic
+def hub_create(*, user, region, name: str, host_college=None, colleges: Iterable = ()) -> Hub:
+    hub = Hub(region=region, name=name, host_college=host_college)
+    require_write(user, hub)
+    _validate(hub)
+    _hub_members(hub=hub, colleges=list(colleges))
+    return hub
+
+
+@transaction.atomic
+def hub_update(*, user, hub: Hub, colleges: Iterable | None = None, **values) -> Hub:
+    require_write(user, hub)
+    _set(hub, ("region", "name", "host_college"), values)
+    _validate(hub)
+    members = list(colleges) if colleges is not None else list(hub.colleges.all())
+    _hub_members(hub=hub, colleges=members)
+    return hub
+
+
+@transaction.atomic
+def hub_delete(*, user, hub: Hub) -> None:
+    require_write(user, hub)
+    try:
+        with transaction.atomic():
+            hub.delete()
+    except ProtectedError as exc:
+        message = "This hub still has coordinators or case studies: move or delete them first."
+        raise ApplicationError(message) from exc
 
 
 # --- partnerships ----------------------------------------------------------------------
@@ -266,7 +310,6 @@ def hubs_demo_data_create(*, per_hub: int = 3) -> dict:
 
     Safe to run again: once a hub has demo partnerships it gets no more. Returns what was added.
     """
-    from colleges.models import College
     from trusts.models import Trust
 
     created = case_studies = 0

@@ -5,7 +5,10 @@ from . import views
 app_name = "hubs"
 urlpatterns = [
     path("hubs/", views.HubListView.as_view(), name="hub_list"),
+    path("hubs/add/", views.HubCreateView.as_view(), name="hub_add"),
     path("hubs/<str:code>/", views.HubDetailView.as_view(), name="hub_detail"),
+    path("hubs/<str:code>/edit/", views.HubUpdateView.as_view(), name="hub_edit"),
+    path("hubs/<str:code>/delete/", views.HubDeleteView.as_view(), name="hub_delete"),
     path("partnerships/", views.PartnershipListView.as_view(), name="partnership_list"),
     path("partnerships/add/", views.PartnershipCreateView.as_view(), name="partnership_add"),
     path("partnerships/<int:pk>/", views.PartnershipDetailView.as_view(), name="partnership_detail"),

@@ -28,7 +28,7 @@ from trusts.models import IntegratedCareSystem
 
 from . import selectors, services
 from .filtersets import CaseStudyFilterSet, HubFilterSet, PartnershipFilterSet
-from .forms import ActivityForm, CaseStudyForm, ContactForm, FrontDoorForm, PartnershipForm
+from .forms import ActivityForm, CaseStudyForm, ContactForm, FrontDoorForm, HubForm, PartnershipForm
 from .models import (
     Activity,
     Agenda,
@@ -82,7 +82,11 @@ class _ServiceDelete(PortalDeleteView):
 
     def form_valid(self, form):
         name = str(self.object)
-        self.delete_with_service(self.object)
+        try:
+            self.delete_with_service(self.object)
+        except ApplicationError as exc:
+            messages.error(self.request, exc.message)
+            return HttpResponseRedirect(self.get_cancel_url())
         messages.success(self.request, self.success_message.format(object=name))
         return HttpResponseRedirect(self.get_success_url())
 
@@ -96,6 +100,9 @@ class HubListView(PortalListView):
 
     def get_queryset(self):
         return selectors.hub_list()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_add=is_staff(self.request.user), **kwargs)
 
 
 class HubDetailView(PortalDetailView):
@@ -115,10 +122,58 @@ class HubDetailView(PortalDetailView):
             totals=selectors.activity_totals(activities=Activity.objects.filter(partnership__college__hub=hub)),
             coordinators=list(selectors.hub_coordinators(hub=hub)),
             case_study_count=hub.case_studies.count(),
+            can_edit=is_staff(self.request.user),
             can_add_partnership=is_staff(self.request.user)
             or (self.request.user.role == Role.COORDINATOR and self.request.user.hub_id == hub.pk),
             **kwargs,
         )
+
+
+class HubCreateView(_ServiceWrite, PortalCreateView):
+    model = Hub
+    form_class = HubForm
+    template_name = "hubs/hub_form.html"
+    page_title = "Add a hub"
+    submit_label = "Save hub"
+    success_url = reverse_lazy("hubs:hub_list")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_staff(request.user):
+            raise PermissionDenied("Hubs are set up by portal administrators.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def write(self, form):
+        return services.hub_create(user=self.request.user, **form.service_values())
+
+
+class HubUpdateView(_ServiceWrite, PortalUpdateView):
+    model = Hub
+    form_class = HubForm
+    template_name = "hubs/hub_form.html"
+    page_title = "Change the hub"
+    submit_label = "Save changes"
+    slug_field = "region__code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return Hub.objects.select_related("region")
+
+    def write(self, form):
+        hub = self.get_queryset().get(pk=self.object.pk)  # as stored, not as the form changed it
+        return services.hub_update(user=self.request.user, hub=hub, **form.service_values())
+
+
+class HubDeleteView(_ServiceDelete):
+    model = Hub
+    slug_field = "region__code"
+    slug_url_kwarg = "code"
+    success_url = reverse_lazy("hubs:hub_list")
+
+    def get_queryset(self):
+        return Hub.objects.select_related("region")
+
+    def delete_with_service(self, obj):
+        services.hub_delete(user=self.request.user, hub=obj)
 
 
 # --- partnerships ----------------------------------------------------------------------------

@@ -144,7 +144,7 @@ def test_coordinator_of_another_hub_gets_no_edit_controls_and_403_when_posting(l
     assert Partnership.objects.count() == 1
 
 
-def test_every_other_hub_page_passes_the_accessibility_check(live_server, page, north_west):
+def test_every_other_hub_page_passes_the_accessibility_check(live_server, browser, page, north_west):
     # given: one of everything, seen by the hub's coordinator
     from tests.hubs.factories import ActivityFactory, CaseStudyFactory, ContactFactory
 
@@ -172,3 +172,12 @@ def test_every_other_hub_page_passes_the_accessibility_check(live_server, page, 
     page.get_by_role("button", name="Save activity").click()
     assert page.locator(".nhsuk-error-summary").is_visible()
     assert_accessible(page)
+
+    # and the staff-only pages that set up a hub
+    UserFactory(staff=True, username="hubstaff")
+    staff_page = browser.new_context().new_page()
+    sign_in(staff_page, live_server, "hubstaff")
+    for path in ("/hubs/add/", "/hubs/Y62/edit/", "/hubs/Y62/delete/"):
+        assert staff_page.goto(f"{live_server.url}{path}").status == 200, path
+        assert_accessible(staff_page)
+    staff_page.context.close()

@@ -82,12 +82,9 @@ def test_relationship_map_puts_each_contact_under_their_agenda_and_team(ics_user
     assert rows["apprenticeships"]["cells"] == [[] for _ in teams]
 
 
-@pytest.mark.parametrize("rows", [1, 30])
-def test_every_hub_page_makes_a_bounded_number_of_queries(ics_user, django_assert_max_num_queries, rows):
-    # given
-    hub = HubFactory()
-    partnership = PartnershipFactory(college=CollegeFactory(hub=hub), agendas=["estates", "governance", "operations"])
-    for number in range(rows):
+def _add_rows(hub, partnership, count):
+    """`count` more of everything a hub page lists: partnerships, activities, contacts, history, case studies."""
+    for number in range(count):
         other = PartnershipFactory(college=CollegeFactory(hub=hub), agendas=["estates"])
         ActivityFactory(partnership=partnership, kind=["cpd", "careers_event"][number % 2],
                         happened_on=dt.date(2020 + number % 5, 1, 1))
@@ -95,26 +92,53 @@ def test_every_hub_page_makes_a_bounded_number_of_queries(ics_user, django_asser
         _linked_contact(partnership, ["estates", "governance"], team="course_leaders")
         _linked_contact(partnership, ["operations"], side="trust", team="")
         CaseStudyFactory(hub=hub, colleges=[partnership.college, other.college]).trusts.add(other.trust)
+        partnership.summary = f"Changed {number}"
+        partnership.save()
+
+
+def test_every_hub_page_makes_the_same_number_of_queries_for_1_and_31_rows(client):
+    # given: one of everything
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hub = HubFactory()
+    partnership = PartnershipFactory(college=CollegeFactory(hub=hub), agendas=["estates", "governance", "operations"])
+    _add_rows(hub, partnership, 1)
     coordinator = UserFactory(coordinator=True, hub=hub, username="boundcoordinator")
-    partnership.summary = "Changed"
-    partnership.save()
+    staff = UserFactory(staff=True, username="boundstaff")
     activity = partnership.activities.first()
+    contact = partnership.contacts.first()
     case_study = CaseStudy.objects.first()
-    client = _signed_in(coordinator)
     pages = [
         "/hubs/", f"/hubs/{hub.code}/", "/partnerships/", "/partnerships/?agenda=estates&q=College",
         f"/partnerships/{partnership.pk}/", f"/partnerships/{partnership.pk}/edit/",
         f"/partnerships/{partnership.pk}/delete/", f"/partnerships/{partnership.pk}/contacts/add/",
-        f"/partnerships/{partnership.pk}/activities/add/", f"/activities/{activity.pk}/",
-        f"/activities/{activity.pk}/edit/", "/front-door/", f"/front-door/?trust={partnership.trust.ods_code}",
-        f"/front-door/?college={partnership.college.ukprn}&agenda=estates",
-        f"/front-door/?ics={partnership.ics.code}", "/good-practice/", "/good-practice/?q=Case&organisation=College",
-        f"/good-practice/{case_study.pk}/", "/good-practice/add/", f"/good-practice/{case_study.pk}/edit/",
+        f"/contacts/{contact.pk}/edit/", f"/partnerships/{partnership.pk}/activities/add/",
+        f"/activities/{activity.pk}/", f"/activities/{activity.pk}/edit/", "/front-door/",
+        f"/front-door/?trust={partnership.trust.ods_code}", f"/front-door/?college={partnership.college.ukprn}",
+        f"/front-door/?ics={partnership.ics.code}&agenda=estates", "/good-practice/",
+        "/good-practice/?q=Case&organisation=College", f"/good-practice/{case_study.pk}/", "/good-practice/add/",
+        f"/good-practice/{case_study.pk}/edit/",
     ]
-    # when / then
-    for path in pages:
-        with django_assert_max_num_queries(22):
-            assert client.get(path).status_code == 200, path
+    staff_pages = ["/hubs/add/", f"/hubs/{hub.code}/edit/"]
+
+    def counts():
+        result = {}
+        for user, paths in ((coordinator, pages), (staff, staff_pages)):
+            client.force_login(user)
+            for path in paths:
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(path).status_code == 200, path
+                result[path] = len(queries)
+        return result
+
+    few = counts()
+    # when: thirty more of everything
+    _add_rows(hub, partnership, 30)
+    many = counts()
+    # then
+    assert many == few
+    assert max(few.values()) <= 20, few
 
 
 def test_partnership_list_filters_on_the_page_as_in_the_api(ics_user):
@@ -588,3 +612,74 @@ def test_good_practice_is_searchable_and_filterable(ics_user):
     assert titles(f"hub={hub.code}") == ["Estates sharing"]
     assert titles("organisation=Mersey") == ["Estates sharing"]
     assert titles(f"organisation={trust.ods_code}") == ["Estates sharing"]
+
+
+# --- hubs: written by staff ----------------------------------------------------------------------
+
+
+def test_staff_set_up_a_hub_with_its_member_colleges_and_host(staff_user):
+    # given
+    ics = IntegratedCareSystemFactory()
+    host, member = CollegeFactory(ics=ics), CollegeFactory(ics=ics, hub=HubFactory())
+    data = {"region": ics.region.pk, "name": "New hub", "host_college": host.pk, "colleges": [host.pk, member.pk]}
+    # when
+    response = _signed_in(staff_user).post("/hubs/add/", data, follow=True)
+    # then
+    hub = ics.region.hub
+    assert response.redirect_chain[-1][0] == f"/hubs/{hub.code}/" and "was added" in response.content.decode()
+    assert set(hub.colleges.all()) == {host, member} and hub.host_college == host
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [({"name": ""}, "name"), ({"region": ""}, "region"), ({"colleges": []}, "host_college"), ({"region": "taken"},
+                                                                                              "region")],
+)
+def test_invalid_hub_form_saves_nothing(staff_user, overrides, field):
+    ics = IntegratedCareSystemFactory()
+    host = CollegeFactory(ics=ics)
+    taken = HubFactory()
+    data = {"region": ics.region.pk, "name": "New hub", "host_college": host.pk, "colleges": [host.pk]}
+    data.update(overrides)
+    if data["region"] == "taken":
+        data["region"] = taken.region.pk
+    response = _signed_in(staff_user).post("/hubs/add/", data)
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert list(type(taken).objects.all()) == [taken] and host.__class__.objects.get(pk=host.pk).hub is None
+
+
+def test_staff_change_a_hubs_members_and_a_college_left_out_leaves_the_hub(staff_user):
+    hub = HubFactory()
+    stays, leaves = CollegeFactory(hub=hub), CollegeFactory(hub=hub)
+    data = {"region": hub.region.pk, "name": "Renamed hub", "host_college": stays.pk, "colleges": [stays.pk]}
+    assert _signed_in(staff_user).post(f"/hubs/{hub.code}/edit/", data).status_code == 302
+    leaves.refresh_from_db()
+    hub.refresh_from_db()
+    assert hub.name == "Renamed hub" and leaves.hub is None and stays.hub == hub
+
+
+def test_only_staff_add_change_or_delete_hubs(coordinator_user, ics_user, college_user):
+    hub = coordinator_user.hub
+    for user in (coordinator_user, ics_user, college_user):
+        client = _signed_in(user)
+        assert client.get("/hubs/add/").status_code == 403
+        assert client.get(f"/hubs/{hub.code}/edit/").status_code == 403
+        assert client.post(f"/hubs/{hub.code}/edit/", {"region": hub.region.pk, "name": "X"}).status_code == 403
+        assert client.post(f"/hubs/{hub.code}/delete/").status_code == 403
+    hub.refresh_from_db()
+    assert hub.name != "X"
+
+
+def test_a_hub_with_coordinators_is_not_deleted_and_the_page_says_why(staff_user, coordinator_user):
+    hub = coordinator_user.hub
+    response = _signed_in(staff_user).post(f"/hubs/{hub.code}/delete/", follow=True)
+    assert "still has coordinators" in response.content.decode()
+    assert type(hub).objects.filter(pk=hub.pk).exists()
+
+
+def test_staff_delete_an_unused_hub_after_confirming(staff_user):
+    hub = HubFactory()
+    client = _signed_in(staff_user)
+    assert "Are you sure" in client.get(f"/hubs/{hub.code}/delete/").content.decode()
+    assert client.post(f"/hubs/{hub.code}/delete/").status_code == 302
+    assert not type(hub).objects.filter(pk=hub.pk).exists()
