@@ -29,18 +29,19 @@ class NaturalKeyField(serializers.SlugRelatedField):
     }
 
     def _cache(self) -> dict:
-        model = self.get_queryset().model
+        model = self.queryset.model  # not get_queryset(): that clones a queryset on every call
         return self.context.setdefault("natural_keys", {}).setdefault((model._meta.label, self.slug_field), {})
 
     def to_internal_value(self, data):
-        model_name = self.get_queryset().model._meta.verbose_name
         if not isinstance(data, str) or not data:
-            self.fail("invalid", model=model_name, slug_name=self.slug_field)
+            self.fail("invalid", model=self.queryset.model._meta.verbose_name, slug_name=self.slug_field)
         cache = self._cache()
         if data not in cache:
             cache[data] = self.get_queryset().filter(**{self.slug_field: data}).first()
         if cache[data] is None:
-            self.fail("does_not_exist", model=model_name, slug_name=self.slug_field, value=data)
+            self.fail(
+                "does_not_exist", model=self.queryset.model._meta.verbose_name, slug_name=self.slug_field, value=data
+            )
         return cache[data]
 
 
@@ -149,6 +150,11 @@ class CourseOfferSerializer(serializers.ModelSerializer):
         # The natural key is checked by the service (one query for a whole bulk request).
         validators = []
         extra_kwargs = {
+            "id": {"help_text": "The offer's id in the portal (its key in `course-offers/{id}/`)."},
+            "title": {"help_text": "The course's name as learners see it (used by the `q` search)."},
+            "qualification_type": {"help_text": "The kind of course, by code."},
+            "created_at": {"help_text": "When the offer was first entered."},
+            "updated_at": {"help_text": "When the offer last changed."},
             "course_code": {"help_text": "The college's own code for the course; unique per college and year."},
             "start_date": {"help_text": "ISO date inside the academic year (1 August to 31 July)."},
             "duration_months": {"help_text": "1 to 72."},
@@ -205,21 +211,26 @@ class BulkErrorSerializer(serializers.Serializer):
 
 
 class FieldErrorsSerializer(serializers.Serializer):
-    """The 400 body: field name (or non_field_errors) -> list of messages."""
+    """The 400 body: each invalid field's name -> its messages, e.g. {"start_date": ["..."]};
+    errors that concern no single field come under non_field_errors."""
 
-    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Errors of the offer as a whole."
+    )
 
 
 class HistoryChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    old = serializers.CharField(allow_null=True)
-    new = serializers.CharField(allow_null=True)
+    field = serializers.CharField(help_text="The field's name, as in the offer.")
+    old = serializers.CharField(allow_null=True, help_text="Its value before, as text (null: empty or new).")
+    new = serializers.CharField(allow_null=True, help_text="Its value after, as text (null: empty).")
 
 
 class CourseOfferHistorySerializer(serializers.Serializer):
-    history_id = serializers.IntegerField()
-    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
-    at = serializers.DateTimeField()
+    """One entry of an offer's audit trail."""
+
+    history_id = serializers.IntegerField(help_text="The entry's own id.")
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"], help_text="What happened to the offer.")
+    at = serializers.DateTimeField(help_text="When it happened.")
     user = serializers.CharField(allow_null=True, help_text="Username of who made the change.")
     source = serializers.CharField(help_text="How the change came in: API, API bulk upsert, Web form, CSV upload.")
     changes = HistoryChangeSerializer(many=True, help_text="Fields that changed, related objects by natural key.")
