@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -178,6 +179,7 @@ def gap_report_compute(*, report_id: int) -> GapReport:
         report.save(update_fields=["status", "progress", "started_at", "heartbeat_at", "finished_at", "error"])
 
     run = GapComputation(report_id=report.pk, as_of=report.as_of, horizon_years=report.horizon_years)
+    started = time.monotonic()
     try:
         with transaction.atomic():
             run.stage_demand()
@@ -197,6 +199,7 @@ def gap_report_compute(*, report_id: int) -> GapReport:
             current.heartbeat_at = current.finished_at = timezone.now()
             current.inputs = inputs
             current.save(update_fields=["status", "progress", "heartbeat_at", "finished_at", "inputs"])
+        logger.info("Gap report %s: %s rows in %.2f s", report.pk, inputs["rows"], time.monotonic() - started)
     except _GapReportRunSuperseded:
         logger.info("Gap report %s: run abandoned, the report was finished or marked failed meanwhile", report.pk)
     except Exception as exc:
