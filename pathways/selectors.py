@@ -56,6 +56,7 @@ class Geography:
     code: str
     name: str
     parent: Geography | None = None
+    boards: tuple[int, ...] = ()  # the ids of the ICSs inside it (none for England: no filter)
 
     @property
     def is_national(self) -> bool:
@@ -66,18 +67,25 @@ ENGLAND = Geography(GapReportRow.Level.NATIONAL, NATIONAL_CODE, "England")
 
 
 def dashboard_geography(*, level: str, code: str) -> Geography | None:
-    """The geography a dashboard URL names, or None when there is no such place (one query at most)."""
+    """The geography a dashboard URL names, or None when there is no such place (two queries at most).
+
+    It carries the ids of its ICSs, so that the drill-down's filters on vacancies and offers are plain
+    lists of ids, which the database answers from its indexes.
+    """
     if level == GapReportRow.Level.NATIONAL:
         return ENGLAND if code.lower() in NATIONAL_CODES else None
     if level == GapReportRow.Level.REGION:
         region = Region.objects.filter(code=code).only("code", "name").first()
-        return Geography(level, region.code, region.name, ENGLAND) if region else None
+        if region is None:
+            return None
+        boards = tuple(IntegratedCareSystem.objects.filter(region=region).values_list("id", flat=True))
+        return Geography(level, region.code, region.name, ENGLAND, boards)
     if level == GapReportRow.Level.ICS:
         ics = IntegratedCareSystem.objects.select_related("region").filter(code=code).first()
         if ics is None:
             return None
         region = Geography(GapReportRow.Level.REGION, ics.region.code, ics.region.name, ENGLAND)
-        return Geography(level, ics.code, ics.name, region)
+        return Geography(level, ics.code, ics.name, region, (ics.pk,))
     return None
 
 
@@ -202,18 +210,8 @@ def dashboard_occupation_years(*, report: GapReport, geography: Geography, occup
     )
 
 
-def _boards_in(geography: Geography):
-    """The ids of the ICSs inside a region or ICS, as a subquery (None for England: no filter)."""
-    if geography.level == GapReportRow.Level.REGION:
-        return IntegratedCareSystem.objects.filter(region__code=geography.code).values("id")
-    if geography.level == GapReportRow.Level.ICS:
-        return IntegratedCareSystem.objects.filter(code=geography.code).values("id")
-    return None
-
-
 def _vacancies_in(geography: Geography) -> Q:
-    boards = _boards_in(geography)
-    return Q() if boards is None else Q(ics_id__in=boards)
+    return Q() if geography.is_national else Q(ics_id__in=geography.boards)
 
 
 def dashboard_trusts(*, report: GapReport, geography: Geography, occupation: Occupation) -> list[dict]:
@@ -257,12 +255,12 @@ def dashboard_trusts(*, report: GapReport, geography: Geography, occupation: Occ
 
 
 def _offers_in(geography: Geography) -> Q:
-    """Offers taught in the geography: their delivery ICS, else their college's ICS, lies in it."""
-    boards = _boards_in(geography)
-    if boards is None:
+    """Offers taught in the geography: their delivery ICS, else their college's ICS, lies in it (1 query
+    for the colleges' ids, so that both halves of the condition are index lookups)."""
+    if geography.is_national:
         return Q()
-    colleges = College.objects.filter(ics_id__in=boards).values("id")
-    return Q(delivery_ics_id__in=boards) | Q(delivery_ics_id__isnull=True, college_id__in=colleges)
+    colleges = list(College.objects.filter(ics_id__in=geography.boards).values_list("id", flat=True))
+    return Q(delivery_ics_id__in=geography.boards) | Q(delivery_ics_id__isnull=True, college_id__in=colleges)
 
 
 def _route_matches(route: EntryRoute) -> Q:
@@ -330,12 +328,21 @@ class OfferSupply:
     routes: list[EntryRoute]
     bounds: list[dt.date]
     offers: QuerySet  # CourseOffer, annotated with completers and entrants (FTE, within the horizon)
+    _colleges: list[dict] | None = None
+
+    @property
+    def count(self) -> int:
+        """How many offers supply the occupation (from the sums by college: no query of its own)."""
+        return sum(row["offers"] for row in self.colleges())
 
     def colleges(self) -> list[dict]:
-        """The offers summed by college in the database, most entrants first (2 queries: the sums by
-        college alone, then the ~200 colleges' names, so the big query joins nothing)."""
-        if not self.routes:
-            return []
+        """The offers summed by college in the database, most entrants first (2 queries the first
+        time: the sums by college alone, then the colleges' names, so the big query joins nothing)."""
+        if self._colleges is None:
+            self._colleges = self._colleges_summed() if self.routes else []
+        return self._colleges
+
+    def _colleges_summed(self) -> list[dict]:
         sums = {
             row["college_id"]: row
             for row in self.offers.order_by()
@@ -367,7 +374,7 @@ class OfferSupply:
 
 def dashboard_offers(*, report: GapReport, geography: Geography, occupation: Occupation) -> OfferSupply:
     """Offers taught in `geography` whose completers enter `occupation` through one of its entry routes
-    within the report's horizon, most entrants first (1 query for the routes; the offers queryset is lazy).
+    within the report's horizon, most entrants first (2 queries: routes, colleges; the offers queryset is lazy).
 
     entrants = completers x conversion rate, summed over the matching routes whose arrival
     (completion + lag) falls in the horizon: the same arithmetic as the report's supply.
@@ -413,18 +420,15 @@ def dashboard_offers(*, report: GapReport, geography: Geography, occupation: Occ
 
 def dashboard_partnerships(*, report: GapReport, geography: Geography, occupation: Occupation, supply: OfferSupply):
     """Partnerships already in place between the colleges supplying the occupation here (`supply`) and
-    the trusts carrying its vacancies here, or the ICS as a whole (2 queries: partnerships, agendas)."""
+    the trusts carrying its vacancies here, or the ICS as a whole (2 queries: partnerships, agendas,
+    besides the sums by college that `supply` may already hold)."""
     if not supply.routes:
         return []
-    colleges = supply.offers.order_by().values("college_id")
+    colleges = [row["id"] for row in supply.colleges()]
     trusts = Vacancy.objects.filter(
         _vacancies_in(geography), occupation=occupation, period__lte=report.as_of, trust__isnull=False
     ).values("trust_id")
-    whole_ics = Q(trust__isnull=True)
-    if geography.level == GapReportRow.Level.REGION:
-        whole_ics &= Q(ics__region__code=geography.code)
-    elif geography.level == GapReportRow.Level.ICS:
-        whole_ics &= Q(ics__code=geography.code)
+    whole_ics = Q(trust__isnull=True) & _vacancies_in(geography)
     return list(
         partnership_list()
         .filter(college_id__in=colleges)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +18,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -172,8 +173,12 @@ def geography_url(geography: selectors.Geography) -> str:
     return reverse(f"pathways:dashboard_{geography.level}", args=[geography.code])
 
 
-def occupation_url(geography: selectors.Geography, occupation_code: str) -> str:
-    return reverse("pathways:dashboard_occupation", args=[geography.level, geography.code, occupation_code])
+def _url_maker(name: str, *args) -> Callable[[str], str]:
+    """A function of one last URL argument, reversing once: a national page links to hundreds of
+    occupations and areas, and reverse() per link would be a good part of its time."""
+    marker = "--x--"
+    prefix, suffix = reverse(name, args=[*args, marker]).split(marker)
+    return lambda last: f"{prefix}{last}{suffix}"
 
 
 def _may_request(user) -> bool:
@@ -245,6 +250,7 @@ def _totals_table(summary: selectors.DashboardSummary, bounds, geography) -> Tab
 
 
 def _summary_table(summary: selectors.DashboardSummary, bounds, geography) -> Table:
+    link = _url_maker("pathways:dashboard_occupation", geography.level, geography.code)
     table = Table(
         "occupations",
         f"Demand, supply and gap by occupation in {_short(geography.name)}, {_year_label(summary.year, bounds)}",
@@ -256,12 +262,13 @@ def _summary_table(summary: selectors.DashboardSummary, bounds, geography) -> Ta
         status, colour = _status(row["gap_fte"], row["demand_fte"])
         table.add(
             row["occupation_name"], row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"], status,
-            href=occupation_url(geography, row["occupation_code"]), tags={5: colour},
+            href=link(row["occupation_code"]), tags={5: colour},
         )
     return table
 
 
 def _coverage_table(summary: selectors.DashboardSummary, bounds, geography) -> Table:
+    link = _url_maker("pathways:dashboard_occupation", geography.level, geography.code)
     table = Table(
         "coverage",
         f"Coverage by occupation over the years in {_short(geography.name)}",
@@ -269,7 +276,7 @@ def _coverage_table(summary: selectors.DashboardSummary, bounds, geography) -> T
         note="Coverage is supply divided by demand; – means there is no demand to cover.",
     )
     for row in summary.coverage_by_year:
-        table.add(row["name"], *row["coverage"], href=occupation_url(geography, row["code"]))
+        table.add(row["name"], *row["coverage"], href=link(row["code"]))
     return table
 
 
@@ -280,13 +287,14 @@ def _areas_table(key: str, caption: str, rows: list[dict], level: str, with_regi
     columns += [Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"),
                 Column("Coverage", "percent"), Column("Occupations with a gap", "int"), Column("Occupations", "int")]
     table = Table(key, caption, columns)
+    link = _url_maker(f"pathways:dashboard_{level}")
     for row in rows:
         name = _short(row["name"]) if level == GapReportRow.Level.ICS else row["name"]
         region = [row.get("region_name") or "–"] if with_region else []
         table.add(
             name, *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
             row["occupations_with_gap"], row["occupations"],
-            href=reverse(f"pathways:dashboard_{level}", args=[row["code"]]),
+            href=link(row["code"]),
         )
     return table
 
@@ -562,6 +570,7 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
                 tables.append(_offers_table(supply.offers, supply, occupation))
             else:
                 paginator = Paginator(supply.offers, OFFERS_PER_PAGE)
+                paginator.count = supply.count  # known from the sums by college: no COUNT query
                 page_obj = paginator.get_page(request.GET.get("page"))
                 tables.append(_offers_table(page_obj.object_list, supply, occupation, page_obj, paginator.count))
         else:

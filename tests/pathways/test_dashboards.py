@@ -543,7 +543,7 @@ def test_drill_down_makes_the_same_number_of_queries_whatever_the_data(client, c
     large = [_query_count(client, url) for url in urls]
     # then
     assert large == small
-    assert max(large) <= 16
+    assert max(large) <= 20
 
 
 def test_drill_down_shows_trusts_colleges_offers_and_partnerships(client, coordinator_user):
