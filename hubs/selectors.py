@@ -113,7 +113,17 @@ def activity_totals(*, activities: QuerySet[Activity]) -> dict:
         row["kind_label"] = kinds.get(row["kind"], row["kind"])
         for name in grand:
             grand[name] += row[name] or 0
-    return {"rows": rows, "years": sorted({row["year"] for row in rows}, reverse=True), "grand": grand}
+    by_year: dict[int, dict] = {}
+    for row in rows:  # the aggregated rows: at most years x kinds, whatever the number of activities
+        year = by_year.setdefault(row["year"], {"year": row["year"], **{name: 0 for name in grand}})
+        for name in grand:
+            year[name] += row[name] or 0
+    return {
+        "rows": rows,
+        "years": sorted(by_year, reverse=True),
+        "by_year": [by_year[year] for year in sorted(by_year)],
+        "grand": grand,
+    }
 
 
 def case_study_list() -> QuerySet[CaseStudy]:

@@ -116,10 +116,20 @@ class HubDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         hub = self.object
         partnerships = list(selectors.partnership_list().filter(college__hub=hub))
+        totals = selectors.activity_totals(activities=Activity.objects.filter(partnership__college__hub=hub))
+        chart = {
+            "labels": [str(year["year"]) for year in totals["by_year"]],
+            "series": [
+                {"label": label, "values": [year[name] for year in totals["by_year"]]}
+                for name, label in (("learners", "Learners reached"), ("placements_filled", "Placements filled"),
+                                    ("interviews_guaranteed", "Interviews guaranteed"), ("hires", "Hires"))
+            ],
+        }
         return super().get_context_data(
             colleges=list(selectors.hub_detail_colleges(hub=hub)),
             partnerships=partnerships,
-            totals=selectors.activity_totals(activities=Activity.objects.filter(partnership__college__hub=hub)),
+            totals=totals,
+            chart=chart,
             coordinators=list(selectors.hub_coordinators(hub=hub)),
             case_study_count=hub.case_studies.count(),
             can_edit=is_staff(self.request.user),

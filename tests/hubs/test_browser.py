@@ -167,6 +167,10 @@ def test_every_other_hub_page_passes_the_accessibility_check(live_server, browse
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert_accessible(page)
+    # and the hub page, whose chart of activity over time is drawn beside its table
+    page.goto(f"{live_server.url}/hubs/Y62/")
+    page.locator("[data-hubs-chart]").wait_for(state="visible")
+    assert_accessible(page)
     # and a rejected form, with its error summary
     page.goto(f"{live_server.url}/partnerships/{partnership.pk}/activities/add/")
     page.get_by_role("button", name="Save activity").click()
