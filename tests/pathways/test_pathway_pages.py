@@ -35,7 +35,8 @@ def pathway(db):
     region = RegionFactory(code="Y62", name="North West")
     here = IntegratedCareSystemFactory(code="QE1", name="NHS Lancashire Integrated Care Board", region=region)
     near = IntegratedCareSystemFactory(code="QOP", name="NHS Greater Manchester Integrated Care Board", region=region)
-    far = IntegratedCareSystemFactory(code="QMJ", name="NHS North Central London Integrated Care Board")
+    london = RegionFactory(code="Y56", name="London")
+    far = IntegratedCareSystemFactory(code="QMJ", name="NHS North Central London Integrated Care Board", region=london)
     return {"hcsw": hcsw, "st0216": st0216, "here": here, "near": near, "far": far}
 
 
