@@ -122,7 +122,7 @@ def _display(value, kind: str) -> str:
     if kind == "int":
         return f"{value:,}"
     if kind == "date":
-        return dateformat.format(value, "j M Y")
+        return f"{value.day} {value:%b %Y}"  # "1 Nov 2026", as dateformat's "j M Y", many times faster
     return str(value)
 
 
@@ -176,8 +176,11 @@ def geography_url(geography: selectors.Geography) -> str:
 def _url_maker(name: str, *args) -> Callable[[str], str]:
     """A function of one last URL argument, reversing once: a national page links to hundreds of
     occupations and areas, and reverse() per link would be a good part of its time."""
-    marker = "--x--"
-    prefix, suffix = reverse(name, args=[*args, marker]).split(marker)
+    marker = "987654321"  # valid for the int, slug and str converters alike
+    try:
+        prefix, suffix = reverse(name, args=[*args, marker]).split(marker)
+    except NoReverseMatch:  # the page belongs to an app that has not got it yet
+        return lambda last: ""
     return lambda last: f"{prefix}{last}{suffix}"
 
 
@@ -438,6 +441,7 @@ def _occupation_years_table(rows, bounds, occupation, geography) -> Table:
 
 
 def _trusts_table(rows, report, occupation) -> Table:
+    trust_link = _url_maker("trusts:trust_detail")
     table = Table(
         "trusts",
         f"Who carries the vacancies for {occupation.name}",
@@ -451,7 +455,7 @@ def _trusts_table(rows, report, occupation) -> Table:
     sectors = dict(Sector.choices)
     for row in rows:
         if row["trust_code"]:
-            employer, href = row["trust_name"], _url("trusts:trust_detail", row["trust_code"])
+            employer, href = row["trust_name"], trust_link(row["trust_code"])
         else:
             employer, href = f"Social care in {_short(row['ics_name'])} (area estimate)", ""
         table.add(
@@ -462,6 +466,7 @@ def _trusts_table(rows, report, occupation) -> Table:
 
 
 def _colleges_table(rows, occupation) -> Table:
+    college_link = _url_maker("colleges:college_detail")
     table = Table(
         "colleges",
         f"Colleges whose courses lead to {occupation.name}",
@@ -472,7 +477,7 @@ def _colleges_table(rows, occupation) -> Table:
     for row in rows:
         table.add(
             row["college_name"], row["college_ukprn"], _short(row["college_ics_name"]), row["offers"],
-            row["places"], row["entrants"], href=_url("colleges:college_detail", row["college_ukprn"]),
+            row["places"], row["entrants"], href=college_link(row["college_ukprn"]),
         )
     return table
 
@@ -523,6 +528,7 @@ def _occupation_areas_table(rows, bounds, occupation, geography) -> Table:
 
 
 def _partnerships_table(partnerships, occupation) -> Table:
+    partnership_link = _url_maker("hubs:partnership_detail")
     table = Table(
         "partnerships",
         f"Partnerships already joining these colleges and employers for {occupation.name}",
@@ -533,7 +539,7 @@ def _partnerships_table(partnerships, occupation) -> Table:
         agendas = ", ".join(link.get_agenda_display() for link in partnership.agenda_links.all())
         table.add(
             partnership.college.name, partner, partnership.get_status_display(), agendas, partnership.started_on,
-            href=_url("hubs:partnership_detail", partnership.pk),
+            href=partnership_link(partnership.pk),
         )
     return table
 

@@ -863,3 +863,49 @@ def test_the_methodology_page_is_accessible_to_anyone(live_server, page):
     # then
     assert page.get_by_role("heading", level=1).inner_text() == "How the gap is worked out"
     assert_accessible(page)
+
+
+def test_the_first_report_shows_its_progress_in_place_of_the_figures(client, ics_user):
+    # given no finished report, and one pending
+    pending = GapReportFactory(status=GapReport.Status.PENDING, progress=0, finished_at=None)
+    # when
+    text = _signed_in(client, ics_user).get(DASHBOARD + "?view=england").content.decode()
+    # then
+    assert f"Progress of report {pending.pk}" in text and "being worked out now" in text
+    assert "Request a new report" not in text
+
+
+def test_a_requested_report_runs_and_its_figures_replace_the_empty_state(
+    client, ics_user, django_capture_on_commit_callbacks
+):
+    # given an ICS with a trust carrying vacancies, and no report yet
+    VacancyFactory(trust=TrustFactory(ics=ics_user.ics), period=dt.date(2026, 6, 1))
+    _signed_in(client, ics_user)
+    # when the analyst asks for a report (the task runs in process once the request commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/dashboards/request/", {"next": f"/dashboards/ics/{ics_user.ics.code}/"})
+    # then the dashboard shows the new report's figures
+    report = GapReport.objects.get()
+    assert report.status == GapReport.Status.SUCCEEDED, report.error
+    text = client.get(response["Location"]).content.decode()
+    assert f"Figures from report {report.pk}" in text and "No gap report yet" not in text
+    assert "20.00" in text  # year 1: 10 vacancies + 100 staff in post x 0.10 leaving
+
+
+def test_drill_down_links_each_trust_college_and_partnership_to_its_page(client, coordinator_user):
+    from tests.hubs.factories import PartnershipFactory
+
+    # given
+    report, region, (ics,), (job,) = _england_report()
+    EntryRouteFactory(occupation=job)
+    trust = TrustFactory(ics=ics, ods_code="RXN")
+    VacancyFactory(trust=trust, occupation=job, period=dt.date(2026, 6, 1))
+    college = CollegeFactory(ics=ics, ukprn="10000473")
+    CourseOfferFactory(college=college)
+    partnership = PartnershipFactory(college=college, trust=trust)
+    # when
+    text = _signed_in(client, coordinator_user).get(f"/dashboards/ics/{ics.code}/occupations/{job.code}/")
+    text = text.content.decode()
+    # then
+    assert 'href="/trusts/RXN/"' in text and 'href="/colleges/10000473/"' in text
+    assert f'href="/partnerships/{partnership.pk}/"' in text
