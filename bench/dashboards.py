@@ -185,20 +185,34 @@ def _pages(report) -> list[tuple[str, str, str]]:
     ]
 
 
-def _time(client, url: str, iterations: int, warmup: int) -> tuple[list[float], list[float]]:
-    """Wall-clock ms per request, and this process's CPU ms per request (the Python side alone, which
-    other work on a busy machine inflates far less than the wall clock)."""
+def _time(client, url: str, iterations: int, warmup: int) -> tuple[list[float], list[float], list[float]]:
+    """Per request: wall-clock ms; this process's CPU ms (the Python side alone, which other work on a
+    busy machine inflates far less than the wall clock); and ms spent waiting on the database."""
+    from django.db import connection
+
     for _ in range(warmup):
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
-    wall, cpu = [], []
-    for _ in range(iterations):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        client.get(url)
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    return wall, cpu
+    waited = [0.0]
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            waited[0] += time.perf_counter() - started
+
+    wall, cpu, db = [], [], []
+    with connection.execute_wrapper(timed):
+        for _ in range(iterations):
+            waited[0] = 0.0
+            started, started_cpu = time.perf_counter(), time.process_time()
+            client.get(url)
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            db.append(waited[0] * 1000)
+    return wall, cpu, db
 
 
 def _queries(client, url: str) -> int:
@@ -230,9 +244,11 @@ def run(argv: list[str]) -> int:
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment
 
+    from colleges.models import CourseOffer
     from pathways.models import GapReportRow
     from portal.models import User
     from portal.roles import Role
+    from trusts.models import Vacancy
 
     setup_test_environment()  # lets the test Client run; keeps DEBUG as settings say, so we set it below
     report, source = _ensure_report(options.build, options.occupations, horizon_years=3)
@@ -244,12 +260,14 @@ def run(argv: list[str]) -> int:
           f"after {options.warmup} to warm up")
     print(f"Database: {connection.vendor} ({settings.DATABASES['default'].get('NAME')})")
     print(f"Report {report.pk}, as of {report.as_of}, {report.horizon_years} years: {source}")
-    print(f"Rows: {counts['ics']:,} ICS, {counts['region']:,} region, {counts['national']:,} England")
+    print(f"Report rows: {counts['ics']:,} ICS, {counts['region']:,} region, {counts['national']:,} England; "
+          f"data: {Vacancy.objects.count():,} vacancy rows, {CourseOffer.objects.count():,} course offers")
     if connection.vendor != "postgresql":
         print("Note: not PostgreSQL; quote figures measured on PostgreSQL.")
     print()
     header = (
-        f"{'page':40} {'median':>7} {'mean':>7} {'p95':>7} {'cpu':>6} {'queries':>7} {'bare':>6} {'ratio':>6}  target"
+        f"{'page':40} {'median':>7} {'mean':>7} {'p95':>7} {'cpu':>6} {'db':>6} {'queries':>7} {'bare':>6} {'ratio':>6}"
+        "  target"
     )
     print(header)
     print("-" * len(header))
@@ -258,8 +276,8 @@ def run(argv: list[str]) -> int:
         client = Client()
         client.force_login(user)
         for label, url, bare_url in _pages(report):
-            times, cpu = _time(client, url, options.iterations, options.warmup)
-            bare, _ = _time(client, bare_url, options.iterations, options.warmup)
+            times, cpu, db = _time(client, url, options.iterations, options.warmup)
+            bare, _, _ = _time(client, bare_url, options.iterations, options.warmup)
             queries = _queries(client, url)
             median, bare_median = statistics.median(times), statistics.median(bare)
             p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 20 else max(times)
@@ -271,11 +289,12 @@ def run(argv: list[str]) -> int:
                 slow.append(label)
             print(
                 f"{label[:40]:40} {median:7.1f} {statistics.mean(times):7.1f} {p95:7.1f} "
-                f"{statistics.median(cpu):6.1f} {queries:7d} {bare_median:6.1f} {median / bare_median:5.1f}x  {verdict}"
+                f"{statistics.median(cpu):6.1f} {statistics.median(db):6.1f} {queries:7d} {bare_median:6.1f} "
+                f"{median / bare_median:5.1f}x  {verdict}"
             )
     print()
     print("Milliseconds per request: median, mean and 95th percentile of the wall clock; cpu = median CPU time of "
-          "this process (the Python side).")
+          "this process (the Python side); db = median time waiting on the database.")
     print(f"Target: a median under {TARGET_MS:.0f} ms per page (downloads have none). 'bare' = the median of a view "
           "returning the same report rows with .values() as JSON; ratio = page / bare.")
     print(f"Load average while measuring: {', '.join(f'{x:.2f}' for x in os.getloadavg())} "
