@@ -10,10 +10,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from pathways import selectors, services
-from pathways.models import GapReport, GapReportRow
+from pathways.models import GapReport, GapReportRow, Occupation
 from pathways.tasks import gap_report_compute_task, gap_report_mark_stuck_task, gap_report_nightly_task
 from portal.celery import app as celery_app
 from portal.errors import ApplicationError
@@ -27,6 +28,7 @@ from tests.factories import (
     TrustFactory,
     VacancyFactory,
 )
+from tests.pathways.factories import GapReportRowFactory
 from tests.pathways.test_gap_report_rules import AS_OF, compute
 
 pytestmark = pytest.mark.django_db
@@ -329,3 +331,20 @@ def test_compute_gap_report_command_fails_loudly_when_the_run_fails():
 def test_compute_gap_report_command_refuses_a_bad_date():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("compute_gap_report", "--as-of", "15/06/2026")
+
+
+# -- keys of the rows ------------------------------------------------------------------------
+
+
+def test_deleting_a_report_deletes_its_rows_and_an_occupation_its_rows_name_is_protected():
+    # given: an occupation named only by a report's row
+    occupation = OccupationFactory(code="named-by-a-report")
+    row = GapReportRowFactory(occupation=occupation)
+
+    # when / then: the occupation stays while the report names it, and goes with the report
+    with pytest.raises(ProtectedError):
+        occupation.delete()
+    row.report.delete()
+    assert not GapReportRow.objects.exists()
+    occupation.delete()
+    assert not Occupation.objects.filter(code="named-by-a-report").exists()
