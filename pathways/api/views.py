@@ -57,6 +57,7 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     serializer_class = GapReportSerializer
     filterset_class = GapReportFilterSet
+    lookup_value_regex = r"[0-9]+"
     write_roles = (Role.ICS,)
     ordering_fields = ["created_at", "as_of"]
 

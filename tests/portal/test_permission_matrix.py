@@ -26,6 +26,7 @@ import pytest
 from django.apps import apps
 from django.urls import NoReverseMatch, URLPattern, URLResolver, reverse
 
+from pathways.models import GapReport
 from portal import urls as portal_urls
 from portal.api import router
 from tests.factories import (
@@ -93,7 +94,9 @@ def world(db):
         "own_college": UserFactory(username="m-own", college_officer=True, college=own),
         "staff": UserFactory(username="m-staff", staff=True),
     }
-    return SimpleNamespace(region=region, ics=ics, hub=hub, own=own, other=other, users=users)
+    # A finished gap report, so that `gap-reports/latest/` has something to serve.
+    report = GapReport.objects.create(as_of=dt.date(2026, 4, 1), status=GapReport.Status.SUCCEEDED, progress=100)
+    return SimpleNamespace(region=region, ics=ics, hub=hub, own=own, other=other, users=users, report=report)
 
 
 # --- resources: how to point at an object and what a valid body looks like --------------
@@ -234,6 +237,11 @@ RESOURCES["entryroute"] = Resource(
                              "level": 2, "conversion_rate": "0.20", "lag_months": 3},
 )
 RESOURCES["progression"] = Resource(make=_progression, kwargs=lambda o: {"pk": o.pk}, payload=_progression_body)
+RESOURCES["gapreport"] = Resource(
+    make=lambda w: w.report,
+    kwargs=lambda o: {"pk": o.pk},
+    payload=lambda w, role: {"as_of": "2026-11-01", "horizon_years": 3},
+)
 
 # --- the matrix: (route name, method) -> expected status by role --------------------------
 
@@ -330,11 +338,17 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("progression-detail", "PUT"): STAFF_ONLY(200),
     ("progression-detail", "PATCH"): STAFF_ONLY(200),
     ("progression-detail", "DELETE"): STAFF_ONLY(204),
+    # gap reports: read by all signed in; requested (202, computed later) by ICS analysts and staff
+    ("gapreport-list", "GET"): READ,
+    ("gapreport-list", "POST"): _profile(ics=202, staff=202),
+    ("gapreport-detail", "GET"): READ,
+    ("gapreport-latest", "GET"): READ,
+    ("gapreport-rows", "GET"): READ,
 }
 
 # Endpoints of other helpers' resources, not entered yet: their owners add their MATRIX lines
 # and Resources, then delete the basename here. Keep this empty once they have.
-NOT_YET_ENTERED = {"gapreport", "gapreportrow"}
+NOT_YET_ENTERED: set[str] = set()
 
 # Bodies for routes whose body is not the resource's own payload.
 SPECIAL_PAYLOADS = {"courseoffer-bulk": BULK_PAYLOAD, "vacancy-bulk": lambda w, role: [_vacancy_body(w, role)]}
