@@ -1,7 +1,8 @@
 """An England-scale synthetic data set for benchmarks and load tests (`manage.py generate_synthetic`).
 
 Built on the real reference data (regions, ICSs, NHS trusts, colleges, apprenticeship standards,
-occupations and the starter pathways, imported from data/ first), it adds generated figures:
+occupations and the starter pathways, imported from data/ when the database lacks them; data
+already there is left as it is), it adds generated figures:
 monthly vacancies per trust and occupation and per ICS for social care, course offers at every
 college, and, where the real occupations are fewer than the scale asks for, occupations named
 "Synthetic occupation NN" with an entry route each, so that every offer leads somewhere.
@@ -231,22 +232,29 @@ def _now_for_db():
 
 
 def _reference_data_import() -> list[str]:
-    """The real reference data and starter pathways (idempotent: a re-run changes nothing)."""
+    """The real reference data (only into a database that lacks some of it, so that corrections made
+    in the portal, such as a college's ICS, are kept) and the starter pathways (adds only what is missing)."""
     from colleges.services import colleges_import
     from portal.services import DATA_DIR
+    from trusts.models import Region
     from trusts.services import integrated_care_systems_import, regions_import, trusts_import
 
     from .services import apprenticeship_standards_import, occupations_import, pathways_starter_set_import
 
-    results = [
-        regions_import(path=DATA_DIR / "nhs_england_regions.csv"),
-        integrated_care_systems_import(path=DATA_DIR / "integrated_care_boards.csv"),
-        trusts_import(path=DATA_DIR / "nhs_trusts_ods.csv"),
-        colleges_import(path=DATA_DIR / "fe_college_locations.csv"),
-        apprenticeship_standards_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv"),
-        occupations_import(path=DATA_DIR / "occupations.csv", soc_path=DATA_DIR / "soc2020_unit_groups.csv"),
-        pathways_starter_set_import(),
-    ]
+    models = (Region, IntegratedCareSystem, Trust, College, ApprenticeshipStandard, Occupation)
+    results = []
+    if all(model.objects.exists() for model in models):
+        results.append("reference data already loaded: left as it is")
+    else:
+        results += [
+            regions_import(path=DATA_DIR / "nhs_england_regions.csv"),
+            integrated_care_systems_import(path=DATA_DIR / "integrated_care_boards.csv"),
+            trusts_import(path=DATA_DIR / "nhs_trusts_ods.csv"),
+            colleges_import(path=DATA_DIR / "fe_college_locations.csv"),
+            apprenticeship_standards_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv"),
+            occupations_import(path=DATA_DIR / "occupations.csv", soc_path=DATA_DIR / "soc2020_unit_groups.csv"),
+        ]
+    results.append(pathways_starter_set_import())
     return [str(result) for result in results]
 
 

@@ -99,3 +99,20 @@ def test_the_command_says_the_data_is_synthetic(capsys):
     out = capsys.readouterr().out
     assert "NOT REAL DATA" in out
     assert Trust.objects.exists() and Vacancy.objects.filter(synthetic=True).exists()
+
+
+def test_reference_data_already_loaded_is_left_as_it_is():
+    # given: a college whose ICS was corrected in the portal
+    synthetic_data_generate(scale="small", seed=7, last_period=LAST)
+    from colleges.models import College
+    from trusts.models import IntegratedCareSystem
+
+    college = College.objects.order_by("ukprn").first()
+    corrected = IntegratedCareSystem.objects.exclude(pk=college.ics_id).order_by("code").first()
+    college.ics = corrected
+    college.save()
+    # when
+    synthetic_data_generate(scale="small", seed=7, last_period=LAST)
+    # then
+    college.refresh_from_db()
+    assert college.ics == corrected
