@@ -3,11 +3,10 @@
 from django import forms
 
 from pathways.models import ApprenticeshipStandard
+from portal.forms import CsvConfirmForm, CsvUploadForm
 from trusts.models import IntegratedCareSystem
 
 from .models import CourseOffer
-
-CSV_MAX_BYTES = 5 * 1024 * 1024
 
 
 class CourseOfferForm(forms.ModelForm):
@@ -53,23 +52,12 @@ class CourseOfferForm(forms.ModelForm):
         }
 
 
-class CourseOfferUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file of course offers",
-        help_text="One offer per row, with a header row naming the columns (see the list below).",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > CSV_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB: split it into smaller files.")
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError("The file is not UTF-8 text: save it as 'CSV UTF-8'.") from exc
+class CourseOfferUploadForm(CsvUploadForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = "CSV file of course offers"
+        self.fields["file"].help_text = "One offer per row, with a header row naming the columns (see the list below)."
 
 
-class CourseOfferConfirmForm(forms.Form):
-    """The previewed CSV, sent back to be written."""
-
-    csv_text = forms.CharField(widget=forms.HiddenInput, max_length=CSV_MAX_BYTES)
+class CourseOfferConfirmForm(CsvConfirmForm):
+    """The previewed course offers CSV, sent back to be written."""

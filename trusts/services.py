@@ -573,7 +573,6 @@ def vacancy_delete(*, vacancy: Vacancy, user, source: str = "api") -> None:
 
 VACANCY_CSV_COLUMNS = ("sector", "trust", "ics", "occupation", "period", "vacancies_fte", "staff_in_post_fte")
 VACANCY_CSV_REQUIRED = ("sector", "occupation", "period", "vacancies_fte")
-VACANCY_CSV_MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclass

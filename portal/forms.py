@@ -1,0 +1,33 @@
+"""Forms shared by every CSV upload page: upload a file, preview, then confirm."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+
+class CsvUploadForm(forms.Form):
+    """A UTF-8 CSV file, read into text for the preview. Subclasses set the field's label and help."""
+
+    file = forms.FileField()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.CSV_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is larger than {filesizeformat(limit)}: split it into smaller files."
+            )
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("The file is not UTF-8 text: save it as 'CSV UTF-8'.") from exc
+
+
+class CsvConfirmForm(forms.Form):
+    """The previewed CSV, sent back to be written."""
+
+    csv_text = forms.CharField(widget=forms.HiddenInput, strip=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["csv_text"].max_length = settings.CSV_UPLOAD_MAX_BYTES
