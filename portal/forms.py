@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import filesizeformat
 
 
@@ -30,4 +31,5 @@ class CsvConfirmForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["csv_text"].max_length = settings.CSV_UPLOAD_MAX_BYTES
+        # Read at request time, so the limit follows the setting (validators are fixed at field creation).
+        self.fields["csv_text"].validators.append(MaxLengthValidator(settings.CSV_UPLOAD_MAX_BYTES))
