@@ -43,6 +43,8 @@ from .services import (
 
 class CollegeListView(PortalListView):
     filterset_class = CollegeFilterSet
+    noun = "colleges"
+    empty_message = "No colleges have been loaded yet."
     template_name = "colleges/college_list.html"
 
     def get_queryset(self):
@@ -109,6 +111,8 @@ def _form_errors_from(form, exc: ApplicationError) -> None:
 
 class CourseOfferListView(PortalListView):
     filterset_class = CourseOfferFilterSet
+    noun = "course offers"
+    empty_message = "No college has entered course offers yet."
     template_name = "colleges/courseoffer_list.html"
 
     def get_queryset(self):

@@ -34,6 +34,8 @@ class PortalListView(LoginRequiredMixin, FilterView):
 
     paginate_by = 25
     max_page_size = 100
+    noun = ""  # what the rows are, in the plural ("trusts"); defaults to the model's plural name
+    empty_message = ""  # what an empty, unfiltered list says
     # Ask for other filters on the page itself rather than silently showing an empty list.
     strict = True
 
@@ -60,6 +62,8 @@ class PortalListView(LoginRequiredMixin, FilterView):
         context["filters_active"] = any(
             value for key, value in self.request.GET.items() if key not in ("page", "page_size")
         )
+        context["noun"] = self.noun or self.object_list.model._meta.verbose_name_plural
+        context["empty_message"] = self.empty_message
         return context
 
 

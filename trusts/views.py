@@ -38,6 +38,8 @@ def _short(name: str) -> str:
 
 class RegionListView(PortalListView):
     filterset_class = RegionFilterSet
+    noun = "regions"
+    empty_message = "No regions have been loaded yet."
     template_name = "trusts/region_list.html"
 
     def get_queryset(self):
@@ -60,6 +62,8 @@ class RegionDetailView(PortalDetailView):
 
 class IntegratedCareSystemListView(PortalListView):
     filterset_class = IntegratedCareSystemFilterSet
+    noun = "integrated care systems"
+    empty_message = "No integrated care systems have been loaded yet."
     template_name = "trusts/integratedcaresystem_list.html"
 
     def get_queryset(self):
@@ -93,6 +97,8 @@ class IntegratedCareSystemDetailView(PortalDetailView):
 
 class TrustListView(PortalListView):
     filterset_class = TrustFilterSet
+    noun = "trusts"
+    empty_message = "No NHS trusts have been loaded yet."
     template_name = "trusts/trust_list.html"
 
     def get_queryset(self):
@@ -131,6 +137,8 @@ def may_write_vacancies(user) -> bool:
 
 class VacancyListView(PortalListView):
     filterset_class = VacancyFilterSet
+    noun = "vacancy rows"
+    empty_message = "No vacancies have been recorded yet."
     template_name = "trusts/vacancy_list.html"
 
     def get_queryset(self):

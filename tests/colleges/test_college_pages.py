@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import CollegeFactory, HubFactory, IntegratedCareSystemFactory, RegionFactory
+from tests.factories import CollegeFactory, CourseOfferFactory, HubFactory, IntegratedCareSystemFactory, RegionFactory
 
 
 def signed_in(user) -> Client:
@@ -130,7 +130,8 @@ def test_college_page_query_count_is_fixed(staff_user, django_assert_max_num_que
     # given
     client = signed_in(staff_user)
     region = RegionFactory()
-    CollegeFactory(ukprn="10001111", hub=HubFactory(region=region, host_college=CollegeFactory()))
-    # then
-    with django_assert_max_num_queries(4):
+    college = CollegeFactory(ukprn="10001111", hub=HubFactory(region=region, host_college=CollegeFactory()))
+    CourseOfferFactory.create_batch(30, college=college)
+    # then: session, user, college, demo flag, and the offers block's count and page
+    with django_assert_max_num_queries(6):
         assert client.get("/colleges/10001111/").status_code == 200

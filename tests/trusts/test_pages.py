@@ -389,3 +389,20 @@ def test_trust_page_query_count_is_fixed(staff_user, django_assert_max_num_queri
     TrustFactory(ods_code="RXN")
     with django_assert_max_num_queries(4):
         assert client.get("/trusts/RXN/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_empty_trust_list_says_nothing_is_loaded_yet(staff_user):
+    page = signed_in(staff_user).get("/trusts/").content.decode()
+    assert "No NHS trusts have been loaded yet." in page
+
+
+@pytest.mark.django_db
+def test_a_filter_matching_no_trust_offers_to_clear_the_filters(staff_user):
+    # given
+    TrustFactory(name="Northern Care NHS Trust")
+    # when
+    page = signed_in(staff_user).get("/trusts/", {"q": "no such trust"}).content.decode()
+    # then
+    assert "No trusts match these filters." in page
+    assert "Clear the filters" in page
