@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from portal.errors import ApplicationError
 from portal.permissions import require_write
 from portal.roles import Role, is_staff
-from portal.services import CsvRow, ImportResult, display_name, rows_import
+from portal.services import CsvRow, ImportResult, audited_delete, audited_save, display_name, rows_import
 from trusts.models import IntegratedCareSystem
 
 from .models import College, CourseOffer
@@ -132,17 +132,6 @@ def _offer_full_clean(offer: CourseOffer, *, check_key: bool, fields_checked: bo
             raise ApplicationError(message, {"course_code": [message]})
 
 
-def _offer_save(offer: CourseOffer, *, user, source: str) -> None:
-    offer._history_user = user
-    offer._change_reason = SOURCE_REASONS[source]
-    try:
-        with transaction.atomic():
-            offer.save()
-    except IntegrityError as exc:
-        message = "Another change to the same offer arrived at the same time; please try again."
-        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
-
-
 def course_offer_create(*, user, data: Mapping[str, Any], source: str = "api") -> CourseOffer:
     """Create one offer. `data` holds model values (related objects resolved); `college` only from staff."""
     values = {field: data[field] for field in OFFER_FIELDS if field in data}
@@ -151,7 +140,7 @@ def course_offer_create(*, user, data: Mapping[str, Any], source: str = "api") -
     if offer.level == "":
         offer.level = None
     _offer_full_clean(offer, check_key=True)
-    _offer_save(offer, user=user, source=source)
+    audited_save(offer, user=user, reason=SOURCE_REASONS[source])
     return offer
 
 
@@ -180,15 +169,13 @@ def course_offer_update(*, offer: CourseOffer, user, data: Mapping[str, Any], so
     for name, value in changed.items():
         setattr(offer, name, value)
     _offer_full_clean(offer, check_key=bool({"college", *OFFER_KEY_FIELDS} & changed.keys()))
-    _offer_save(offer, user=user, source=source)
+    audited_save(offer, user=user, reason=SOURCE_REASONS[source])
     return offer
 
 
 def course_offer_delete(*, offer: CourseOffer, user, source: str = "api") -> None:
     require_write(user, offer)
-    offer._history_user = user
-    offer._change_reason = SOURCE_REASONS[source]
-    offer.delete()
+    audited_delete(offer, user=user, reason=SOURCE_REASONS[source])
 
 
 @dataclass

@@ -527,3 +527,27 @@ def users_create(
         raise ApplicationError(" ".join(exc.messages), exc.message_dict) from exc
     user.save()
     return user
+
+
+# --- audited writes of one record -------------------------------------------------------
+
+
+def audited_save(obj, *, user, reason: str) -> None:
+    """Save one record with its history entry saying who and through what (django-simple-history).
+
+    A unique-key race with a concurrent request is reported as bad input, not a server error.
+    """
+    obj._history_user = user
+    obj._change_reason = reason
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        message = "Another change to the same record arrived at the same time; please try again."
+        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
+
+
+def audited_delete(obj, *, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.delete()

@@ -22,7 +22,15 @@ from pathways.models import Occupation
 from portal.errors import ApplicationError
 from portal.permissions import require_write
 from portal.roles import Role, is_staff
-from portal.services import CsvRow, Headerless, ImportResult, display_name, rows_import
+from portal.services import (
+    CsvRow,
+    Headerless,
+    ImportResult,
+    audited_delete,
+    audited_save,
+    display_name,
+    rows_import,
+)
 
 from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 
@@ -524,14 +532,7 @@ def vacancy_create(*, data: Mapping[str, Any], user, source: str = "api") -> Vac
     """Create one row; its series and month must be new (the bulk endpoint upserts)."""
     item = {name: data.get(name) for name in VACANCY_FIELDS}
     vacancy = _vacancy_one(item=item, user=user)
-    vacancy._history_user = user
-    vacancy._change_reason = VACANCY_SOURCES[source]
-    try:
-        with transaction.atomic():
-            vacancy.save()
-    except IntegrityError as exc:
-        message = "Another change to the same row arrived at the same time; please try again."
-        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
+    audited_save(vacancy, user=user, reason=VACANCY_SOURCES[source])
     return vacancy
 
 
@@ -553,22 +554,13 @@ def vacancy_update(*, vacancy: Vacancy, data: Mapping[str, Any], user, source: s
     for name in changed:
         setattr(vacancy, name, getattr(checked, name))
     vacancy.synthetic = False
-    vacancy._history_user = user
-    vacancy._change_reason = VACANCY_SOURCES[source]
-    try:
-        with transaction.atomic():
-            vacancy.save()
-    except IntegrityError as exc:
-        message = "Another change to the same row arrived at the same time; please try again."
-        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
+    audited_save(vacancy, user=user, reason=VACANCY_SOURCES[source])
     return vacancy
 
 
 def vacancy_delete(*, vacancy: Vacancy, user, source: str = "api") -> None:
     require_write(user, vacancy)
-    vacancy._history_user = user
-    vacancy._change_reason = VACANCY_SOURCES[source]
-    vacancy.delete()
+    audited_delete(vacancy, user=user, reason=VACANCY_SOURCES[source])
 
 
 VACANCY_CSV_COLUMNS = ("sector", "trust", "ics", "occupation", "period", "vacancies_fte", "staff_in_post_fte")
