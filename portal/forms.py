@@ -19,9 +19,12 @@ class CsvUploadForm(forms.Form):
                 f"The file is larger than {filesizeformat(limit)}: split it into smaller files."
             )
         try:
-            return upload.read().decode("utf-8-sig")
+            text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError("The file is not UTF-8 text: save it as 'CSV UTF-8'.") from exc
+        if "\x00" in text:
+            raise forms.ValidationError("The file contains NUL characters, so it is not a CSV text file.")
+        return text
 
 
 class CsvConfirmForm(forms.Form):

@@ -156,6 +156,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.permissions.ReadSignedInWriteInScope"],
     "DEFAULT_PAGINATION_CLASS": "portal.api_pagination.PortalPageNumberPagination",
+    # The API speaks JSON (DESIGN.md section 5); the token endpoint keeps its own form parsers.
+    "DEFAULT_PARSER_CLASSES": ["portal.api_parsers.PortalJSONParser"],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

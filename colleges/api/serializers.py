@@ -51,8 +51,9 @@ def prefetch_natural_keys(serializer_class, items, context) -> None:
     for name, field_ in serializer.fields.items():
         if not isinstance(field_, NaturalKeyField) or field_.read_only:
             continue
-        keys = {item.get(name) for item in items if isinstance(item, dict)}
-        keys = {key for key in keys if isinstance(key, str) and key}
+        # Only well-formed keys are fetched; anything else is left for the field to reject.
+        keys = {item.get(name) for item in items if isinstance(item, dict) and isinstance(item.get(name), str)}
+        keys.discard("")
         if not keys:
             continue
         cache = field_._cache()

@@ -169,3 +169,13 @@ def test_bulk_queries_do_not_grow_with_items(size, db, client_for, django_assert
     # then
     assert response.json() == {"created": size - size // 2, "updated": len(range(0, size // 2, 4)),
                                "unchanged": size // 2 - len(range(0, size // 2, 4))}
+
+
+def test_a_bulk_item_whose_reference_is_not_text_is_named_not_a_server_error(db, client_for, staff_user):
+    # given a college reference sent as a list (found by schemathesis)
+    body = [{"college": ["10000001"], "course_code": "X1"}]
+    # when
+    response = client_for(staff_user).post("/api/v1/course-offers/bulk/", body, format="json")
+    # then
+    assert response.status_code == 400
+    assert "college" in response.json()["errors"]["0"]

@@ -10,7 +10,9 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -39,6 +41,18 @@ EXAMPLES_PER_OPERATION = 12
 CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
 # Loaded at collection: serving the schema reads no database rows. One test per operation.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), config=CONFIG)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open():
+    """Calls go through Django's plain WSGI handler, whose request signals close the database
+    connection after each request: inside the test's transaction on PostgreSQL that would kill
+    it. Django's own test client detaches the same handler for the same reason."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -26,3 +26,9 @@ def test_a_utf8_file_with_a_byte_order_mark_reads_as_text():
 @override_settings(CSV_UPLOAD_MAX_BYTES=10)
 def test_the_confirm_step_refuses_text_over_the_same_limit():
     assert not CsvConfirmForm(data={"csv_text": "x" * 11}).is_valid()
+
+
+def test_a_file_with_nul_characters_is_refused():
+    form = CsvUploadForm(files={"file": SimpleUploadedFile("nul.csv", b"a,b\n1,\x002\n")})
+    assert not form.is_valid()
+    assert "NUL" in form.errors["file"][0]
