@@ -33,3 +33,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env=PRODUCTION_ENV)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_static_files_collect_with_every_reference_resolved(tmp_path):
+    # given the vendored front end (make test copies it) and the production storage, which
+    # checks that every file a stylesheet or script names exists
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "collectstatic-" + "z" * 40, "DJANGO_STATIC_ROOT": str(tmp_path)}
+    # when
+    result = _manage("collectstatic", "--no-input", env=env)
+    # then
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").exists()

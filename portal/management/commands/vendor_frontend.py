@@ -7,11 +7,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 # (source under node_modules, destination under static/vendor)
+# Source maps travel with the files that name them: the production static storage checks
+# every reference (collectstatic fails on a missing one).
 FILES = [
     ("nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css", "nhsuk/nhsuk-frontend.min.css"),
+    ("nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css.map", "nhsuk/nhsuk-frontend.min.css.map"),
     ("nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js", "nhsuk/nhsuk-frontend.min.js"),
+    ("nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js.map", "nhsuk/nhsuk-frontend.min.js.map"),
     ("nhsuk-frontend/dist/nhsuk/assets", "nhsuk/assets"),
     ("chart.js/dist/chart.umd.min.js", "chartjs/chart.umd.min.js"),
+    ("chart.js/dist/chart.umd.min.js.map", "chartjs/chart.umd.min.js.map"),
     ("axe-core/axe.min.js", "axe-core/axe.min.js"),
 ]
 
