@@ -44,6 +44,7 @@ migrate:
 data:
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py compute_gap_report
 
 lint:
 	$(VENV)/bin/ruff check .
