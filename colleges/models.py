@@ -143,7 +143,8 @@ class CourseOffer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
+    # History is read per offer (by id) and by date; other indexes would only slow bulk writes.
+    history = HistoricalRecords(no_db_index=["college", "apprenticeship_standard", "delivery_ics", "updated_at"])
 
     class Meta:
         ordering = ["college__name", "academic_year", "course_code"]

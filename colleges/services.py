@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -274,19 +275,37 @@ def course_offers_plan(
     return plan
 
 
-def _pg_insert(model, columns: list[str], rows: list[tuple], *, returning_id: bool = False) -> list[int]:
-    """One `INSERT ... VALUES` per batch of rows (psycopg2's execute_values): Django's bulk_create
-    compiles every value in Python, which costs more than the database's work here."""
-    from psycopg2.extras import execute_values
+def _copy_text(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
+
+def _pg_copy(model, columns: list[str], rows: list[tuple]) -> None:
+    """`COPY ... FROM STDIN`: the rows stream as text with no SQL to build or parse per row,
+    several times cheaper than Django's bulk_create (which compiles every value in Python)."""
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES %s"
-        + (" RETURNING id" if returning_id else "")
-    )
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_text(value) for value in row))
+        buffer.write("\n")
+    buffer.seek(0)
     with connection.cursor() as cursor:
-        result = execute_values(cursor.cursor, sql, rows, page_size=BULK_BATCH_SIZE, fetch=returning_id)
-    return [row[0] for row in result] if returning_id else []
+        cursor.cursor.copy_expert(
+            f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN", buffer
+        )
+
+
+def _pg_next_ids(model, count: int) -> list[int]:
+    """Reserve `count` primary keys from the table's sequence, so rows can be copied with their ids."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _offers_bulk_create(offers: list[CourseOffer], *, user, reason: str) -> None:
@@ -300,10 +319,10 @@ def _offers_bulk_create(offers: list[CourseOffer], *, user, reason: str) -> None
     columns = [f.attname for f in CourseOffer._meta.concrete_fields if not f.primary_key]
     for offer in offers:
         offer.created_at = offer.updated_at = now
-    ids = _pg_insert(CourseOffer, columns, [tuple(getattr(o, c) for c in columns) for o in offers], returning_id=True)
-    for offer, pk in zip(offers, ids, strict=True):
+    for offer, pk in zip(offers, _pg_next_ids(CourseOffer, len(offers)), strict=True):
         offer.pk = pk
         offer._state.adding = False
+    _pg_copy(CourseOffer, ["id", *columns], [(o.pk, *(getattr(o, c) for c in columns)) for o in offers])
     _offers_history_create(offers, history_type="+", user=user, reason=reason)
 
 
@@ -319,7 +338,7 @@ def _offers_history_create(offers: list[CourseOffer], *, history_type: str, user
     columns = [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"]
     now, user_id = timezone.now(), getattr(user, "pk", None)
     rows = [(*(getattr(o, c) for c in tracked), now, reason, history_type, user_id) for o in offers]
-    _pg_insert(CourseOffer.history.model, columns, rows)
+    _pg_copy(CourseOffer.history.model, columns, rows)
 
 
 def _offers_bulk_update(offers: list[CourseOffer], names: list[str]) -> None:

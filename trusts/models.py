@@ -172,7 +172,8 @@ class Vacancy(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
+    # History is read per row (by id) and by date; other indexes would only slow bulk writes.
+    history = HistoricalRecords(no_db_index=["trust", "ics", "occupation", "updated_at"])
 
     objects = VacancyQuerySet.as_manager()
 

@@ -179,3 +179,15 @@ def test_a_bulk_item_whose_reference_is_not_text_is_named_not_a_server_error(db,
     # then
     assert response.status_code == 400
     assert "college" in response.json()["errors"]["0"]
+
+
+def test_text_with_tabs_newlines_and_backslashes_is_stored_exactly_with_its_history(officer):
+    # given a title using every character the bulk write path must escape (PostgreSQL COPY)
+    title = "Health\tand care\nlevel 3 \\N C:\\course \\\\ end"
+    # when
+    response = officer.post(BULK, [item(title=title)], format="json")
+    # then
+    assert response.status_code == 200, response.json()
+    offer = CourseOffer.objects.get(course_code="TL-1")
+    assert offer.title == title
+    assert offer.history.get().title == title
