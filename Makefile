@@ -54,6 +54,7 @@ serve:
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 bench: setup-test
+	$(PY) manage.py migrate --no-input
 	$(PY) -m bench
 
 clean:
