@@ -8,6 +8,7 @@ from .models import College, CourseOffer, QualificationType
 
 class CollegeFilterSet(PortalFilterSet):
     search_fields = ("name", "ukprn")
+    ukprn = django_filters.CharFilter(label="UKPRN")
     ics = django_filters.CharFilter(field_name="ics__code", label="ICS code")
     region = django_filters.CharFilter(field_name="ics__region__code", label="Region code")
     hub = django_filters.CharFilter(field_name="hub__region__code", label="Hub (region code)")
@@ -21,6 +22,7 @@ class CourseOfferFilterSet(PortalFilterSet):
     """Filters of the course offer list page and `course-offers/`; `q` searches titles."""
 
     search_fields = ("title",)
+    search_label = "Search course titles"
     college = django_filters.CharFilter(field_name="college__ukprn", label="College (UKPRN)")
     ics = django_filters.CharFilter(method="filter_ics", label="ICS code (where the offer is delivered)")
     region = django_filters.CharFilter(method="filter_region", label="Region code")

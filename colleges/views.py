@@ -56,7 +56,6 @@ class CollegeListView(PortalListView):
         use_select(filterset, "region", region_choices(), label="Region")
         hubs = Hub.objects.select_related("region").order_by("name")
         use_select(filterset, "hub", [(hub.region.code, hub.name) for hub in hubs], label="Employer hub")
-        filterset.form.fields["ukprn"].label = "UKPRN"
         return filterset
 
 
@@ -124,7 +123,6 @@ class CourseOfferListView(PortalListView):
         use_select(filterset, "region", region_choices(), label="Region")
         occupations = Occupation.objects.order_by("name").values_list("code", "name")
         use_select(filterset, "occupation", list(occupations), label="Leads to the role")
-        filterset.form.fields["q"].label = "Search course titles"
         return filterset
 
     def get_context_data(self, **kwargs):

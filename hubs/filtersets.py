@@ -25,6 +25,7 @@ class HubFilterSet(PortalFilterSet):
 
 class PartnershipFilterSet(PortalFilterSet):
     search_fields = ("college__name", "trust__name", "ics__name", "summary")
+    search_label = "Search by college, trust or summary"
     hub = django_filters.CharFilter(field_name="college__hub__region__code", label="Hub (region code)")
     college = django_filters.CharFilter(field_name="college__ukprn", label="College (UKPRN)")
     trust = django_filters.CharFilter(field_name="trust__ods_code", label="Trust (ODS code)")
@@ -56,9 +57,10 @@ class ActivityFilterSet(PortalFilterSet):
 
 class CaseStudyFilterSet(PortalFilterSet):
     search_fields = ("title", "summary", "outcome", "colleges__name", "trusts__name")
+    search_label = "Search case studies"
     agenda = django_filters.ChoiceFilter(choices=Agenda.choices)
     hub = django_filters.CharFilter(field_name="hub__region__code", label="Hub (region code)")
-    organisation = django_filters.CharFilter(method="filter_organisation", label="Organisation (name or code)")
+    organisation = django_filters.CharFilter(method="filter_organisation", label="College or trust (name or code)")
 
     class Meta:
         model = CaseStudy

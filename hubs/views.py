@@ -202,7 +202,6 @@ class PartnershipListView(PortalListView):
         use_select(filterset, "ics", _ics_choices(), label="ICS")
         filterset.form.fields["status"].empty_label = "Any"
         filterset.form.fields["agenda"].empty_label = "Any"
-        filterset.form.fields["q"].label = "Search by college, trust or summary"
         return filterset
 
     def get_context_data(self, **kwargs):
@@ -490,8 +489,6 @@ class CaseStudyListView(PortalListView):
         filterset = super().get_filterset(filterset_class)
         use_select(filterset, "hub", hub_choices(), label="Hub")
         filterset.form.fields["agenda"].empty_label = "Any"
-        filterset.form.fields["q"].label = "Search case studies"
-        filterset.form.fields["organisation"].label = "College or trust (name or code)"
         return filterset
 
     def get_context_data(self, **kwargs):

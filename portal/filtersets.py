@@ -10,6 +10,11 @@ class PortalFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="Search")
     search_fields: tuple[str, ...] = ()
+    search_label = "Search"  # what `q` searches, in the list's own words
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["q"].label = self.search_label
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -15,6 +15,7 @@ class RegionFilterSet(PortalFilterSet):
 
 class IntegratedCareSystemFilterSet(PortalFilterSet):
     search_fields = ("name", "code")
+    code = django_filters.CharFilter(label="ICB code")
     region = django_filters.CharFilter(field_name="region__code", label="Region code")
     current = django_filters.BooleanFilter(field_name="succeeded_by", lookup_expr="isnull", label="Current")
 
@@ -25,6 +26,7 @@ class IntegratedCareSystemFilterSet(PortalFilterSet):
 
 class TrustFilterSet(PortalFilterSet):
     search_fields = ("name", "ods_code", "town", "postcode")
+    ods_code = django_filters.CharFilter(label="ODS code")
     ics = django_filters.CharFilter(field_name="ics__code", label="ICS code")
     region = django_filters.CharFilter(field_name="ics__region__code", label="Region code")
     kind = django_filters.ChoiceFilter(choices=TrustKind.choices)

@@ -73,7 +73,6 @@ class IntegratedCareSystemListView(PortalListView):
         filterset = super().get_filterset(filterset_class)
         use_select(filterset, "region", region_choices(), label="Region")
         use_select(filterset, "current", CURRENT_CHOICES, label="Status")
-        filterset.form.fields["code"].label = "ICB code"
         return filterset
 
 
@@ -110,7 +109,6 @@ class TrustListView(PortalListView):
         use_select(filterset, "region", region_choices(), label="Region")
         use_select(filterset, "kind", TrustKind.choices, label="Kind of trust")
         use_select(filterset, "open", OPEN_CHOICES, label="Status")
-        filterset.form.fields["ods_code"].label = "ODS code"
         return filterset
 
 
@@ -153,7 +151,6 @@ class VacancyListView(PortalListView):
         use_select(filterset, "synthetic", [("false", "Real figures only"), ("true", "Generated only")],
                    label="Real or generated")
         form = filterset.form
-        form.fields["trust"].label = "Trust ODS code"
         form.fields["period"].label = "Month"
         for name in ("period", "period_from", "period_to"):
             form.fields[name].help_text = "The first day of a month, like 2026-06-01"
