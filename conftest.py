@@ -18,6 +18,10 @@ REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 # worker tests switch this off for themselves (see tests/pathways).
 celery_app.conf.task_always_eager = True
 
+# Passwords are hashed thousands of times in the suite: a fast hasher keeps it quick. Servers the
+# tests start in other processes (gunicorn, workers) keep the production hashers.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 def _uses_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

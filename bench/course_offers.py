@@ -115,8 +115,8 @@ def run(argv: list[str] | None = None) -> int:
 
     from bench import synthetic
     from colleges.models import CourseOffer
+    from core.throttling import TokenRateThrottle
     from portal.models import User
-    from portal.throttling import TokenRateThrottle
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]

@@ -245,9 +245,9 @@ def run(argv: list[str]) -> int:
     from django.test.utils import override_settings, setup_test_environment
 
     from colleges.models import CourseOffer
+    from core.roles import Role
     from pathways.models import GapReportRow
     from portal.models import User
-    from portal.roles import Role
     from trusts.models import Vacancy
 
     setup_test_environment()  # lets the test Client run; keeps DEBUG as settings say, so we set it below

@@ -190,9 +190,9 @@ def time_pages(report_id: int) -> list[tuple[str, float, int]]:
     """Median server time of each dashboard page and API read, in process through the test client."""
     from django.test import Client
 
+    from core.roles import Role
     from pathways.models import GapReportRow
     from portal.models import User
-    from portal.roles import Role
 
     user, _ = User.objects.get_or_create(username="bench-staff", defaults={"role": Role.STAFF, "is_staff": True})
     client = Client()

@@ -1,9 +1,15 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from portal.filtersets import PortalFilterSet
+from core.filtersets import PortalFilterSet
+from trusts.selectors import ics_choices, occupation_choices, region_choices
 
 from .models import College, CourseOffer, QualificationType
+
+
+def hub_choices():
+    hubs = College.hub.field.related_model.objects.order_by("name")
+    return list(hubs.values_list("region__code", "name"))
 
 
 class CollegeFilterSet(PortalFilterSet):
@@ -12,6 +18,11 @@ class CollegeFilterSet(PortalFilterSet):
     ics = django_filters.CharFilter(field_name="ics__code", label="ICS code")
     region = django_filters.CharFilter(field_name="ics__region__code", label="Region code")
     hub = django_filters.CharFilter(field_name="hub__region__code", label="Hub (region code)")
+    page_selects = {
+        "ics": ("ICS", ics_choices),
+        "region": ("Region", region_choices),
+        "hub": ("Employer hub", hub_choices),
+    }
 
     class Meta:
         model = College
@@ -33,6 +44,11 @@ class CourseOfferFilterSet(PortalFilterSet):
     )
     academic_year = django_filters.CharFilter(label="Academic year, like 2026/27")
     occupation = django_filters.CharFilter(method="filter_occupation", label="Leads to occupation (code)")
+    page_selects = {
+        "ics": ("ICS where it is taught", ics_choices),
+        "region": ("Region", region_choices),
+        "occupation": ("Leads to the role", occupation_choices),
+    }
 
     class Meta:
         model = CourseOffer

@@ -2,8 +2,8 @@
 
 from django import forms
 
+from core.csv_forms import CsvConfirmForm, CsvUploadForm
 from pathways.models import ApprenticeshipStandard
-from portal.forms import CsvConfirmForm, CsvUploadForm
 from trusts.models import IntegratedCareSystem
 
 from .models import CourseOffer

@@ -1,6 +1,4 @@
-import calendar
 import datetime as dt
-import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -10,10 +8,17 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from portal.roles import Role
+from core.roles import Role
+from pathways.vocabulary import (
+    DEFAULT_COMPLETION_RATES,
+    LEVEL_VALIDATORS,
+    RATE_VALIDATORS,
+    QualificationType,
+    academic_year_bounds,
+    add_months,
+)
 
 UKPRN = RegexValidator(r"^1[0-9]{7}$", "A UKPRN is 8 digits starting with 1, e.g. 10000473.")
-ACADEMIC_YEAR_RE = re.compile(r"^(20[0-9]{2})/([0-9]{2})$")
 
 
 class College(models.Model):
@@ -49,52 +54,6 @@ class College(models.Model):
 
     def natural_key(self):
         return (self.ukprn,)
-
-
-class QualificationType(models.TextChoices):
-    T_LEVEL = "t_level", "T Level"
-    APPRENTICESHIP = "apprenticeship", "Apprenticeship"
-    DIPLOMA = "diploma", "Vocational diploma"
-    ACCESS_TO_HE = "access_to_he", "Access to HE"
-    FOUNDATION_DEGREE = "foundation_degree", "Foundation degree"
-    HNC_HND = "hnc_hnd", "HNC / HND"
-    SHORT_COURSE = "short_course", "Short course"
-    OTHER = "other", "Other"
-
-
-# Share of starters expected to complete when an offer gives no rate of its own. Indicative
-# planning assumptions (stated on the methodology page), editable here in one place.
-DEFAULT_COMPLETION_RATES = {
-    QualificationType.T_LEVEL: Decimal("0.80"),
-    QualificationType.APPRENTICESHIP: Decimal("0.55"),
-    QualificationType.DIPLOMA: Decimal("0.80"),
-    QualificationType.ACCESS_TO_HE: Decimal("0.75"),
-    QualificationType.FOUNDATION_DEGREE: Decimal("0.75"),
-    QualificationType.HNC_HND: Decimal("0.75"),
-    QualificationType.SHORT_COURSE: Decimal("0.90"),
-    QualificationType.OTHER: Decimal("0.70"),
-}
-
-LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(8)]
-RATE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(1)]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Add months keeping the day of the month, clipped to the month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def academic_year_bounds(academic_year: str) -> tuple[dt.date, dt.date]:
-    """'2026/27' -> (1 August 2026, 31 July 2027). Raises ValueError when malformed."""
-    match = ACADEMIC_YEAR_RE.match(academic_year or "")
-    if not match:
-        raise ValueError("An academic year is written like 2026/27.")
-    first = int(match.group(1))
-    if int(match.group(2)) != (first + 1) % 100:
-        raise ValueError(f"The second part of {academic_year} must be the next year ({(first + 1) % 100:02d}).")
-    return dt.date(first, 8, 1), dt.date(first + 1, 7, 31)
 
 
 class CourseOffer(models.Model):
@@ -179,7 +138,7 @@ class CourseOffer(models.Model):
         return reverse("colleges:courseoffer_detail", args=[self.pk])
 
     def is_writable_by(self, user) -> bool:
-        """Staff write any offer (checked by portal.permissions); a college's users write its own."""
+        """Staff write any offer (checked by core.permissions); a college's users write its own."""
         return bool(user and user.is_authenticated and user.role == Role.COLLEGE and user.college_id == self.college_id)
 
     def clean(self):

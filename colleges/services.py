@@ -14,10 +14,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from portal.errors import ApplicationError
-from portal.permissions import require_write
-from portal.roles import Role, is_staff
-from portal.services import CsvRow, ImportResult, audited_delete, audited_save, display_name, rows_import
+from core.audit import audited_delete, audited_save
+from core.errors import ApplicationError
+from core.permissions import require_write
+from core.roles import Role, is_staff
+from core.text import display_name
+from portal.services import CsvRow, ImportResult, rows_import
 from trusts.models import IntegratedCareSystem
 
 from .models import College, CourseOffer

@@ -12,19 +12,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from hubs.models import Hub
-from pathways.models import Occupation
-from portal.errors import ApplicationError
-from portal.roles import Role, is_staff
-from portal.views import (
+from core.errors import ApplicationError
+from core.roles import Role, is_staff
+from core.views import (
     PortalCreateView,
     PortalDeleteView,
     PortalDetailView,
     PortalListView,
     PortalUpdateView,
-    use_select,
 )
-from trusts.views import ics_choices, region_choices
 
 from .api.serializers import validate_offer_items
 from .filtersets import CollegeFilterSet, CourseOfferFilterSet
@@ -49,14 +45,6 @@ class CollegeListView(PortalListView):
 
     def get_queryset(self):
         return college_list()
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        use_select(filterset, "ics", ics_choices(), label="ICS")
-        use_select(filterset, "region", region_choices(), label="Region")
-        hubs = Hub.objects.select_related("region").order_by("name")
-        use_select(filterset, "hub", [(hub.region.code, hub.name) for hub in hubs], label="Employer hub")
-        return filterset
 
 
 class CollegeDetailView(PortalDetailView):
@@ -116,14 +104,6 @@ class CourseOfferListView(PortalListView):
 
     def get_queryset(self):
         return course_offer_list()
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        use_select(filterset, "ics", ics_choices(), label="ICS where it is taught")
-        use_select(filterset, "region", region_choices(), label="Region")
-        occupations = Occupation.objects.order_by("name").values_list("code", "name")
-        use_select(filterset, "occupation", list(occupations), label="Leads to the role")
-        return filterset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

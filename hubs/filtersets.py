@@ -3,9 +3,14 @@
 import django_filters
 from django import forms
 
-from portal.filtersets import PortalFilterSet
+from core.filtersets import PortalFilterSet
+from trusts.selectors import ics_choices
 
 from .models import Activity, ActivityKind, Agenda, CaseStudy, Hub, Partnership, PartnershipStatus
+
+
+def hub_choices():
+    return list(Hub.objects.order_by("name").values_list("region__code", "name"))
 
 
 class IdFilter(django_filters.Filter):
@@ -30,6 +35,7 @@ class PartnershipFilterSet(PortalFilterSet):
     college = django_filters.CharFilter(field_name="college__ukprn", label="College (UKPRN)")
     trust = django_filters.CharFilter(field_name="trust__ods_code", label="Trust (ODS code)")
     ics = django_filters.CharFilter(field_name="ics__code", label="ICS (ICB code)")
+    page_selects = {"hub": ("Hub", hub_choices), "ics": ("ICS", ics_choices)}
     status = django_filters.ChoiceFilter(choices=PartnershipStatus.choices)
     agenda = django_filters.ChoiceFilter(
         field_name="agenda_links__agenda", choices=Agenda.choices, label="Agenda", distinct=True
@@ -60,6 +66,7 @@ class CaseStudyFilterSet(PortalFilterSet):
     search_label = "Search case studies"
     agenda = django_filters.ChoiceFilter(choices=Agenda.choices)
     hub = django_filters.CharFilter(field_name="hub__region__code", label="Hub (region code)")
+    page_selects = {"hub": ("Hub", hub_choices)}
     organisation = django_filters.CharFilter(method="filter_organisation", label="College or trust (name or code)")
 
     class Meta:

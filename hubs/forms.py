@@ -4,7 +4,7 @@ model's clean() and constraints); scope is checked by the services the views cal
 from django import forms
 
 from colleges.models import College
-from portal.roles import Role, is_staff
+from core.roles import Role, is_staff
 from trusts.models import IntegratedCareSystem, Trust
 
 from .models import Activity, Agenda, CaseStudy, Contact, ContactSide, Hub, Partnership

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from portal.roles import Role, is_staff
+from core.roles import Role, is_staff
 
 
 class Agenda(models.TextChoices):

@@ -4,12 +4,12 @@ shared by the pages and the API, and the few aggregations the pages show.
 Every function here runs a fixed number of queries whatever the number of rows.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from colleges.models import College
-from portal.models import User
-from portal.roles import Role
+from core.roles import Role
 from trusts.models import IntegratedCareSystem, Trust
 
 from .models import (
@@ -51,8 +51,9 @@ def hub_detail_colleges(*, hub: Hub) -> QuerySet[College]:
     )
 
 
-def hub_coordinators(*, hub: Hub) -> QuerySet[User]:
-    return User.objects.filter(hub=hub, role=Role.COORDINATOR, is_active=True).order_by("last_name", "username")
+def hub_coordinators(*, hub: Hub) -> QuerySet:
+    users = get_user_model().objects.filter(hub=hub, role=Role.COORDINATOR, is_active=True)
+    return users.order_by("last_name", "username")
 
 
 def partnership_list() -> QuerySet[Partnership]:

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Case, ProtectedError, When
 
 from colleges.models import College
-from portal.errors import ApplicationError
-from portal.permissions import require_write
+from core.errors import ApplicationError
+from core.permissions import require_write
 
 from .models import (
     Activity,

@@ -13,18 +13,16 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.views.generic import TemplateView
 
-from portal.errors import ApplicationError
-from portal.permissions import can_write
-from portal.roles import Role, is_staff
-from portal.views import (
+from core.errors import ApplicationError
+from core.permissions import can_write
+from core.roles import Role, is_staff
+from core.views import (
     PortalCreateView,
     PortalDeleteView,
     PortalDetailView,
     PortalListView,
     PortalUpdateView,
-    use_select,
 )
-from trusts.models import IntegratedCareSystem
 
 from . import selectors, services
 from .filtersets import CaseStudyFilterSet, HubFilterSet, PartnershipFilterSet
@@ -40,17 +38,6 @@ from .models import (
     Partnership,
     PartnershipStatus,
 )
-
-
-def hub_choices():
-    return list(Hub.objects.order_by("name").values_list("region__code", "name"))
-
-
-def _ics_choices():
-    return [
-        (code, name.removeprefix("NHS ").removesuffix(" Integrated Care Board"))
-        for code, name in IntegratedCareSystem.objects.order_by("name").values_list("code", "name")
-    ]
 
 
 class _ServiceWrite:
@@ -195,14 +182,6 @@ class PartnershipListView(PortalListView):
 
     def get_queryset(self):
         return selectors.partnership_list()
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        use_select(filterset, "hub", hub_choices(), label="Hub")
-        use_select(filterset, "ics", _ics_choices(), label="ICS")
-        filterset.form.fields["status"].empty_label = "Any"
-        filterset.form.fields["agenda"].empty_label = "Any"
-        return filterset
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -484,12 +463,6 @@ class CaseStudyListView(PortalListView):
 
     def get_queryset(self):
         return selectors.case_study_list()
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        use_select(filterset, "hub", hub_choices(), label="Hub")
-        filterset.form.fields["agenda"].empty_label = "Any"
-        return filterset
 
     def get_context_data(self, **kwargs):
         user = self.request.user

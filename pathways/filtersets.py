@@ -1,7 +1,6 @@
 import django_filters
 
-from colleges.models import QualificationType
-from portal.filtersets import PortalFilterSet
+from core.filtersets import PortalFilterSet
 
 from .models import (
     ApprenticeshipStandard,
@@ -12,6 +11,7 @@ from .models import (
     OccupationSector,
     Progression,
 )
+from .vocabulary import QualificationType
 
 
 class OccupationFilterSet(PortalFilterSet):

@@ -4,8 +4,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from colleges.models import LEVEL_VALIDATORS, RATE_VALIDATORS, QualificationType
-from portal.roles import Role, is_staff
+from core.roles import Role, is_staff
+
+from .vocabulary import LEVEL_VALIDATORS, RATE_VALIDATORS, QualificationType
 
 STANDARD_REFERENCE = RegexValidator(
     r"^ST[0-9]{4}(-[0-9]{2})?$", "An apprenticeship reference looks like ST0216 or ST0006-02."

@@ -16,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from colleges.models import CourseOffer, QualificationType
-from portal.errors import ApplicationError
+from core.errors import ApplicationError
 from portal.services import DATA_DIR, CsvRow, ImportResult, csv_rows_read, import_refused, rows_import
 from trusts.models import Vacancy
 

@@ -39,7 +39,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from colleges.models import College, CourseOffer, QualificationType, add_months
-from portal.models import DataLoad
+from core.models import DataLoad
 from trusts.models import IntegratedCareSystem, Sector, Trust, TrustKind, Vacancy
 
 from .models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector

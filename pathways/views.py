@@ -23,8 +23,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from portal.errors import ApplicationError
-from portal.roles import Role
+from core.errors import ApplicationError
+from core.roles import Role
 from trusts.models import Sector
 
 from . import selectors, services

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .roles import Role
+from core.roles import Role
 
 
 class User(AbstractUser):
@@ -59,26 +59,3 @@ class User(AbstractUser):
     @property
     def organisation(self):
         return self.hub or self.ics or self.college
-
-
-class DataLoad(models.Model):
-    """A record of one load of data into the portal: real reference data, or generated demo data.
-
-    The pages show a "demonstration data" banner while any demo or synthetic load is recorded.
-    """
-
-    class Kind(models.TextChoices):
-        REFERENCE = "reference", "Reference data (published)"
-        DEMO = "demo", "Demonstration data (generated)"
-        SYNTHETIC = "synthetic", "Synthetic benchmark data (generated)"
-
-    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    description = models.CharField(max_length=300, blank=True)
-    summary = models.JSONField(default=dict, blank=True, help_text="Rows added, changed and unchanged per entity.")
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} loaded {self.created_at:%Y-%m-%d %H:%M}"

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from .errors import ApplicationError
+from core.errors import ApplicationError
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 
@@ -380,60 +380,6 @@ def rows_import(
         model=model, key=key, records=records, entity=entity, path=path, columns=columns, problems=problems,
         result=result, keep_on_update=keep_on_update,
     )
-
-
-# --------------------------------------------------------------------------------------
-# Display names
-# --------------------------------------------------------------------------------------
-
-# Kept in capitals when tidying names published in capitals (ODS, DfE).
-ACRONYMS = {
-    "NHS", "ICB", "ICS", "UK", "CIC", "CCG", "GP", "HQ", "NE", "NW", "SE", "SW", "II", "III", "IV",
-    "BMET", "BCOT", "CCN", "DN", "EKC", "HCUC", "LTE", "NCG", "NESCOT", "RNN", "SGS", "TEC", "UTC", "WCG",
-    "WKCIC", "ELATT", "CSR", "NCC", "CITB", "ESB", "LLP", "PLC", "CMB", "BHASVIC", "DCG", "HRUC", "SMB", "SEEVIC",
-}
-SPECIAL_CASES = {"BMET": "BMet", "MCDONALD": "McDonald"}
-SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "at", "upon", "with", "by", "to", "de", "le", "a", "an"}
-HYPHENATED_SMALL_WORDS = SMALL_WORDS | {"under", "super", "en"}  # Newcastle-under-Lyme, Weston-super-Mare
-
-
-def _word_tidy(word: str, first: bool, small_words: set[str] = SMALL_WORDS) -> str:
-    core = word.strip("().,&'\"")
-    upper = core.upper()
-    if upper in SPECIAL_CASES:
-        return word.replace(core, SPECIAL_CASES[upper])
-    if upper in ACRONYMS:
-        return word.replace(core, upper)
-    lower = word.lower()
-    if not first and core.lower() in small_words:
-        return lower
-    # Capitalise the first letter and any letter after a hyphen or an opening bracket, not after an apostrophe.
-    return re.sub(r"(^|[-(/.])([a-z])", lambda m: m.group(1) + m.group(2).upper(), lower)
-
-
-def display_name(name: str) -> str:
-    """A name published in capitals, tidied for display: 'KING'S COLLEGE HOSPITAL NHS FOUNDATION TRUST'
-    -> "King's College Hospital NHS Foundation Trust". Names not all in capitals are kept as they are."""
-    name = " ".join(name.split())
-    if name != name.upper():
-        return name
-    words = name.split(" ")
-    tidied = []
-    for index, word in enumerate(words):
-        parts = word.split("-")
-        # Small words stay lower case inside a name, not first or last ("College, The").
-        parts = [
-            _word_tidy(
-                part,
-                first=n == 0 and index in (0, len(words) - 1),
-                small_words=HYPHENATED_SMALL_WORDS if n > 0 else SMALL_WORDS,
-            )
-            for n, part in enumerate(parts)
-        ]
-        tidied.append("-".join(parts))
-    return " ".join(tidied)
-
-
 # --------------------------------------------------------------------------------------
 # Users
 # --------------------------------------------------------------------------------------
@@ -447,10 +393,9 @@ def user_scope_find(
     Refuses a scope missing for the role, given for another role, or naming nothing that exists.
     """
     from colleges.models import College
+    from core.roles import Role
     from hubs.models import Hub
     from trusts.models import IntegratedCareSystem
-
-    from .roles import Role
 
     if role not in Role.values:
         raise ApplicationError(f"Unknown role {role!r}: choose one of {', '.join(Role.values)}.", {"role": ["unknown"]})
@@ -501,7 +446,7 @@ def users_create(
     from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
 
-    from .roles import Role
+    from core.roles import Role
 
     user_model = get_user_model()
     if user_model.objects.filter(username__iexact=username).exists():
@@ -528,26 +473,3 @@ def users_create(
     user.save()
     return user
 
-
-# --- audited writes of one record -------------------------------------------------------
-
-
-def audited_save(obj, *, user, reason: str) -> None:
-    """Save one record with its history entry saying who and through what (django-simple-history).
-
-    A unique-key race with a concurrent request is reported as bad input, not a server error.
-    """
-    obj._history_user = user
-    obj._change_reason = reason
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as exc:
-        message = "Another change to the same record arrived at the same time; please try again."
-        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
-
-
-def audited_delete(obj, *, user, reason: str) -> None:
-    obj._history_user = user
-    obj._change_reason = reason
-    obj.delete()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "simple_history",
+    "core",
     "portal",
     "trusts",
     "colleges",
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.portal",
+                "core.context_processors.portal",
             ],
         },
     },
@@ -154,10 +155,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["portal.permissions.ReadSignedInWriteInScope"],
-    "DEFAULT_PAGINATION_CLASS": "portal.api_pagination.PortalPageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.ReadSignedInWriteInScope"],
+    "DEFAULT_PAGINATION_CLASS": "core.api_pagination.PortalPageNumberPagination",
     # The API speaks JSON (DESIGN.md section 5); the token endpoint keeps its own form parsers.
-    "DEFAULT_PARSER_CLASSES": ["portal.api_parsers.PortalJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api_parsers.PortalJSONParser"],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -165,14 +166,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "portal.throttling.TokenRateThrottle",
+        "core.throttling.TokenRateThrottle",
         "rest_framework.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("API_THROTTLE_RATE", default="1200/minute"),
         "anon": env.str("API_ANON_THROTTLE_RATE", default="60/minute"),
     },
-    "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -7,7 +7,7 @@ per resource in a subclass named `Test...`; this base is not collected by itself
 
 import pytest
 
-from portal.roles import Role
+from core.roles import Role
 
 
 class ReferenceAPIContract:

@@ -7,10 +7,10 @@ import factory
 from factory.django import DjangoModelFactory
 
 from colleges.models import College, CourseOffer, QualificationType
+from core.roles import Role
 from hubs.models import Hub
 from pathways.models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector
 from portal.models import User
-from portal.roles import Role
 from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 
 

@@ -1,8 +1,9 @@
 import django_filters
 
-from portal.filtersets import PortalFilterSet
+from core.filtersets import PortalFilterSet
 
 from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
+from .selectors import ics_choices, occupation_choices, region_choices
 
 
 class RegionFilterSet(PortalFilterSet):
@@ -18,6 +19,10 @@ class IntegratedCareSystemFilterSet(PortalFilterSet):
     code = django_filters.CharFilter(label="ICB code")
     region = django_filters.CharFilter(field_name="region__code", label="Region code")
     current = django_filters.BooleanFilter(field_name="succeeded_by", lookup_expr="isnull", label="Current")
+    page_selects = {
+        "region": ("Region", region_choices),
+        "current": ("Status", [("true", "Current"), ("false", "Closed or merged")]),
+    }
 
     class Meta:
         model = IntegratedCareSystem
@@ -31,6 +36,12 @@ class TrustFilterSet(PortalFilterSet):
     region = django_filters.CharFilter(field_name="ics__region__code", label="Region code")
     kind = django_filters.ChoiceFilter(choices=TrustKind.choices)
     open = django_filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label="Open")
+    page_selects = {
+        "ics": ("ICS", ics_choices),
+        "region": ("Region", region_choices),
+        "kind": ("Kind of trust", TrustKind.choices),
+        "open": ("Status", [("true", "Open"), ("false", "Closed")]),
+    }
 
     class Meta:
         model = Trust
@@ -48,6 +59,15 @@ class VacancyFilterSet(PortalFilterSet):
     period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", label="From month")
     period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte", label="To month")
     synthetic = django_filters.BooleanFilter(label="Synthetic")
+    page_selects = {
+        "sector": ("Sector", Sector.choices),
+        "ics": ("ICS", ics_choices),
+        "region": ("Region", region_choices),
+        "occupation": ("Occupation", occupation_choices),
+        "synthetic": ("Real or generated", [("false", "Real figures only"), ("true", "Generated only")]),
+    }
+    page_labels = {"period": "Month"}
+    page_help_texts = dict.fromkeys(("period", "period_from", "period_to"), "The first day of a month, like 2026-06-01")
 
     class Meta:
         model = Vacancy

@@ -1,4 +1,4 @@
-from portal.forms import CsvConfirmForm, CsvUploadForm
+from core.csv_forms import CsvConfirmForm, CsvUploadForm
 
 
 class VacancyUploadForm(CsvUploadForm):

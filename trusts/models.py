@@ -130,7 +130,7 @@ class Trust(models.Model):
 class VacancyQuerySet(models.QuerySet):
     def writable_by(self, user):
         """The rows `user` may change: staff all; an ICS analyst those of their own ICS; others none."""
-        from portal.roles import Role, is_staff
+        from core.roles import Role, is_staff
 
         if is_staff(user):
             return self
@@ -246,7 +246,7 @@ class Vacancy(models.Model):
 
     def is_writable_by(self, user) -> bool:
         """Staff write any row; an ICS analyst writes rows of their own ICS (its trusts, its social care)."""
-        from portal.roles import Role, is_staff
+        from core.roles import Role, is_staff
 
         if is_staff(user):
             return True

@@ -22,3 +22,26 @@ def trust_list():
 
 def vacancy_list():
     return Vacancy.objects.select_related("trust", "ics", "ics__region", "occupation")
+
+
+def region_choices():
+    return list(Region.objects.order_by("name").values_list("code", "name"))
+
+
+def ics_choices():
+    """(code, short name) of every board, for pickers and filters."""
+    return [
+        (code, ics_short_name(name))
+        for code, name in IntegratedCareSystem.objects.order_by("name").values_list("code", "name")
+    ]
+
+
+def ics_short_name(name: str) -> str:
+    """'NHS Cheshire and Merseyside Integrated Care Board' -> 'Cheshire and Merseyside'."""
+    return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
+
+
+def occupation_choices():
+    from pathways.models import Occupation
+
+    return list(Occupation.objects.order_by("name").values_list("code", "name"))

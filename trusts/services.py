@@ -18,19 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.audit import audited_delete, audited_save
+from core.errors import ApplicationError
+from core.permissions import require_write
+from core.roles import Role, is_staff
+from core.text import display_name
 from pathways.models import Occupation
-from portal.errors import ApplicationError
-from portal.permissions import require_write
-from portal.roles import Role, is_staff
-from portal.services import (
-    CsvRow,
-    Headerless,
-    ImportResult,
-    audited_delete,
-    audited_save,
-    display_name,
-    rows_import,
-)
+from portal.services import CsvRow, Headerless, ImportResult, rows_import
 
 from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 

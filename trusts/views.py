@@ -8,32 +8,14 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from colleges.selectors import college_list
-from portal.errors import ApplicationError
-from portal.roles import Role, is_staff
-from portal.views import PortalDetailView, PortalListView, use_select
+from core.errors import ApplicationError
+from core.roles import Role, is_staff
+from core.views import PortalDetailView, PortalListView
 
 from . import selectors, services
 from .filtersets import IntegratedCareSystemFilterSet, RegionFilterSet, TrustFilterSet, VacancyFilterSet
 from .forms import VacancyConfirmForm, VacancyUploadForm
-from .models import IntegratedCareSystem, Region, Sector, TrustKind
-
-OPEN_CHOICES = [("true", "Open"), ("false", "Closed")]
-CURRENT_CHOICES = [("true", "Current"), ("false", "Closed or merged")]
-
-
-def region_choices():
-    return list(Region.objects.order_by("name").values_list("code", "name"))
-
-
-def ics_choices():
-    return [
-        (code, _short(name)) for code, name in IntegratedCareSystem.objects.order_by("name").values_list("code", "name")
-    ]
-
-
-def _short(name: str) -> str:
-    return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
+from .models import Region
 
 
 class RegionListView(PortalListView):
@@ -69,12 +51,6 @@ class IntegratedCareSystemListView(PortalListView):
     def get_queryset(self):
         return selectors.integrated_care_system_list()
 
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        use_select(filterset, "region", region_choices(), label="Region")
-        use_select(filterset, "current", CURRENT_CHOICES, label="Status")
-        return filterset
-
 
 class IntegratedCareSystemDetailView(PortalDetailView):
     template_name = "trusts/integratedcaresystem_detail.html"
@@ -89,7 +65,7 @@ class IntegratedCareSystemDetailView(PortalDetailView):
         return super().get_context_data(
             open_trusts=[trust for trust in trusts if trust.is_open],
             closed_trusts=[trust for trust in trusts if not trust.is_open],
-            colleges=list(college_list().filter(ics=ics).order_by("name")),
+            colleges=list(ics.colleges.select_related("ics", "ics__region", "hub", "hub__region").order_by("name")),
             **kwargs,
         )
 
@@ -103,14 +79,6 @@ class TrustListView(PortalListView):
     def get_queryset(self):
         return selectors.trust_list()
 
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        use_select(filterset, "ics", ics_choices(), label="ICS")
-        use_select(filterset, "region", region_choices(), label="Region")
-        use_select(filterset, "kind", TrustKind.choices, label="Kind of trust")
-        use_select(filterset, "open", OPEN_CHOICES, label="Status")
-        return filterset
-
 
 class TrustDetailView(PortalDetailView):
     template_name = "trusts/trust_detail.html"
@@ -121,12 +89,6 @@ class TrustDetailView(PortalDetailView):
 
 
 # --- Vacancies: the list, and the CSV upload with a preview before anything is written ------------
-
-
-def occupation_choices():
-    from pathways.models import Occupation
-
-    return list(Occupation.objects.order_by("name").values_list("code", "name"))
 
 
 def may_write_vacancies(user) -> bool:
@@ -141,20 +103,6 @@ class VacancyListView(PortalListView):
 
     def get_queryset(self):
         return selectors.vacancy_list()
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        use_select(filterset, "sector", Sector.choices, label="Sector")
-        use_select(filterset, "ics", ics_choices(), label="ICS")
-        use_select(filterset, "region", region_choices(), label="Region")
-        use_select(filterset, "occupation", occupation_choices(), label="Occupation")
-        use_select(filterset, "synthetic", [("false", "Real figures only"), ("true", "Generated only")],
-                   label="Real or generated")
-        form = filterset.form
-        form.fields["period"].label = "Month"
-        for name in ("period", "period_from", "period_to"):
-            form.fields[name].help_text = "The first day of a month, like 2026-06-01"
-        return filterset
 
     def get_context_data(self, **kwargs):
         user = self.request.user

@@ -1,12 +1,23 @@
 from decimal import Decimal
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pathways.models import ApprenticeshipStandard
-from portal.api_fields import HubCodeField
 from trusts.models import IntegratedCareSystem
 
 from ..models import College, CourseOffer
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class HubCodeField(serializers.SlugRelatedField):
+    """A hub referenced by its region's code (Y56 ...), the hub's natural key. The hub model is
+    reached through College.hub, so that colleges (below hubs in the house) never import hubs."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", College.hub.field.related_model.objects.select_related("region"))
+        super().__init__(slug_field="region__code", **kwargs)
 
 
 class CollegeSerializer(serializers.ModelSerializer):

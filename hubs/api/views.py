@@ -1,8 +1,8 @@
 from django.db.models import ProtectedError
 from rest_framework import viewsets
 
-from portal.errors import ApplicationError
-from portal.roles import Role
+from core.errors import ApplicationError
+from core.roles import Role
 
 from .. import selectors, services
 from ..filtersets import ActivityFilterSet, HubFilterSet, PartnershipFilterSet

@@ -6,7 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from portal.roles import Role
+from core.roles import Role
 
 from .. import selectors, services
 from ..filtersets import (

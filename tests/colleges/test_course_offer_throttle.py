@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from portal.throttling import TokenRateThrottle
+from core.throttling import TokenRateThrottle
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.errors import ApplicationError
 from hubs import services
 from hubs.models import Activity, CaseStudy, Contact, Partnership
-from portal.errors import ApplicationError
 from tests.factories import CollegeFactory, HubFactory, IntegratedCareSystemFactory, TrustFactory
 from tests.hubs.factories import PartnershipFactory
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import ApplicationError
 from pathways.models import EntryRoute, Progression
 from pathways.services import pathways_starter_set_import
-from portal.errors import ApplicationError
 from portal.services import DATA_DIR
 from tests.factories import ApprenticeshipStandardFactory, EntryRouteFactory, OccupationFactory
 

@@ -13,11 +13,11 @@ from django.db import connection
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from core.errors import ApplicationError
 from pathways import selectors, services
 from pathways.models import GapReport, GapReportRow, Occupation
 from pathways.tasks import gap_report_compute_task, gap_report_mark_stuck_task, gap_report_nightly_task
 from portal.celery import app as celery_app
-from portal.errors import ApplicationError
 from tests.factories import (
     CollegeFactory,
     CourseOfferFactory,

@@ -8,11 +8,11 @@ import pytest
 from django.core.management import call_command
 
 from colleges.models import CourseOffer
+from core.errors import ApplicationError
+from core.models import DataLoad
 from pathways.models import EntryRoute, Occupation
 from pathways.services import synthetic_data_generate
 from pathways.synthetic import SCALES, SYNTHETIC_COURSE_PREFIX
-from portal.errors import ApplicationError
-from portal.models import DataLoad
 from trusts.models import Trust, Vacancy
 
 LAST = dt.date(2026, 10, 1)

@@ -6,8 +6,8 @@ Trusts are written by staff only (they define no `is_writable_by`), so any other
 from django import forms
 from django.urls import include, path, reverse_lazy
 
+from core.views import PortalCreateView, PortalDeleteView, PortalUpdateView
 from portal.urls import urlpatterns as portal_urlpatterns
-from portal.views import PortalCreateView, PortalDeleteView, PortalUpdateView
 from trusts.models import Trust
 
 

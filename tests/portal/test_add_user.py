@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.roles import Role
 from portal.models import User
-from portal.roles import Role
 from tests.factories import CollegeFactory, HubFactory, IntegratedCareSystemFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db

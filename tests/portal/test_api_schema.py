@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from portal.throttling import TokenRateThrottle
+from core.throttling import TokenRateThrottle
 from tests.factories import (
     ApprenticeshipStandardFactory,
     CollegeFactory,

@@ -1,7 +1,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from portal.forms import CsvConfirmForm, CsvUploadForm
+from core.csv_forms import CsvConfirmForm, CsvUploadForm
 
 
 @override_settings(CSV_UPLOAD_MAX_BYTES=100)

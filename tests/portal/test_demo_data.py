@@ -10,10 +10,11 @@ from django.db.models import F
 from django.test import RequestFactory
 
 from colleges.models import College, CourseOffer, QualificationType
+from core.context_processors import portal as portal_context
+from core.models import DataLoad
+from core.roles import Role
 from hubs.models import Hub
-from portal.context_processors import portal as portal_context
-from portal.models import DataLoad, User
-from portal.roles import Role
+from portal.models import User
 from trusts.models import Sector, Vacancy
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from portal.models import DataLoad
+from core.models import DataLoad
 from portal.views import server_error
 from tests.factories import IntegratedCareSystemFactory, TrustFactory, UserFactory
 from trusts.models import Trust

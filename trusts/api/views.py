@@ -4,7 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from portal.roles import Role
+from core.roles import Role
 
 from .. import selectors, services
 from ..filtersets import IntegratedCareSystemFilterSet, RegionFilterSet, TrustFilterSet, VacancyFilterSet

@@ -8,8 +8,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.errors import ApplicationError
 from pathways import services
-from portal.errors import ApplicationError
 
 
 def _date(value: str) -> dt.date:

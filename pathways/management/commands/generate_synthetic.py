@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import ApplicationError
 from pathways.services import synthetic_data_generate
 from pathways.synthetic import SCALES
-from portal.errors import ApplicationError
 
 
 def _month(value: str) -> dt.date:

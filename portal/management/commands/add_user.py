@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.errors import ApplicationError
-from portal.roles import Role
+from core.errors import ApplicationError
+from core.roles import Role
 from portal.services import user_scope_find, users_create
 
 

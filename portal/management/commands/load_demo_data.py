@@ -18,12 +18,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from colleges.models import College, CourseOffer, QualificationType
+from core.errors import ApplicationError
+from core.models import DataLoad
+from core.roles import Role
 from hubs.models import Hub
 from hubs.services import hubs_demo_data_create
 from pathways.models import ApprenticeshipStandard, Occupation
-from portal.errors import ApplicationError
-from portal.models import DataLoad, User
-from portal.roles import Role
+from portal.models import User
 from portal.services import DATA_DIR, user_scope_find, users_create
 from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 

@@ -1,0 +1,52 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """Base FilterSet shared by a list page and its API endpoint: adds free-text `q`.
+
+    Subclasses name the fields `q` searches in `search_fields` (icontains on each).
+    """
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    search_fields: tuple[str, ...] = ()
+    search_label = "Search"  # what `q` searches, in the list's own words
+    # How the list page shows a filter that the API takes as a plain code: {name: (label, choices)},
+    # choices a list of (value, text) pairs or a callable returning one; the page gets a drop-down
+    # with a first "Any". Declared here, beside the filter, so page and API describe it alike.
+    page_selects: dict = {}
+    # Labels and hints the page uses where its words differ from the API's ({name: text}).
+    page_labels: dict[str, str] = {}
+    page_help_texts: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["q"].label = self.search_label
+
+    def for_page(self):
+        """Shape the filter form for a list page: search first, codes as drop-downs, page labels."""
+        fields = self.form.fields
+        if "q" in fields:
+            self.form.fields = fields = {"q": fields.pop("q"), **fields}
+        for name, (label, choices) in self.page_selects.items():
+            choices = choices() if callable(choices) else choices
+            fields[name].widget = forms.Select(choices=[("", "Any"), *choices])
+            fields[name].label = label
+        for name, label in self.page_labels.items():
+            fields[name].label = label
+        for name, text in self.page_help_texts.items():
+            fields[name].help_text = text
+        for field in fields.values():
+            if isinstance(field, forms.ChoiceField) and hasattr(field, "empty_label"):
+                field.empty_label = "Any"
+        return self
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
