@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
 from core.roles import Role
-from portal.services import user_scope_find, users_create
+from core.users import user_scope_find, users_create
 
 
 class Command(BaseCommand):

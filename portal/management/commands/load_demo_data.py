@@ -21,11 +21,12 @@ from colleges.models import College, CourseOffer, QualificationType
 from core.errors import ApplicationError
 from core.models import DataLoad
 from core.roles import Role
+from core.users import user_scope_find, users_create
 from hubs.models import Hub
 from hubs.services import hubs_demo_data_create
 from pathways.models import ApprenticeshipStandard, Occupation
 from portal.models import User
-from portal.services import DATA_DIR, user_scope_find, users_create
+from portal.services import DATA_DIR
 from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 
 DEFAULT_DEMO_PASSWORD = "portal-demo-2026"
