@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from core.errors import ApplicationError
-from core.roles import Role, is_staff
+from core.permissions import can_write
+from core.roles import Role
 from core.views import (
     PortalCreateView,
     PortalDeleteView,
@@ -78,10 +79,8 @@ OFFER_CSV_REQUIRED = (
 
 
 def may_write_offers_of(user, college) -> bool:
-    """Staff, or a user of this very college."""
-    return is_staff(user) or (
-        user.is_authenticated and user.role == Role.COLLEGE and user.college_id == college.pk
-    )
+    """Whether the user may write this college's offers: the offer's own write check, asked of a new one."""
+    return can_write(user, CourseOffer(college=college))
 
 
 def _require_offer_writer(user, college) -> None:

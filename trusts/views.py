@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from core.errors import ApplicationError
-from core.roles import Role, is_staff
+from core.permissions import can_write
+from core.roles import Role
 from core.views import PortalDetailView, PortalListView
 
 from . import selectors, services
 from .filtersets import IntegratedCareSystemFilterSet, RegionFilterSet, TrustFilterSet, VacancyFilterSet
 from .forms import VacancyConfirmForm, VacancyUploadForm
-from .models import Region
+from .models import Region, Vacancy
 
 
 class RegionListView(PortalListView):
@@ -92,7 +93,8 @@ class TrustDetailView(PortalDetailView):
 
 
 def may_write_vacancies(user) -> bool:
-    return is_staff(user) or (user.is_authenticated and user.role == Role.ICS and user.ics_id is not None)
+    """Whether the user may write any vacancy rows: the row's own write check, asked of one in their ICS."""
+    return can_write(user, Vacancy(ics_id=getattr(user, "ics_id", None)))
 
 
 class VacancyListView(PortalListView):
