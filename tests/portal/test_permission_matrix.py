@@ -41,6 +41,7 @@ from tests.factories import (
     TrustFactory,
     UserFactory,
 )
+from tests.shared import shared_data
 
 ROLES = ("anonymous", "coordinator", "ics", "other_college", "own_college", "staff")
 
@@ -73,14 +74,20 @@ def HUB_COORDINATOR_AND_STAFF(status: int) -> dict[str, int]:  # noqa: N802 - th
 # --- the world every case runs in -------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Six users per case: hash their passwords cheaply (the hasher is not what is tested here).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module (see tests.shared.shared_data): every case reads it and writes only
+    inside its own transaction, rolled back after the case."""
+    yield from shared_data(django_db_blocker, _world_build)
 
 
 @pytest.fixture
-def world(db):
+def _world_case(world, db):
+    world.target = None
+    return world
+
+
+def _world_build():
     region = RegionFactory(code="Y60", name="Midlands")
     ics = IntegratedCareSystemFactory(code="QHL", region=region)
     hub = HubFactory(region=region)
@@ -456,7 +463,8 @@ CASES = [(name, method, role) for (name, method), expected in sorted(MATRIX.item
 
 
 @pytest.mark.parametrize(("name", "method", "role"), CASES, ids=[f"{n}:{m}:{r}" for n, m, r in CASES])
-def test_permission_matrix(name, method, role, world, api_client):
+def test_permission_matrix(name, method, role, _world_case, api_client):
+    world = _world_case
     # given
     expected = MATRIX[(name, method)][role]
     if name == "api-token" and role == "anonymous":
