@@ -63,7 +63,14 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
 
 
 def assert_accessible(page) -> None:
-    """Run axe-core on the current page; fail listing every serious or critical violation."""
+    """Run axe-core on the current page; fail listing every serious or critical violation.
+
+    The page is first let settle: the pointer moved off the links it last clicked and every CSS
+    transition finished, so that colour contrast is measured on the page as it rests (on a loaded
+    machine axe otherwise catches a link halfway through its hover transition)."""
+    page.mouse.move(0, 0)
+    page.wait_for_load_state()
+    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("async () => await axe.run(document)")
     bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
