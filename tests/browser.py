@@ -70,7 +70,10 @@ def assert_accessible(page) -> None:
     machine axe otherwise catches a link halfway through its hover transition)."""
     page.mouse.move(0, 0)
     page.wait_for_load_state()
-    page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
+    page.wait_for_function(
+        "() => document.getAnimations().every((a) => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().endTime === Infinity)"
+    )
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("async () => await axe.run(document)")
     bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
