@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from colleges.models import College, CourseOffer, QualificationType
+from core.production import refuse_in_production
 from hubs.models import Hub
 from hubs.services import hubs_demo_data_create
 from pathways.models import ApprenticeshipStandard, Occupation
@@ -274,6 +275,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        refuse_in_production(
+            "load_demo_data", "it creates generated figures and demo logins whose password is published."
+        )
         if not Region.objects.exists() or not College.objects.exists():
             raise CommandError("No reference data yet: run `python manage.py load_reference_data` first.")
         summary = {}
