@@ -18,7 +18,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 PRODUCTION = DJANGO_ENV == "production"
 
-DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+# Off unless asked for (DJANGO_DEBUG=1), even in the embedded default: visitors of `make run` get the
+# portal's own 404 and 500 pages, not Django's debug pages listing every URL and setting.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if PRODUCTION:
     # Refuse to start with a guessable key: production must be given one.
     try:
@@ -92,8 +94,18 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for a lock rather than fail at once when the eager task and a request overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default has several writers at once (requests, the eager report task, imports):
+    # - WAL lets readers go on while one connection writes;
+    # - `timeout` is the busy timeout: wait up to that many seconds for the write lock, not fail;
+    # - IMMEDIATE transactions take the write lock when they begin, so two transactions never both
+    #   read and then fail to upgrade to writing ("database is locked" without waiting).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
