@@ -13,6 +13,7 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -40,7 +41,11 @@ EXAMPLES_PER_OPERATION = 12
 # API; the examples and the bounded fuzzing phase keep the run near a minute.
 CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
 # Loaded at collection: serving the schema reads no database rows. One test per operation.
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), config=CONFIG)
+# The schema is for signed-in users; at collection there is no database to sign in against, so
+# the served schema is read with the setting that publishes it (tests/portal/test_api_docs.py
+# covers who may read it).
+with override_settings(API_SCHEMA_PUBLIC=True):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), config=CONFIG)
 
 
 @pytest.fixture(autouse=True)
