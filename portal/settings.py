@@ -250,9 +250,17 @@ BEAT_SCHEDULE = {
 }
 
 # --- Security (production) ------------------------------------------------------------
-if PRODUCTION:
+# X-Forwarded-Proto says "this came over HTTPS" only when a proxy that sets it is the only way in
+# (docker-compose.yml: Caddy in front, gunicorn unpublished). Off by default: a client talking to
+# gunicorn directly could otherwise claim HTTPS and get secure-only behaviour over plain HTTP.
+DJANGO_TRUSTED_PROXY = env.bool("DJANGO_TRUSTED_PROXY", default=False)
+if DJANGO_TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # The container's health check calls gunicorn over plain HTTP from inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -212,8 +212,8 @@ class PortalLoginView(auth_views.LoginView):
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and broker status, for load balancers and `docker compose` health checks."""
-    checks = {"database": _check_database(), "broker": _check_broker()}
+    """Database, broker and page status, for load balancers and `docker compose` health checks."""
+    checks = {"database": _check_database(), "broker": _check_broker(), "pages": _check_pages()}
     healthy = all(status in ("ok", "not configured") for status in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
@@ -225,6 +225,17 @@ def _check_database() -> str:
         return "ok"
     except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
         return f"error: {exc.__class__.__name__}"
+
+
+def _check_pages() -> str:
+    """Render a template that names the front end's files through the configured static storage:
+    in production that fails (no manifest entry) when collectstatic did not run as it should, which
+    would make every HTML page answer 500."""
+    try:
+        loader.render_to_string("portal/healthz_pages.html")
+        return "ok"
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}: {str(exc)[:200]}"
 
 
 def _check_broker() -> str:

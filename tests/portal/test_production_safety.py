@@ -15,7 +15,7 @@ from portal.models import DataLoad, User
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _manage_in_production(*args, database: Path):
+def _manage_in_production(*args, database: Path, **extra_env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env = {
         **clean,
@@ -23,6 +23,7 @@ def _manage_in_production(*args, database: Path):
         "DJANGO_SECRET_KEY": "production-like-" + "k" * 40,
         "DJANGO_ALLOWED_HOSTS": "portal.example.org",
         "DATABASE_URL": f"sqlite:///{database}",
+        **extra_env,
     }
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
 
@@ -60,3 +61,25 @@ def test_a_refused_command_leaves_the_database_as_it_was(command, settings):
     assert not User.objects.exists()
     assert DataLoad.objects.count() == loads_before
     assert not DataLoad.objects.exclude(kind=DataLoad.Kind.REFERENCE).exists()
+
+
+IS_SECURE = (
+    "from django.test import RequestFactory; "
+    "print(RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https', HTTP_HOST='portal.example.org').is_secure())"
+)
+
+
+def test_a_client_claiming_https_is_not_believed_without_a_trusted_proxy(tmp_path):
+    # given production settings, gunicorn reachable directly (no DJANGO_TRUSTED_PROXY)
+    # when a plain-HTTP request says X-Forwarded-Proto: https
+    result = _manage_in_production("shell", "-c", IS_SECURE, database=tmp_path / "db.sqlite3")
+    # then it is not treated as secure
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_forwarded_proto_header_is_trusted_behind_the_configured_proxy(tmp_path):
+    result = _manage_in_production("shell", "-c", IS_SECURE, database=tmp_path / "db.sqlite3",
+                                   DJANGO_TRUSTED_PROXY="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
