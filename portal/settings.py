@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -161,10 +160,15 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 CSV_UPLOAD_MAX_BYTES = env.int("CSV_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * CSV_UPLOAD_MAX_BYTES
 
+# X-Forwarded-Proto says "this came over HTTPS" only when a proxy that sets it is the only way in
+# (docker-compose.yml: Caddy in front, gunicorn unpublished). Off by default: a client talking to
+# gunicorn directly could otherwise claim HTTPS and get secure-only behaviour over plain HTTP.
+DJANGO_TRUSTED_PROXY = env.bool("DJANGO_TRUSTED_PROXY", default=False)
+
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.authentication.PortalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.permissions.ReadSignedInWriteInScope"],
@@ -184,10 +188,19 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("API_THROTTLE_RATE", default="1200/minute"),
         "anon": env.str("API_ANON_THROTTLE_RATE", default="60/minute"),
+        # POST auth/token/, per client address
+        "auth_token": env.str("API_TOKEN_ENDPOINT_THROTTLE_RATE", default="10/minute"),
     },
+    # Client addresses for throttling: REMOTE_ADDR, or the last X-Forwarded-For entry (set by our
+    # proxy) when one is trusted; never a client's own X-Forwarded-For.
+    "NUM_PROXIES": 1 if DJANGO_TRUSTED_PROXY else 0,
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API tokens (portal.ApiToken): stored hashed, shown once, valid this many days; their last use is
+# recorded to this resolution (one write per token per period, not one per request).
+API_TOKEN_EXPIRY_DAYS = env.int("API_TOKEN_EXPIRY_DAYS", default=90)
+API_TOKEN_LAST_USED_RESOLUTION_SECONDS = env.int("API_TOKEN_LAST_USED_RESOLUTION_SECONDS", default=60)
 # The schema and docs (/api/v1/schema/, /api/v1/docs/) are for signed-in users unless this is set.
 API_SCHEMA_PUBLIC = env.bool("API_SCHEMA_PUBLIC", default=False)
 SPECTACULAR_SETTINGS = {
@@ -250,11 +263,7 @@ BEAT_SCHEDULE = {
 }
 
 # --- Security (production) ------------------------------------------------------------
-# X-Forwarded-Proto says "this came over HTTPS" only when a proxy that sets it is the only way in
-# (docker-compose.yml: Caddy in front, gunicorn unpublished). Off by default: a client talking to
-# gunicorn directly could otherwise claim HTTPS and get secure-only behaviour over plain HTTP.
-DJANGO_TRUSTED_PROXY = env.bool("DJANGO_TRUSTED_PROXY", default=False)
-if DJANGO_TRUSTED_PROXY:
+if DJANGO_TRUSTED_PROXY:  # see DJANGO_TRUSTED_PROXY above
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 if PRODUCTION:

@@ -6,18 +6,20 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from .models import DataLoad
+from .api_tokens import api_token_issue, api_tokens_revoke
+from .models import ApiToken, DataLoad
 from .permissions import require_write
 from .roles import Role
 
@@ -268,47 +270,47 @@ def server_error(request):
 
 
 class AccountView(LoginRequiredMixin, TemplateView):
-    """The signed-in user's role and organisation, and their API token (create or rotate it).
-    Staff also see every user's token, with a button to revoke it."""
+    """The signed-in user's role and organisation, and their API tokens (create or replace one).
+    A new token's key is shown on the page that answers its creation, and never again.
+    Staff also see every user's tokens, with a button to revoke them."""
 
     template_name = "portal/account.html"
 
     def get_context_data(self, **kwargs):
-        from rest_framework.authtoken.models import Token
-
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["token"] = Token.objects.filter(user=user).first()
+        context["tokens"] = list(ApiToken.objects.filter(user=user).order_by("-created_at"))
+        context["now"] = timezone.now()
+        context["token_expiry_days"] = settings.API_TOKEN_EXPIRY_DAYS
         if user.is_portal_staff:
-            context["all_tokens"] = Token.objects.select_related("user").order_by("user__username")
+            context["all_tokens"] = ApiToken.objects.select_related("user").order_by("user__username", "-created_at")
         return context
 
 
 @login_required
 @require_POST
 def account_token_rotate(request):
-    """Replace the user's API token by a new one: the old key stops working at once."""
-    from rest_framework.authtoken.models import Token
-
-    with transaction.atomic():
-        had_token = Token.objects.filter(user=request.user).delete()[0] > 0
-        Token.objects.create(user=request.user)
+    """Replace the user's API tokens by a new one: the old keys stop working at once. The answer is
+    the account page showing the new key, this once (nothing keeps it to show again)."""
+    had_token = ApiToken.objects.filter(user=request.user).exists()
+    _token, key = api_token_issue(user=request.user, replace=True)
     messages.success(
         request,
         "Your new API token is shown below. The old one no longer works." if had_token
         else "Your API token is shown below.",
     )
-    return HttpResponseRedirect(reverse("account"))
+    view = AccountView(request=request, args=(), kwargs={})
+    response = render(request, view.template_name, view.get_context_data(new_key=key))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 @require_POST
 def account_token_revoke(request, user_id: int):
-    """Staff only: delete a user's API token (they can create a new one on their account page)."""
-    from rest_framework.authtoken.models import Token
-
+    """Staff only: delete a user's API tokens (they can create a new one on their account page)."""
     if not request.user.is_portal_staff:
         raise PermissionDenied("Only portal staff revoke other users' API tokens.")
-    deleted = Token.objects.filter(user_id=user_id).delete()[0]
+    deleted = api_tokens_revoke(user_id=user_id)
     messages.success(request, "The token was revoked." if deleted else "That user had no token.")
     return HttpResponseRedirect(reverse("account"))

@@ -16,11 +16,11 @@ from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from portal.throttling import TokenRateThrottle
+from portal.api_tokens import api_token_issue
+from portal.throttling import TokenEndpointRateThrottle, TokenRateThrottle
 from tests.factories import (
     ApprenticeshipStandardFactory,
     CollegeFactory,
@@ -63,7 +63,9 @@ def _keep_the_test_connection_open():
 @pytest.fixture
 def staff_token(db, monkeypatch):
     # Enough rows for lists and details to have something to answer with.
-    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100000/minute", "anon": "100000/minute"})
+    rates = {"token": "100000/minute", "anon": "100000/minute", "auth_token": "100000/minute"}
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", rates)
+    monkeypatch.setattr(TokenEndpointRateThrottle, "THROTTLE_RATES", rates)
     region = RegionFactory(code="Y60")
     ics = IntegratedCareSystemFactory(code="QHL", region=region)
     HubFactory(region=region)
@@ -77,7 +79,7 @@ def staff_token(db, monkeypatch):
     CourseOfferFactory(college=college, qualification_type="apprenticeship", apprenticeship_standard=standard,
                        level=2, start_date=dt.date(2027, 1, 11))
     user = UserFactory(staff=True, username="schemathesis")
-    return Token.objects.create(user=user).key
+    return api_token_issue(user=user)[1]
 
 
 @schema.parametrize()
