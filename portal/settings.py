@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -280,6 +281,27 @@ if PRODUCTION:
     X_FRAME_OPTIONS = "DENY"
 
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy on every response (core.csp): scripts, styles, images and requests from
+# the portal itself only; the NHS.UK frontend's fonts from assets.nhs.uk. No inline script or style
+# attribute anywhere (templates load files from static/), no eval, no framing, no plugins.
+CONTENT_SECURITY_POLICY_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "https://assets.nhs.uk"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY = "; ".join(
+    " ".join([name, *sources]) for name, sources in CONTENT_SECURITY_POLICY_DIRECTIVES.items()
+)
+# Set to send the policy as Content-Security-Policy-Report-Only (to try a change of it safely).
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env.bool("CONTENT_SECURITY_POLICY_REPORT_ONLY", default=False)
 
 LOGGING = {
     "version": 1,
