@@ -14,9 +14,12 @@ COPY pyproject.toml ./
 RUN pip install --upgrade pip && pip install .
 COPY . .
 COPY --from=frontend /app/node_modules ./node_modules
-# Collect with a throwaway key: collectstatic needs settings but no secrets.
+# Collect with the production settings (the manifest storage writes staticfiles.json, which every
+# page needs) and a throwaway key: collectstatic needs settings but no secrets, and no database.
 RUN python manage.py vendor_frontend \
-    && DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
+    && DJANGO_ENV=production DJANGO_SECRET_KEY=collectstatic-only-not-a-secret DJANGO_ALLOWED_HOSTS=build \
+       python manage.py collectstatic --no-input \
+    && test -f staticfiles/staticfiles.json \
     && rm -rf node_modules
 USER portal
 EXPOSE 8000

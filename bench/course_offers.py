@@ -111,11 +111,11 @@ def run(argv: list[str] | None = None) -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment, teardown_test_environment
-    from rest_framework.authtoken.models import Token
 
     from bench import synthetic
     from colleges.models import CourseOffer
     from core.throttling import TokenRateThrottle
+    from portal.api_tokens import api_token_issue
     from portal.models import User
 
     setup_test_environment()
@@ -128,7 +128,7 @@ def run(argv: list[str] | None = None) -> int:
                   f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures are wall-clock)")
             world = synthetic.build()
             user = User.objects.create_user("bench", password=None, role="staff", is_staff=True)
-            client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+            client = Client(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user)[1]}")
             items = synthetic.offer_items(world, count=args.offers)
             rates = {}
             for label, batch in (

@@ -59,3 +59,28 @@ class User(AbstractUser):
     @property
     def organisation(self):
         return self.hub or self.ics or self.college
+
+
+class ApiToken(models.Model):
+    """An API token, stored as the SHA-256 digest of its key: the key itself is shown once, when the
+    token is made, and never kept. `prefix` (the key's first characters) lets people tell tokens apart.
+
+    Sent as `Authorization: Token <key>` (portal.authentication.PortalTokenAuthentication). A token
+    stops working at `expires_at`; `last_used_at` is kept to the minute (settings), not per request.
+    """
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key, in hex.")
+    prefix = models.CharField(max_length=PREFIX_LENGTH, help_text="The key's first characters, for display.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__username", "-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"

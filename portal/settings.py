@@ -18,7 +18,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 PRODUCTION = DJANGO_ENV == "production"
 
-DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+# Off unless asked for (DJANGO_DEBUG=1), even in the embedded default: visitors of `make run` get the
+# portal's own 404 and 500 pages, not Django's debug pages listing every URL and setting.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if PRODUCTION:
     # Refuse to start with a guessable key: production must be given one.
     try:
@@ -40,9 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "simple_history",
     "core",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,8 +96,18 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for a lock rather than fail at once when the eager task and a request overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default has several writers at once (requests, the eager report task, imports):
+    # - WAL lets readers go on while one connection writes;
+    # - `timeout` is the busy timeout: wait up to that many seconds for the write lock, not fail;
+    # - IMMEDIATE transactions take the write lock when they begin, so two transactions never both
+    #   read and then fail to upgrade to writing ("database is locked" without waiting).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
@@ -149,10 +162,15 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 CSV_UPLOAD_MAX_BYTES = env.int("CSV_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * CSV_UPLOAD_MAX_BYTES
 
+# X-Forwarded-Proto says "this came over HTTPS" only when a proxy that sets it is the only way in
+# (docker-compose.yml: Caddy in front, gunicorn unpublished). Off by default: a client talking to
+# gunicorn directly could otherwise claim HTTPS and get secure-only behaviour over plain HTTP.
+DJANGO_TRUSTED_PROXY = env.bool("DJANGO_TRUSTED_PROXY", default=False)
+
 # --- REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.authentication.PortalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.ReadSignedInWriteInScope"],
@@ -172,10 +190,21 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("API_THROTTLE_RATE", default="1200/minute"),
         "anon": env.str("API_ANON_THROTTLE_RATE", default="60/minute"),
+        # POST auth/token/, per client address
+        "auth_token": env.str("API_TOKEN_ENDPOINT_THROTTLE_RATE", default="10/minute"),
     },
+    # Client addresses for throttling: REMOTE_ADDR, or the last X-Forwarded-For entry (set by our
+    # proxy) when one is trusted; never a client's own X-Forwarded-For.
+    "NUM_PROXIES": 1 if DJANGO_TRUSTED_PROXY else 0,
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API tokens (portal.ApiToken): stored hashed, shown once, valid this many days; their last use is
+# recorded to this resolution (one write per token per period, not one per request).
+API_TOKEN_EXPIRY_DAYS = env.int("API_TOKEN_EXPIRY_DAYS", default=90)
+API_TOKEN_LAST_USED_RESOLUTION_SECONDS = env.int("API_TOKEN_LAST_USED_RESOLUTION_SECONDS", default=60)
+# The schema and docs (/api/v1/schema/, /api/v1/docs/) are for signed-in users unless this is set.
+API_SCHEMA_PUBLIC = env.bool("API_SCHEMA_PUBLIC", default=False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Health and care workforce portal API",
     "DESCRIPTION": (
@@ -185,6 +214,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN, and the CSP holds.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several models have a `status`: give the gap report's its own enum name in the schema.
@@ -233,9 +265,13 @@ BEAT_SCHEDULE = {
 }
 
 # --- Security (production) ------------------------------------------------------------
-if PRODUCTION:
+if DJANGO_TRUSTED_PROXY:  # see DJANGO_TRUSTED_PROXY above
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # The container's health check calls gunicorn over plain HTTP from inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -246,6 +282,27 @@ if PRODUCTION:
     X_FRAME_OPTIONS = "DENY"
 
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy on every response (core.csp): scripts, styles, images and requests from
+# the portal itself only; the NHS.UK frontend's fonts from assets.nhs.uk. No inline script or style
+# attribute anywhere (templates load files from static/), no eval, no framing, no plugins.
+CONTENT_SECURITY_POLICY_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "https://assets.nhs.uk"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY = "; ".join(
+    " ".join([name, *sources]) for name, sources in CONTENT_SECURITY_POLICY_DIRECTIVES.items()
+)
+# Set to send the policy as Content-Security-Policy-Report-Only (to try a change of it safely).
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env.bool("CONTENT_SECURITY_POLICY_REPORT_ONLY", default=False)
 
 LOGGING = {
     "version": 1,

@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from . import views
+from .api_docs import PortalDocsView, PortalSchemaView
+from .api_token_view import ApiTokenCreateView
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("auth/token/", ApiTokenCreateView.as_view(), name="api-token"),
+    path("schema/", PortalSchemaView.as_view(), name="schema"),
+    path("docs/", PortalDocsView.as_view(url_name="schema"), name="docs"),
     path("", include("portal.api")),
 ]
 

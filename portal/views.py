@@ -5,17 +5,21 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from core.models import DataLoad
 from core.roles import Role
+
+from .api_tokens import api_token_issue, api_tokens_revoke
+from .models import ApiToken
 
 # --- Pages ---------------------------------------------------------------------------------------
 
@@ -50,8 +54,8 @@ class PortalLoginView(auth_views.LoginView):
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and broker status, for load balancers and `docker compose` health checks."""
-    checks = {"database": _check_database(), "broker": _check_broker()}
+    """Database, broker and page status, for load balancers and `docker compose` health checks."""
+    checks = {"database": _check_database(), "broker": _check_broker(), "pages": _check_pages()}
     healthy = all(status in ("ok", "not configured") for status in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
@@ -63,6 +67,17 @@ def _check_database() -> str:
         return "ok"
     except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
         return f"error: {exc.__class__.__name__}"
+
+
+def _check_pages() -> str:
+    """Render a template that names the front end's files through the configured static storage:
+    in production that fails (no manifest entry) when collectstatic did not run as it should, which
+    would make every HTML page answer 500."""
+    try:
+        loader.render_to_string("portal/healthz_pages.html")
+        return "ok"
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}: {str(exc)[:200]}"
 
 
 def _check_broker() -> str:
@@ -95,47 +110,47 @@ def server_error(request):
 
 
 class AccountView(LoginRequiredMixin, TemplateView):
-    """The signed-in user's role and organisation, and their API token (create or rotate it).
-    Staff also see every user's token, with a button to revoke it."""
+    """The signed-in user's role and organisation, and their API tokens (create or replace one).
+    A new token's key is shown on the page that answers its creation, and never again.
+    Staff also see every user's tokens, with a button to revoke them."""
 
     template_name = "portal/account.html"
 
     def get_context_data(self, **kwargs):
-        from rest_framework.authtoken.models import Token
-
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["token"] = Token.objects.filter(user=user).first()
+        context["tokens"] = list(ApiToken.objects.filter(user=user).order_by("-created_at"))
+        context["now"] = timezone.now()
+        context["token_expiry_days"] = settings.API_TOKEN_EXPIRY_DAYS
         if user.is_portal_staff:
-            context["all_tokens"] = Token.objects.select_related("user").order_by("user__username")
+            context["all_tokens"] = ApiToken.objects.select_related("user").order_by("user__username", "-created_at")
         return context
 
 
 @login_required
 @require_POST
 def account_token_rotate(request):
-    """Replace the user's API token by a new one: the old key stops working at once."""
-    from rest_framework.authtoken.models import Token
-
-    with transaction.atomic():
-        had_token = Token.objects.filter(user=request.user).delete()[0] > 0
-        Token.objects.create(user=request.user)
+    """Replace the user's API tokens by a new one: the old keys stop working at once. The answer is
+    the account page showing the new key, this once (nothing keeps it to show again)."""
+    had_token = ApiToken.objects.filter(user=request.user).exists()
+    _token, key = api_token_issue(user=request.user, replace=True)
     messages.success(
         request,
         "Your new API token is shown below. The old one no longer works." if had_token
         else "Your API token is shown below.",
     )
-    return HttpResponseRedirect(reverse("account"))
+    view = AccountView(request=request, args=(), kwargs={})
+    response = render(request, view.template_name, view.get_context_data(new_key=key))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 @require_POST
 def account_token_revoke(request, user_id: int):
-    """Staff only: delete a user's API token (they can create a new one on their account page)."""
-    from rest_framework.authtoken.models import Token
-
+    """Staff only: delete a user's API tokens (they can create a new one on their account page)."""
     if not request.user.is_portal_staff:
         raise PermissionDenied("Only portal staff revoke other users' API tokens.")
-    deleted = Token.objects.filter(user_id=user_id).delete()[0]
+    deleted = api_tokens_revoke(user_id=user_id)
     messages.success(request, "The token was revoked." if deleted else "That user had no token.")
     return HttpResponseRedirect(reverse("account"))

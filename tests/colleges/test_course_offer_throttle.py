@@ -2,9 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from core.throttling import TokenRateThrottle
+from portal.api_tokens import api_token_issue
 
 
 @pytest.fixture
@@ -15,8 +15,8 @@ def low_rate(monkeypatch):
 
 def test_a_token_over_its_rate_gets_429_with_retry_after(low_rate, college_user, api_client):
     # given
-    token = Token.objects.create(user=college_user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_issue(user=college_user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     url = reverse("api:courseoffer-list")
     # when
     answers = [api_client.get(url) for _ in range(4)]
@@ -28,12 +28,12 @@ def test_a_token_over_its_rate_gets_429_with_retry_after(low_rate, college_user,
 def test_each_token_has_its_own_budget(low_rate, college_user, staff_user, api_client):
     # given
     url = reverse("api:courseoffer-list")
-    first, second = Token.objects.create(user=college_user), Token.objects.create(user=staff_user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {first.key}")
+    (_, first), (_, second) = api_token_issue(user=college_user), api_token_issue(user=staff_user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
     for _ in range(3):
         api_client.get(url)
     # when
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {second.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {second}")
     response = api_client.get(url)
     # then
     assert response.status_code == 200
@@ -41,8 +41,8 @@ def test_each_token_has_its_own_budget(low_rate, college_user, staff_user, api_c
 
 def test_bulk_posts_count_against_the_same_budget(low_rate, college_user, api_client):
     # given
-    token = Token.objects.create(user=college_user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_issue(user=college_user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     url = reverse("api:courseoffer-bulk")
     # when
     answers = [api_client.post(url, [], format="json") for _ in range(4)]

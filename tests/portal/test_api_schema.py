@@ -13,13 +13,14 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from core.throttling import TokenRateThrottle
+from core.throttling import TokenEndpointRateThrottle, TokenRateThrottle
+from portal.api_tokens import api_token_issue
 from tests.factories import (
     ApprenticeshipStandardFactory,
     CollegeFactory,
@@ -40,7 +41,11 @@ EXAMPLES_PER_OPERATION = 12
 # API; the examples and the bounded fuzzing phase keep the run near a minute.
 CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
 # Loaded at collection: serving the schema reads no database rows. One test per operation.
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), config=CONFIG)
+# The schema is for signed-in users; at collection there is no database to sign in against, so
+# the served schema is read with the setting that publishes it (tests/portal/test_api_docs.py
+# covers who may read it).
+with override_settings(API_SCHEMA_PUBLIC=True):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), config=CONFIG)
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +63,9 @@ def _keep_the_test_connection_open():
 @pytest.fixture
 def staff_token(db, monkeypatch):
     # Enough rows for lists and details to have something to answer with.
-    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100000/minute", "anon": "100000/minute"})
+    rates = {"token": "100000/minute", "anon": "100000/minute", "auth_token": "100000/minute"}
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", rates)
+    monkeypatch.setattr(TokenEndpointRateThrottle, "THROTTLE_RATES", rates)
     region = RegionFactory(code="Y60")
     ics = IntegratedCareSystemFactory(code="QHL", region=region)
     HubFactory(region=region)
@@ -72,7 +79,7 @@ def staff_token(db, monkeypatch):
     CourseOfferFactory(college=college, qualification_type="apprenticeship", apprenticeship_standard=standard,
                        level=2, start_date=dt.date(2027, 1, 11))
     user = UserFactory(staff=True, username="schemathesis")
-    return Token.objects.create(user=user).key
+    return api_token_issue(user=user)[1]
 
 
 @schema.parametrize()

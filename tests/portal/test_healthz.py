@@ -9,7 +9,7 @@ def test_healthz_reports_database_ok_and_no_broker_in_the_embedded_setup(client)
     response = client.get("/healthz")
     # then
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured", "pages": "ok"}
 
 
 @pytest.mark.django_db

@@ -50,7 +50,7 @@ def test_the_frame_has_a_skip_link_landmarks_and_the_nhs_assets(client):
     # then
     assert '<html lang="en-GB">' in page
     assert 'href="#maincontent"' in page and 'id="maincontent"' in page
-    assert "nhsuk-frontend.min.css" in page and "nhsuk-frontend.min.js" in page
+    assert "nhsuk-frontend.min.css" in page and "portal/init.js" in page  # init.js imports nhsuk-frontend.min.js
     assert "Health and care workforce portal" in page
     assert "Open Government Licence" in page and 'href="/about/data/"' in page
 

@@ -255,8 +255,8 @@ RESOURCES["gapreport"] = Resource(
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # outside the router
     ("api-token", "POST"): PUBLIC,  # each role posts its own username and password
-    ("schema", "GET"): PUBLIC,
-    ("docs", "GET"): PUBLIC,
+    ("schema", "GET"): READ,  # public only with API_SCHEMA_PUBLIC
+    ("docs", "GET"): _profile(anonymous=302, others=200),  # a person is sent to sign in
     ("api-root", "GET"): READ,
     # reference data: read by all signed in, written by staff
     ("region-list", "GET"): READ,

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
+from core.production import refuse_in_production
 from pathways.services import synthetic_data_generate
 from pathways.synthetic import SCALES
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                             help="the last month of vacancies (default: this month)")
 
     def handle(self, *args, **options):
+        refuse_in_production("generate_synthetic", "it replaces data with generated benchmark figures.")
         try:
             result = synthetic_data_generate(
                 scale=options["scale"], seed=options["seed"], last_period=options["last_month"]

@@ -20,6 +20,7 @@ from django.db import transaction
 from colleges.models import College, CourseOffer, QualificationType
 from core.errors import ApplicationError
 from core.models import DataLoad
+from core.production import refuse_in_production
 from core.roles import Role
 from core.users import user_scope_find, users_create
 from hubs.models import Hub
@@ -276,6 +277,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        refuse_in_production(
+            "load_demo_data", "it creates generated figures and demo logins whose password is published."
+        )
         if not Region.objects.exists() or not College.objects.exists():
             raise CommandError("No reference data yet: run `python manage.py load_reference_data` first.")
         summary = {}
