@@ -1,16 +1,23 @@
 """Template helpers shared by every page: NHS.UK form fields, navigation items, pagination."""
 
+import copy
+
 from django import forms, template
 from django.urls import NoReverseMatch, reverse
+
+from core.forms import PART_LABELS, PART_WIDTHS, DayMonthYearInput
 
 register = template.Library()
 
 
 def _widget_kind(widget) -> str:
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    """The NHS component for a widget. CheckboxSelectMultiple is a RadioSelect in Django: test it first."""
+    if isinstance(widget, DayMonthYearInput):
+        return "date"
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):  # also SelectMultiple and NullBooleanSelect
@@ -20,12 +27,52 @@ def _widget_kind(widget) -> str:
     return "input"
 
 
+def _parts_in_error(bound_field) -> list[str]:
+    """The inputs of a date to mark: those its error names (a missing month), else all of them."""
+    parts = bound_field.field.widget.parts
+    if not bound_field.errors:
+        return []
+    named = []
+    for error in bound_field.errors.as_data():
+        named += (error.params or {}).get("parts") or parts
+    return [part for part in parts if part in named]
+
+
 @register.filter
 def field_anchor(bound_field) -> str:
-    """The id the error summary links to: the input itself, or the first option of a group."""
-    if _widget_kind(bound_field.field.widget) in ("radios", "checkboxes"):
+    """The id the error summary links to: the input itself, the first option of a group, or the
+    first input of a date that is in error (the day when the whole date is)."""
+    kind = _widget_kind(bound_field.field.widget)
+    if kind in ("radios", "checkboxes"):
         return f"{bound_field.auto_id}_0"
+    if kind == "date":
+        parts = _parts_in_error(bound_field) or bound_field.field.widget.parts
+        return f"{bound_field.auto_id}_{parts[0]}"
     return bound_field.id_for_label or bound_field.auto_id
+
+
+def _date_inputs(bound_field) -> list[dict]:
+    widget = bound_field.field.widget
+    wrong = _parts_in_error(bound_field)
+    return [
+        {
+            "id": f"{bound_field.auto_id}_{part}",
+            "name": f"{bound_field.html_name}_{part}",
+            "label": PART_LABELS[part],
+            "width": PART_WIDTHS[part],
+            "value": text,
+            "error": part in wrong,
+        }
+        for part, text in widget.part_values(bound_field.value())
+    ]
+
+
+def _character_limit(bound_field) -> int | None:
+    """The maximum length the page counts (the NHS character count) for a text area."""
+    field = bound_field.field
+    if isinstance(field.widget, forms.Textarea) and getattr(field, "max_length", None):
+        return int(field.max_length)
+    return None
 
 
 @register.inclusion_tag("includes/form_field.html")
@@ -39,7 +86,8 @@ def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs)
     widget = bound_field.field.widget
     kind = _widget_kind(widget)
     field_id = bound_field.auto_id
-    described_by = []
+    limit = _character_limit(bound_field)
+    described_by = [f"{field_id}-info"] if limit else []
     if bound_field.help_text:
         described_by.append(f"{field_id}-hint")
     if bound_field.errors:
@@ -54,10 +102,16 @@ def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs)
         widget_attrs = {"class": css, **attrs}
         if described_by:
             widget_attrs["aria-describedby"] = " ".join(described_by)
+        if limit:
+            widget_attrs["class"] += " nhsuk-js-character-count"
         if isinstance(widget, forms.DateInput) and not isinstance(widget, forms.DateTimeInput):
             widget.input_type = "date"
             widget.format = "%Y-%m-%d"
-        control = bound_field.as_widget(attrs=widget_attrs)
+        # Never the maxlength attribute: a browser cuts longer text silently, the form says why it is refused.
+        if "maxlength" in widget.attrs:
+            widget = copy.copy(widget)
+            widget.attrs = {name: value for name, value in widget.attrs.items() if name != "maxlength"}
+        control = bound_field.as_widget(widget=widget, attrs=widget_attrs)
     elif kind == "checkbox":
         checkbox_attrs = {"class": "nhsuk-checkboxes__input", **attrs}
         if described_by:
@@ -69,6 +123,8 @@ def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs)
         "field_id": field_id,
         "control": control,
         "options": list(bound_field.subwidgets) if kind in ("radios", "checkboxes") else [],
+        "date_inputs": _date_inputs(bound_field) if kind == "date" else [],
+        "limit": limit,
         "described_by": " ".join(described_by),
         "label_size": label_size,
         "optional": show_optional and not bound_field.field.required,

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from colleges.models import CourseOffer
 from tests.factories import CollegeFactory, CourseOfferFactory, UserFactory
+from tests.form_data import date_parts
 
 FORM = {
     "course_code": "TL-1",
@@ -18,7 +19,7 @@ FORM = {
     "level": "3",
     "apprenticeship_standard": "",
     "academic_year": "2026/27",
-    "start_date": "2026-09-07",
+    **date_parts("start_date", 7, 9, 2026),
     "duration_months": "24",
     "planned_places": "30",
     "expected_completion_rate": "",
@@ -85,7 +86,8 @@ def test_a_college_user_adds_an_offer_through_the_form(college_user, officer):
 def test_the_form_shows_rule_errors_and_saves_nothing(college_user, officer):
     # when
     response = officer.post(
-        reverse("colleges:courseoffer_create", args=[college_user.college.ukprn]), {**FORM, "start_date": "2028-01-01"}
+        reverse("colleges:courseoffer_create", args=[college_user.college.ukprn]),
+        {**FORM, **date_parts("start_date", 1, 1, 2028)},
     )
     # then
     assert response.status_code == 200

@@ -7,6 +7,7 @@ from django.test import Client
 
 from hubs.models import Activity, CaseStudy, Contact, Partnership, PartnershipAgenda
 from tests.factories import CollegeFactory, HubFactory, IntegratedCareSystemFactory, TrustFactory, UserFactory
+from tests.form_data import date_parts
 from tests.hubs.factories import ActivityFactory, CaseStudyFactory, ContactFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +164,7 @@ def _partnership_form(for_college, with_trust=None, **overrides):
         "trust": with_trust.pk if with_trust else "",
         "ics": "",
         "status": "active",
-        "started_on": "2026-01-15",
+        **date_parts("started_on", 15, 1, 2026),
         "summary": "Placements for T Level learners.",
         "agendas": ["estates", "apprenticeships"],
     }
@@ -198,8 +199,9 @@ def test_partnership_form_offers_a_coordinator_only_their_hubs_colleges(coordina
         ({"agendas": []}, "agendas", "Choose at least one agenda."),
         ({"agendas": ["catering"]}, "agendas", "Select a valid choice"),
         ({"summary": ""}, "summary", "Enter a summary of the partnership."),
-        ({"started_on": ""}, "started_on", "Enter the date the partnership started."),
-        ({"started_on": "2026-02-31"}, "started_on", "Enter the start date as a real date."),
+        (date_parts("started_on"), "started_on", "Enter the date the partnership started."),
+        (date_parts("started_on", 31, 2, 2026), "started_on", "Start date must be a real date"),
+        (date_parts("started_on", 1, 9, 2099), "started_on", "Enter a date between 1 January 2000 and"),
         ({"college": ""}, "college", "Choose the college."),
         ({"status": "dormant"}, "status", "Select a valid choice"),
         ({"trust": ""}, "trust", "Choose a trust, or an ICS to partner with as a whole."),
@@ -419,8 +421,8 @@ def test_coordinator_deletes_a_contact_after_confirming(coordinator_user):
 
 def _activity_form(**overrides):
     data = {
-        "kind": "industry_placement", "happened_on": "2026-02-01", "learners": "12", "placements_offered": "10",
-        "placements_filled": "8", "interviews_guaranteed": "0", "hires": "2", "notes": "",
+        "kind": "industry_placement", **date_parts("happened_on", 1, 2, 2026), "learners": "12",
+        "placements_offered": "10", "placements_filled": "8", "interviews_guaranteed": "0", "hires": "2", "notes": "",
     }
     data.update(overrides)
     return data
@@ -446,8 +448,8 @@ def test_coordinator_logs_an_activity_and_sees_it_in_the_totals(coordinator_user
         ({"kind": ""}, "kind"),
         ({"kind": "party"}, "kind"),
         ({"kind": "other", "notes": ""}, "notes"),
-        ({"happened_on": ""}, "happened_on"),
-        ({"happened_on": "2026-13-01"}, "happened_on"),
+        (date_parts("happened_on"), "happened_on"),
+        (date_parts("happened_on", 1, 13, 2026), "happened_on"),
     ],
 )
 def test_invalid_activity_form_saves_nothing(coordinator_user, overrides, field):
