@@ -54,13 +54,13 @@ class DayMonthYearInput(forms.MultiWidget):
         if isinstance(value, dt.date):
             return [str(getattr(value, part)) for part in self.parts]
         if isinstance(value, str) and value:
-            return _split(value, self.parts)
+            return _split(value, self.parts) or [value, *([""] * (len(self.parts) - 1))]
         return ["" for _ in self.parts]
 
     def value_from_datadict(self, data, files, name):
         names = [f"{name}_{part}" for part in self.parts]
         if not any(part_name in data for part_name in names) and name in data:
-            return self.decompress(data.get(name))
+            return data.get(name)
         return [data.get(part_name, "") for part_name in names]
 
     def value_omitted_from_data(self, data, files, name):
@@ -76,16 +76,15 @@ class MonthYearInput(DayMonthYearInput):
     parts = ("month", "year")
 
 
-def _split(text: str, parts: tuple[str, ...]) -> list[str]:
-    """'2026-09-07' or '7/9/2026' (a month also '2026-09' or '9/2026') as texts in `parts` order."""
+def _split(text: str, parts: tuple[str, ...]) -> list[str] | None:
+    """'2026-09-07' or '7/9/2026' (a month also '2026-09' or '9/2026') as texts in `parts` order;
+    None when the text has another shape."""
     pieces = [piece for piece in _SEPARATORS.split(text.strip()) if piece]
     if pieces and len(pieces[0]) == 4 and pieces[0].isdigit():  # ISO: year first
         pieces = pieces[::-1]
     if len(pieces) == 3 and parts == ("month", "year"):
         pieces = pieces[1:]  # a whole date names its month
-    if len(pieces) != len(parts):
-        return [text.strip(), *([""] * (len(parts) - 1))]  # shown back as typed, and refused as not real
-    return pieces
+    return pieces if len(pieces) == len(parts) else None
 
 
 def _label(field) -> str:
@@ -106,13 +105,15 @@ class PlanningDateField(forms.Field):
         if isinstance(value, dt.date):
             return value
         parts = self.widget.parts
+        label = _label(self)
         if isinstance(value, str):
             value = _split(value, parts)
+            if value is None:
+                raise forms.ValidationError(f"{label} must be a real date", code="invalid", params={"parts": parts})
         texts = dict(zip(parts, [str(text or "").strip() for text in value], strict=False))
         missing = [part for part in parts if not texts.get(part)]
         if len(missing) == len(parts):
             return None
-        label = _label(self)
         if missing:
             raise forms.ValidationError(
                 f"{label} must include a {' and '.join(missing)}", code="incomplete", params={"parts": missing}
