@@ -11,10 +11,11 @@ register = template.Library()
 
 
 def _widget_kind(widget) -> str:
-    """The NHS component for a widget. CheckboxSelectMultiple is a RadioSelect in Django: test it first."""
+    """The NHS component for a widget. CheckboxSelectMultiple is a RadioSelect in Django: test it first.
+    A multiple select has no NHS component: its choices are checkboxes too (the same data comes back)."""
     if isinstance(widget, DayMonthYearInput):
         return "date"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
+    if isinstance(widget, (forms.CheckboxSelectMultiple, forms.SelectMultiple)):
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
@@ -64,6 +65,20 @@ def _date_inputs(bound_field) -> list[dict]:
             "error": part in wrong,
         }
         for part, text in widget.part_values(bound_field.value())
+    ]
+
+
+def _options(bound_field, kind: str) -> list[dict]:
+    return [
+        {
+            "id": option.id_for_label or f"{bound_field.auto_id}_{index}",
+            "name": bound_field.html_name,
+            "type": "checkbox" if kind == "checkboxes" else "radio",
+            "value": option.data["value"],
+            "checked": option.data["selected"],
+            "label": option.choice_label,
+        }
+        for index, option in enumerate(bound_field.subwidgets)
     ]
 
 
@@ -122,7 +137,7 @@ def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs)
         "kind": kind,
         "field_id": field_id,
         "control": control,
-        "options": list(bound_field.subwidgets) if kind in ("radios", "checkboxes") else [],
+        "options": _options(bound_field, kind) if kind in ("radios", "checkboxes") else [],
         "date_inputs": _date_inputs(bound_field) if kind == "date" else [],
         "limit": limit,
         "described_by": " ".join(described_by),

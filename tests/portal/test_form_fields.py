@@ -250,3 +250,22 @@ def test_multiple_choices_render_as_nhs_checkboxes_not_radios():
     )
     assert "nhsuk-radios" not in html
     assert '<legend class="nhsuk-fieldset__legend"> Agendas (optional) </legend>' in html
+
+
+def test_a_multiple_select_renders_as_nhs_checkboxes_and_reads_the_ticked_ones():
+    # given a form written with Django's default multiple select
+    class OccupationsForm(forms.Form):
+        occupations = forms.MultipleChoiceField(
+            label="Occupations", choices=[("nurse", "Registered nurse"), ("hcsw", "Healthcare support worker")]
+        )
+
+    form = OccupationsForm({"occupations": ["hcsw"]})
+    # when
+    html = re.sub(r"\s+", " ", Template("{% load portal_tags %}{% nhs_field form.occupations %}").render(
+        Context({"form": form})))
+    # then it is a fieldset of checkboxes, the ticked one checked, and the form reads it
+    assert "<select" not in html and '<div class="nhsuk-checkboxes" data-module="nhsuk-checkboxes">' in html
+    assert '<legend class="nhsuk-fieldset__legend"> Occupations </legend>' in html
+    assert 'id="id_occupations_1" name="occupations" type="checkbox" value="hcsw" checked' in html
+    assert '<label class="nhsuk-label nhsuk-checkboxes__label" for="id_occupations_0">Registered nurse</label>' in html
+    assert form.is_valid() and form.cleaned_data["occupations"] == ["hcsw"]
