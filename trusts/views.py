@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from colleges.selectors import college_list
+from core.forms import PlanningMonthField
 from portal.errors import ApplicationError
 from portal.roles import Role, is_staff
 from portal.views import PortalDetailView, PortalListView, use_select
@@ -150,10 +151,10 @@ class VacancyListView(PortalListView):
         use_select(filterset, "occupation", occupation_choices(), label="Occupation")
         use_select(filterset, "synthetic", [("false", "Real figures only"), ("true", "Generated only")],
                    label="Real or generated")
+        # Months as the NHS date input's month and year (the API keeps `?period=2026-06-01`, read too).
         form = filterset.form
-        form.fields["period"].label = "Month"
-        for name in ("period", "period_from", "period_to"):
-            form.fields[name].help_text = "The first day of a month, like 2026-06-01"
+        for name, label in (("period", "Month"), ("period_from", "From month"), ("period_to", "To month")):
+            form.fields[name] = PlanningMonthField(label=label, required=False, help_text="For example, 6 2026")
         return filterset
 
     def get_context_data(self, **kwargs):
