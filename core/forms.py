@@ -179,8 +179,8 @@ class ServiceManualFormMixin:
     - every plain `forms.DateField` becomes a `PlanningDateField` (its label, hint, required
       message and initial kept): the three-field date input with the plausible range;
     - every text field with a maximum length refuses longer text with an error naming the field
-      and the limit. The page shows the limit (the NHS character count) and never lets the
-      browser cut the text short.
+      and the limit. The page shows the limit (the NHS character count, on a one-line input only
+      from 75% of it) and never lets the browser cut the text short.
     """
 
     def __init__(self, *args, **kwargs):
@@ -218,5 +218,6 @@ class ServiceManualFormMixin:
         field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
         field.validators.append(LineCountingMaxLengthValidator(limit, message=_counted_message(label, limit)))
         field.widget.attrs.pop("maxlength", None)
+        field.character_count = True  # the page shows the NHS character count
         if field.required and field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
             field.error_messages["required"] = f"Enter the {label[:1].lower()}{label[1:]}"

@@ -82,12 +82,19 @@ def _options(bound_field, kind: str) -> list[dict]:
     ]
 
 
-def _character_limit(bound_field) -> int | None:
-    """The maximum length the page counts (the NHS character count) for a text area."""
+def _character_limit(bound_field) -> tuple[int | None, int | None]:
+    """(limit, threshold) of the NHS character count: every text area with a maximum length; a
+    one-line text input when its form counts it (core.forms.ServiceManualFormMixin), the count then
+    shown only from 75% of the limit."""
     field = bound_field.field
-    if isinstance(field.widget, forms.Textarea) and getattr(field, "max_length", None):
-        return int(field.max_length)
-    return None
+    limit = getattr(field, "max_length", None)
+    if not limit:
+        return None, None
+    if isinstance(field.widget, forms.Textarea):
+        return int(limit), None
+    if isinstance(field.widget, forms.TextInput) and getattr(field, "character_count", False):
+        return int(limit), 75
+    return None, None
 
 
 @register.inclusion_tag("includes/form_field.html")
@@ -101,7 +108,7 @@ def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs)
     widget = bound_field.field.widget
     kind = _widget_kind(widget)
     field_id = bound_field.auto_id
-    limit = _character_limit(bound_field)
+    limit, threshold = _character_limit(bound_field)
     described_by = [f"{field_id}-info"] if limit else []
     if bound_field.help_text:
         described_by.append(f"{field_id}-hint")
@@ -114,6 +121,8 @@ def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs)
             css += f" {css}--error"
         if width and kind == "input":
             css += f" nhsuk-input--width-{width}"
+        if widget.attrs.get("class"):  # the form's own, such as nhsuk-input--width-10
+            css += f" {widget.attrs['class']}"
         widget_attrs = {"class": css, **attrs}
         if described_by:
             widget_attrs["aria-describedby"] = " ".join(described_by)
@@ -140,6 +149,7 @@ def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs)
         "options": _options(bound_field, kind) if kind in ("radios", "checkboxes") else [],
         "date_inputs": _date_inputs(bound_field) if kind == "date" else [],
         "limit": limit,
+        "threshold": threshold,
         "described_by": " ".join(described_by),
         "label_size": label_size,
         "optional": show_optional and not bound_field.field.required,

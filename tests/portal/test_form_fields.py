@@ -269,3 +269,21 @@ def test_a_multiple_select_renders_as_nhs_checkboxes_and_reads_the_ticked_ones()
     assert 'id="id_occupations_1" name="occupations" type="checkbox" value="hcsw" checked' in html
     assert '<label class="nhsuk-label nhsuk-checkboxes__label" for="id_occupations_0">Registered nurse</label>' in html
     assert form.is_valid() and form.cleaned_data["occupations"] == ["hcsw"]
+
+
+def test_a_one_line_text_input_with_a_limit_counts_from_three_quarters_of_it():
+    html = _render()
+    assert (
+        'class="nhsuk-form-group nhsuk-character-count" data-module="nhsuk-character-count" data-maxlength="20" '
+        'data-threshold="75"' in html
+    )
+    assert 'class="nhsuk-input nhsuk-js-character-count" aria-describedby="id_title-info"' in html
+    assert 'id="id_title-info">You can enter up to 20 characters</div>' in html
+
+
+def test_a_form_without_the_mixin_still_never_renders_maxlength():
+    class LoginLikeForm(forms.Form):
+        username = forms.CharField(label="Username", max_length=150)
+
+    html = Template("{% load portal_tags %}{% nhs_field form.username %}").render(Context({"form": LoginLikeForm()}))
+    assert " maxlength=" not in html and "nhsuk-character-count" not in html
