@@ -10,8 +10,8 @@
   limit ("Summary must be 2,000 characters or fewer") instead of the browser cutting the text.
 
 The shared field template (`{% nhs_field %}`, templates/includes/form_field.html) chooses the NHS
-component from the widget: these widgets render as `nhsuk-date-input`, a text area with a maximum
-length as `nhsuk-character-count`.
+component from the widget: these widgets render as `nhsuk-date-input`; a text area with a maximum
+length (and a one-line text input this mixin limits) as `nhsuk-character-count`.
 """
 
 import datetime as dt
@@ -187,7 +187,7 @@ class ServiceManualFormMixin:
         super().__init__(*args, **kwargs)
         self._counted = []
         for name, field in list(self.fields.items()):
-            if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+            if isinstance(field, forms.DateField):  # not a DateTimeField: that is no DateField
                 self.fields[name] = field = self._planning_date(field)
             if isinstance(field, forms.CharField) and field.max_length is not None:
                 self._limit_length(field, self[name].label)
