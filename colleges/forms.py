@@ -3,13 +3,14 @@
 from django import forms
 
 from core.csv_forms import CsvConfirmForm, CsvUploadForm
+from core.forms import ServiceManualFormMixin
 from pathways.models import ApprenticeshipStandard
 from trusts.models import IntegratedCareSystem
 
 from .models import CourseOffer
 
 
-class CourseOfferForm(forms.ModelForm):
+class CourseOfferForm(ServiceManualFormMixin, forms.ModelForm):
     """Fields of one offer. The college comes from the page (its URL), never from the form."""
 
     apprenticeship_standard = forms.ModelChoiceField(
@@ -41,12 +42,11 @@ class CourseOfferForm(forms.ModelForm):
             "expected_completion_rate": "Expected completion rate (optional)",
         }
         help_texts = {
-            "start_date": "Inside the academic year (1 August to 31 July), for example 2026-09-07.",
+            "start_date": "Inside the academic year (1 August to 31 July), for example 7 9 2026.",
             "expected_completion_rate": "A share from 0 to 1, for example 0.85. Leave empty to use the usual rate "
             "for the qualification type.",
         }
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "academic_year": forms.TextInput(attrs={"class": "nhsuk-input--width-5", "placeholder": "2026/27"}),
             "course_code": forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
         }

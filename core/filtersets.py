@@ -19,6 +19,9 @@ class PortalFilterSet(django_filters.FilterSet):
     # Labels and hints the page uses where its words differ from the API's ({name: text}).
     page_labels: dict[str, str] = {}
     page_help_texts: dict[str, str] = {}
+    # Form fields the page uses instead of the filter's own ({name: callable returning a form field}),
+    # e.g. the NHS date input's month and year for a month the API takes as 2026-06-01.
+    page_fields: dict = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,6 +40,8 @@ class PortalFilterSet(django_filters.FilterSet):
             fields[name].label = label
         for name, text in self.page_help_texts.items():
             fields[name].help_text = text
+        for name, make in self.page_fields.items():
+            fields[name] = make()
         for field in fields.values():
             if isinstance(field, forms.ChoiceField) and hasattr(field, "empty_label"):
                 field.empty_label = "Any"

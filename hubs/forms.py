@@ -4,6 +4,7 @@ model's clean() and constraints); scope is checked by the services the views cal
 from django import forms
 
 from colleges.models import College
+from core.forms import ServiceManualFormMixin
 from core.roles import Role, is_staff
 from trusts.models import IntegratedCareSystem, Trust
 
@@ -26,13 +27,13 @@ def _college_choices(user):
     return [("", "Choose a college"), *colleges.values_list("pk", "name")]
 
 
-class HubForm(forms.ModelForm):
+class HubForm(ServiceManualFormMixin, forms.ModelForm):
     colleges = forms.ModelMultipleChoiceField(
         queryset=College.objects.none(),
         required=False,
         label="Member colleges",
-        help_text="Hold Ctrl (or Cmd) to choose several. A college moves here from any other hub.",
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text="Choose every college of the hub. A college moves here from any other hub.",
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -64,7 +65,7 @@ class HubForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in ("region", "name", "host_college", "colleges")}
 
 
-class PartnershipForm(forms.ModelForm):
+class PartnershipForm(ServiceManualFormMixin, forms.ModelForm):
     agendas = forms.MultipleChoiceField(
         choices=Agenda.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -78,19 +79,18 @@ class PartnershipForm(forms.ModelForm):
         fields = ["college", "trust", "ics", "status", "started_on", "summary"]
         widgets = {
             "status": forms.RadioSelect,
-            "started_on": forms.DateInput,
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"trust": "NHS trust", "ics": "Integrated care system (ICS)"}
         help_texts = {
             "trust": "Leave as 'No single trust' when the college partners with an ICS as a whole.",
             "ics": "Only needed when there is no single trust: the trust's own ICS is filled in for you.",
+            "started_on": "For example, 15 9 2025",
             "summary": "What the partnership is for, in a few sentences.",
         }
         error_messages = {
             "college": {"required": "Choose the college."},
-            "started_on": {"required": "Enter the date the partnership started.",
-                           "invalid": "Enter the start date as a real date."},
+            "started_on": {"required": "Enter the date the partnership started."},
             "summary": {"required": "Enter a summary of the partnership."},
             "status": {"required": "Choose the status of the partnership."},
         }
@@ -113,7 +113,7 @@ class PartnershipForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in (*self.Meta.fields, "agendas")}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ServiceManualFormMixin, forms.ModelForm):
     agendas = forms.MultipleChoiceField(
         choices=(),
         widget=forms.CheckboxSelectMultiple,
@@ -153,20 +153,22 @@ class ContactForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in (*self.Meta.fields, "agendas")}
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ServiceManualFormMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
             "kind", "happened_on", "learners", "placements_offered", "placements_filled", "interviews_guaranteed",
             "hires", "notes",
         ]
-        widgets = {"happened_on": forms.DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         labels = {"kind": "Kind of activity"}
-        help_texts = {"notes": "Required for 'Other': say what the activity was."}
+        help_texts = {
+            "happened_on": "For example, 10 2 2026",
+            "notes": "Required for 'Other': say what the activity was.",
+        }
         error_messages = {
             "kind": {"required": "Choose the kind of activity."},
-            "happened_on": {"required": "Enter the date of the activity.",
-                            "invalid": "Enter the date of the activity as a real date."},
+            "happened_on": {"required": "Enter the date of the activity."},
         }
 
     def __init__(self, *args, partnership, **kwargs):
@@ -183,7 +185,7 @@ class ActivityForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class CaseStudyForm(forms.ModelForm):
+class CaseStudyForm(ServiceManualFormMixin, forms.ModelForm):
     class Meta:
         model = CaseStudy
         fields = [

@@ -1,6 +1,9 @@
+from functools import partial
+
 import django_filters
 
 from core.filtersets import PortalFilterSet
+from core.forms import PlanningMonthField
 
 from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 from .selectors import ics_choices, occupation_choices, region_choices
@@ -66,8 +69,11 @@ class VacancyFilterSet(PortalFilterSet):
         "occupation": ("Occupation", occupation_choices),
         "synthetic": ("Real or generated", [("false", "Real figures only"), ("true", "Generated only")]),
     }
-    page_labels = {"period": "Month"}
-    page_help_texts = dict.fromkeys(("period", "period_from", "period_to"), "The first day of a month, like 2026-06-01")
+    # Months typed as the NHS date input's month and year (the API keeps `?period=2026-06-01`, read too).
+    page_fields = {
+        name: partial(PlanningMonthField, label=label, required=False, help_text="For example, 6 2026")
+        for name, label in (("period", "Month"), ("period_from", "From month"), ("period_to", "To month"))
+    }
 
     class Meta:
         model = Vacancy

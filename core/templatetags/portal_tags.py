@@ -1,16 +1,24 @@
 """Template helpers shared by every page: NHS.UK form fields, navigation items, pagination."""
 
+import copy
+
 from django import forms, template
 from django.urls import NoReverseMatch, reverse
+
+from core.forms import PART_LABELS, PART_WIDTHS, DayMonthYearInput
 
 register = template.Library()
 
 
 def _widget_kind(widget) -> str:
+    """The NHS component for a widget. CheckboxSelectMultiple is a RadioSelect in Django: test it first.
+    A multiple select has no NHS component: its choices are checkboxes too (the same data comes back)."""
+    if isinstance(widget, DayMonthYearInput):
+        return "date"
+    if isinstance(widget, (forms.CheckboxSelectMultiple, forms.SelectMultiple)):
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):  # also SelectMultiple and NullBooleanSelect
@@ -20,12 +28,73 @@ def _widget_kind(widget) -> str:
     return "input"
 
 
+def _parts_in_error(bound_field) -> list[str]:
+    """The inputs of a date to mark: those its error names (a missing month), else all of them."""
+    parts = bound_field.field.widget.parts
+    if not bound_field.errors:
+        return []
+    named = []
+    for error in bound_field.errors.as_data():
+        named += (error.params or {}).get("parts") or parts
+    return [part for part in parts if part in named]
+
+
 @register.filter
 def field_anchor(bound_field) -> str:
-    """The id the error summary links to: the input itself, or the first option of a group."""
-    if _widget_kind(bound_field.field.widget) in ("radios", "checkboxes"):
+    """The id the error summary links to: the input itself, the first option of a group, or the
+    first input of a date that is in error (the day when the whole date is)."""
+    kind = _widget_kind(bound_field.field.widget)
+    if kind in ("radios", "checkboxes"):
         return f"{bound_field.auto_id}_0"
+    if kind == "date":
+        parts = _parts_in_error(bound_field) or bound_field.field.widget.parts
+        return f"{bound_field.auto_id}_{parts[0]}"
     return bound_field.id_for_label or bound_field.auto_id
+
+
+def _date_inputs(bound_field) -> list[dict]:
+    widget = bound_field.field.widget
+    wrong = _parts_in_error(bound_field)
+    return [
+        {
+            "id": f"{bound_field.auto_id}_{part}",
+            "name": f"{bound_field.html_name}_{part}",
+            "label": PART_LABELS[part],
+            "width": PART_WIDTHS[part],
+            "value": text,
+            "error": part in wrong,
+        }
+        for part, text in widget.part_values(bound_field.value())
+    ]
+
+
+def _options(bound_field, kind: str) -> list[dict]:
+    return [
+        {
+            "id": option.id_for_label or f"{bound_field.auto_id}_{index}",
+            "name": bound_field.html_name,
+            "type": "checkbox" if kind == "checkboxes" else "radio",
+            "value": option.data["value"],
+            "checked": option.data["selected"],
+            "label": option.choice_label,
+        }
+        for index, option in enumerate(bound_field.subwidgets)
+    ]
+
+
+def _character_limit(bound_field) -> tuple[int | None, int | None]:
+    """(limit, threshold) of the NHS character count: every text area with a maximum length; a
+    one-line text input when its form counts it (core.forms.ServiceManualFormMixin), the count then
+    shown only from 75% of the limit."""
+    field = bound_field.field
+    limit = getattr(field, "max_length", None)
+    if not limit:
+        return None, None
+    if isinstance(field.widget, forms.Textarea):
+        return int(limit), None
+    if isinstance(field.widget, forms.TextInput) and getattr(field, "character_count", False):
+        return int(limit), 75
+    return None, None
 
 
 @register.inclusion_tag("includes/form_field.html")
@@ -39,7 +108,8 @@ def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs)
     widget = bound_field.field.widget
     kind = _widget_kind(widget)
     field_id = bound_field.auto_id
-    described_by = []
+    limit, threshold = _character_limit(bound_field)
+    described_by = [f"{field_id}-info"] if limit else []
     if bound_field.help_text:
         described_by.append(f"{field_id}-hint")
     if bound_field.errors:
@@ -51,13 +121,21 @@ def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs)
             css += f" {css}--error"
         if width and kind == "input":
             css += f" nhsuk-input--width-{width}"
+        if widget.attrs.get("class"):  # the form's own, such as nhsuk-input--width-10
+            css += f" {widget.attrs['class']}"
         widget_attrs = {"class": css, **attrs}
         if described_by:
             widget_attrs["aria-describedby"] = " ".join(described_by)
+        if limit:
+            widget_attrs["class"] += " nhsuk-js-character-count"
         if isinstance(widget, forms.DateInput) and not isinstance(widget, forms.DateTimeInput):
             widget.input_type = "date"
             widget.format = "%Y-%m-%d"
-        control = bound_field.as_widget(attrs=widget_attrs)
+        # Never the maxlength attribute: a browser cuts longer text silently, the form says why it is refused.
+        if "maxlength" in widget.attrs:
+            widget = copy.copy(widget)
+            widget.attrs = {name: value for name, value in widget.attrs.items() if name != "maxlength"}
+        control = bound_field.as_widget(widget=widget, attrs=widget_attrs)
     elif kind == "checkbox":
         checkbox_attrs = {"class": "nhsuk-checkboxes__input", **attrs}
         if described_by:
@@ -68,7 +146,10 @@ def nhs_field(bound_field, label_size="", width="", show_optional=True, **attrs)
         "kind": kind,
         "field_id": field_id,
         "control": control,
-        "options": list(bound_field.subwidgets) if kind in ("radios", "checkboxes") else [],
+        "options": _options(bound_field, kind) if kind in ("radios", "checkboxes") else [],
+        "date_inputs": _date_inputs(bound_field) if kind == "date" else [],
+        "limit": limit,
+        "threshold": threshold,
         "described_by": " ".join(described_by),
         "label_size": label_size,
         "optional": show_optional and not bound_field.field.required,

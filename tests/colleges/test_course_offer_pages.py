@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from colleges.models import CourseOffer
 from tests.factories import CollegeFactory, CourseOfferFactory, UserFactory
+from tests.form_data import date_parts
 
 FORM = {
     "course_code": "TL-1",
@@ -18,7 +19,7 @@ FORM = {
     "level": "3",
     "apprenticeship_standard": "",
     "academic_year": "2026/27",
-    "start_date": "2026-09-07",
+    **date_parts("start_date", 7, 9, 2026),
     "duration_months": "24",
     "planned_places": "30",
     "expected_completion_rate": "",
@@ -85,12 +86,53 @@ def test_a_college_user_adds_an_offer_through_the_form(college_user, officer):
 def test_the_form_shows_rule_errors_and_saves_nothing(college_user, officer):
     # when
     response = officer.post(
-        reverse("colleges:courseoffer_create", args=[college_user.college.ukprn]), {**FORM, "start_date": "2028-01-01"}
+        reverse("colleges:courseoffer_create", args=[college_user.college.ukprn]),
+        {**FORM, **date_parts("start_date", 1, 1, 2028)},
     )
     # then
     assert response.status_code == 200
     assert "start date must fall inside 2026/27" in response.content.decode()
     assert not CourseOffer.objects.exists()
+
+
+def test_a_start_date_in_2099_is_refused_by_the_form_and_nothing_saved(college_user, officer):
+    # when
+    response = officer.post(
+        reverse("colleges:courseoffer_create", args=[college_user.college.ukprn]),
+        {**FORM, "academic_year": "2099/00", **date_parts("start_date", 7, 9, 2099)},
+    )
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors["start_date"][0].startswith("Enter a date between 1 January 2000 and")
+    assert not CourseOffer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "parts, message",
+    [((7, "", 2026), "Start date must include a month"), ((31, 9, 2026), "Start date must be a real date")],
+)
+def test_an_incomplete_or_impossible_start_date_is_named_in_the_error(college_user, officer, parts, message):
+    response = officer.post(reverse("colleges:courseoffer_create", args=[college_user.college.ukprn]),
+                            {**FORM, **date_parts("start_date", *parts)})
+    assert response.context["form"].errors["start_date"] == [message]
+    assert f">{message}</a>" in response.content.decode()
+    assert not CourseOffer.objects.exists()
+
+
+def test_an_over_long_title_is_refused_not_cut(college_user, officer):
+    response = officer.post(reverse("colleges:courseoffer_create", args=[college_user.college.ukprn]),
+                            {**FORM, "title": "T" * 201})
+    assert response.context["form"].errors["title"] == ["Title must be 200 characters or fewer"]
+    assert not CourseOffer.objects.exists()
+
+
+def test_the_offer_form_shows_the_start_date_as_three_inputs_filled_from_the_offer(college_user, officer):
+    offer = CourseOfferFactory(college=college_user.college, start_date=dt.date(2026, 9, 7))
+    body = officer.get(reverse("colleges:courseoffer_update", args=[offer.pk])).content.decode()
+    assert '<div class="nhsuk-date-input" id="id_start_date">' in body
+    assert 'name="start_date_day" type="text" value="7"' in body
+    assert 'name="start_date_year" type="text" value="2026"' in body
+    assert 'type="date"' not in body and " maxlength=" not in body
 
 
 def test_a_college_user_changes_an_offer_and_an_unchanged_save_leaves_no_entry(college_user, officer):

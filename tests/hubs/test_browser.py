@@ -3,6 +3,7 @@
 Each page visited is checked with axe-core (no serious or critical violations).
 """
 
+import datetime as dt
 import re
 
 import pytest
@@ -13,6 +14,13 @@ from tests.factories import CollegeFactory, HubFactory, IntegratedCareSystemFact
 from tests.hubs.factories import PartnershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fill_date(page, legend: str, day="", month="", year="") -> None:
+    """Type a date into the NHS date input (three inputs in a fieldset named by its legend)."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    for part, value in (("Day", day), ("Month", month), ("Year", year)):
+        group.get_by_label(part, exact=True).fill(str(value))
 
 
 @pytest.fixture
@@ -42,7 +50,7 @@ def test_coordinator_records_a_partnership_and_finds_the_trusts_contact_in_the_f
     page.get_by_label("College", exact=True).select_option(label="Hugh Baird Test College")
     page.get_by_label("NHS trust", exact=False).first.select_option(label="Mersey Test NHS Foundation Trust")
     page.get_by_label("Active", exact=True).check()
-    page.get_by_label("Start date").fill("2025-09-01")
+    fill_date(page, "Start date", 1, 9, 2025)
     page.get_by_label("Summary").fill("Shared estates and an apprenticeship pipeline into the trust.")
     page.get_by_label("Estates", exact=True).check()
     page.get_by_label("Apprenticeships", exact=True).check()
@@ -77,7 +85,7 @@ def test_coordinator_records_a_partnership_and_finds_the_trusts_contact_in_the_f
     page.get_by_role("link", name="Log an activity").click()
     assert_accessible(page)
     page.get_by_label("Kind of activity").select_option(label="Industry placement")
-    page.get_by_label("Date", exact=True).fill("2026-02-10")
+    fill_date(page, "Date", 10, 2, 2026)
     page.get_by_label("Learners reached").fill("14")
     page.get_by_label("Placements offered").fill("12")
     page.get_by_label("Placements filled").fill("9")
@@ -185,3 +193,67 @@ def test_every_other_hub_page_passes_the_accessibility_check(live_server, browse
         assert staff_page.goto(f"{live_server.url}{path}").status == 200, path
         assert_accessible(staff_page)
     staff_page.context.close()
+
+
+def test_coordinator_corrects_a_partnership_form_from_the_error_summary(live_server, page, north_west):
+    # given: the coordinator on the partnership form, which passes every axe-core rule
+    sign_in(page, live_server, "nwcoordinator")
+    page.goto(f"{live_server.url}/partnerships/add/")
+    assert_accessible(page, impacts=None)
+    assert page.locator('input[type="date"]').count() == 0
+    page.get_by_label("College", exact=True).select_option(label="Hugh Baird Test College")
+    page.get_by_label("NHS trust", exact=False).first.select_option(label="Mersey Test NHS Foundation Trust")
+    page.get_by_label("Strategic", exact=True).check()
+    page.get_by_label("Summary").fill("Joint lecturer-practitioner posts and placements.")
+    page.get_by_label("Estates", exact=True).check()
+    page.get_by_label("Governance", exact=True).check()
+
+    # when: they leave out the month of the start date and save
+    fill_date(page, "Start date", 15, "", 2025)
+    page.get_by_role("button", name="Save partnership").click()
+    page.wait_for_load_state()
+
+    # then: the error summary says what is wrong, and its link leads to the month input
+    summary = page.locator(".nhsuk-error-summary")
+    assert summary.is_visible()
+    assert "Start date must include a month" in summary.inner_text()
+    assert page.title().startswith("Error: ")
+    error = " ".join(page.locator(".nhsuk-error-message").text_content().split())
+    assert error == "Error: Start date must include a month"  # "Error:" is read out, not shown
+    summary.get_by_role("link", name="Start date must include a month").click()
+    month = page.get_by_role("group", name="Start date").get_by_label("Month", exact=True)
+    assert month.evaluate("element => element === document.activeElement")
+    # and what they had typed and ticked is still there
+    assert page.get_by_role("group", name="Start date").get_by_label("Day", exact=True).input_value() == "15"
+    assert page.get_by_label("Estates", exact=True).is_checked()
+    assert page.get_by_label("Governance", exact=True).is_checked()
+    assert_accessible(page, impacts=None)
+
+    # when: they type the month and save again
+    month.fill("9")
+    page.get_by_role("button", name="Save partnership").click()
+    page.wait_for_url(re.compile(r"/partnerships/\d+/$"))
+
+    # then: the partnership is saved with the date and both agendas
+    assert "was added" in page.locator(".nhsuk-notification-banner").inner_text()
+    partnership = Partnership.objects.get()
+    assert partnership.started_on == dt.date(2025, 9, 15)
+    assert sorted(partnership.agenda_codes) == ["estates", "governance"]
+    assert partnership.status == "strategic"
+
+
+def test_the_character_count_counts_down_and_the_form_refuses_text_over_the_limit(live_server, page, north_west):
+    # given: the partnership form
+    sign_in(page, live_server, "nwcoordinator")
+    page.goto(f"{live_server.url}/partnerships/add/")
+    summary = page.get_by_label("Summary")
+    # when: the summary is typed one character over the limit
+    summary.fill("x" * 2001)
+    # then: the page counts it (the NHS character count), and the browser kept every character
+    assert "You have 1 character too many" in page.locator(".nhsuk-character-count").inner_text()
+    assert len(summary.input_value()) == 2001
+    # and the server refuses it with the field's name and limit
+    page.get_by_role("button", name="Save partnership").click()
+    page.wait_for_load_state()
+    assert "Summary must be 2,000 characters or fewer" in page.locator(".nhsuk-error-summary").inner_text()
+    assert not Partnership.objects.exists()

@@ -7,6 +7,7 @@ from django.test import Client
 
 from hubs.models import Activity, CaseStudy, Contact, Partnership, PartnershipAgenda
 from tests.factories import CollegeFactory, HubFactory, IntegratedCareSystemFactory, TrustFactory, UserFactory
+from tests.form_data import date_parts
 from tests.hubs.factories import ActivityFactory, CaseStudyFactory, ContactFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +164,7 @@ def _partnership_form(for_college, with_trust=None, **overrides):
         "trust": with_trust.pk if with_trust else "",
         "ics": "",
         "status": "active",
-        "started_on": "2026-01-15",
+        **date_parts("started_on", 15, 1, 2026),
         "summary": "Placements for T Level learners.",
         "agendas": ["estates", "apprenticeships"],
     }
@@ -198,8 +199,11 @@ def test_partnership_form_offers_a_coordinator_only_their_hubs_colleges(coordina
         ({"agendas": []}, "agendas", "Choose at least one agenda."),
         ({"agendas": ["catering"]}, "agendas", "Select a valid choice"),
         ({"summary": ""}, "summary", "Enter a summary of the partnership."),
-        ({"started_on": ""}, "started_on", "Enter the date the partnership started."),
-        ({"started_on": "2026-02-31"}, "started_on", "Enter the start date as a real date."),
+        (date_parts("started_on"), "started_on", "Enter the date the partnership started."),
+        (date_parts("started_on", 31, 2, 2026), "started_on", "Start date must be a real date"),
+        (date_parts("started_on", 1, 9, 2099), "started_on", "Enter a date between 1 January 2000 and"),
+        (date_parts("started_on", 15, "", 2026), "started_on", "Start date must include a month"),
+        ({"summary": "x" * 2001}, "summary", "Summary must be 2,000 characters or fewer"),
         ({"college": ""}, "college", "Choose the college."),
         ({"status": "dormant"}, "status", "Select a valid choice"),
         ({"trust": ""}, "trust", "Choose a trust, or an ICS to partner with as a whole."),
@@ -218,6 +222,45 @@ def test_invalid_partnership_form_shows_the_error_summary_and_saves_nothing(coor
     body = response.content.decode()
     assert "nhsuk-error-summary" in body and f'href="#id_{field}' in body
     assert not Partnership.objects.exists() and not PartnershipAgenda.objects.exists()
+
+
+def test_partnership_form_uses_nhs_checkboxes_the_date_input_and_a_character_count(coordinator_user):
+    # when
+    body = _signed_in(coordinator_user).get("/partnerships/add/").content.decode()
+    # then the agendas are checkboxes (not radio buttons), the status radios
+    assert '<div class="nhsuk-checkboxes" data-module="nhsuk-checkboxes">' in body
+    assert 'class="nhsuk-checkboxes__input" id="id_agendas_0" name="agendas" type="checkbox"' in body
+    assert body.count('class="nhsuk-radios__input"') == 3
+    # and the start date is three inputs in a fieldset, not the browser's date picker
+    assert '<div class="nhsuk-date-input" id="id_started_on">' in body
+    assert all(f'name="started_on_{part}"' in body for part in ("day", "month", "year"))
+    assert 'type="date"' not in body
+    # and the summary counts towards its limit without the browser cutting it
+    assert 'data-module="nhsuk-character-count" data-maxlength="2000"' in body
+    assert " maxlength=" not in body
+
+
+def test_partnership_with_a_start_date_in_2099_is_refused_and_nothing_saved(coordinator_user):
+    college = CollegeFactory(hub=coordinator_user.hub)
+    data = _partnership_form(college, TrustFactory(), **date_parts("started_on", 1, 9, 2099))
+    response = _signed_in(coordinator_user).post("/partnerships/add/", data)
+    assert response.status_code == 200
+    assert '<a href="#id_started_on_day">Enter a date between 1 January 2000' in response.content.decode()
+    assert not Partnership.objects.exists()
+
+
+def test_an_over_long_summary_is_refused_not_cut(coordinator_user):
+    # given a partnership, and an edit with a summary one character over the limit
+    partnership = _own_partnership(coordinator_user, summary="Short summary")
+    data = _partnership_form(partnership.college, partnership.trust, summary="y" * 2001)
+    # when
+    response = _signed_in(coordinator_user).post(f"/partnerships/{partnership.pk}/edit/", data)
+    # then the page says why, shows the text back whole, and nothing is saved
+    body = response.content.decode()
+    assert response.status_code == 200 and "Summary must be 2,000 characters or fewer" in body
+    assert "y" * 2001 in body
+    partnership.refresh_from_db()
+    assert partnership.summary == "Short summary"
 
 
 def test_an_ics_other_than_the_trusts_is_refused_on_the_form(coordinator_user):
@@ -419,8 +462,8 @@ def test_coordinator_deletes_a_contact_after_confirming(coordinator_user):
 
 def _activity_form(**overrides):
     data = {
-        "kind": "industry_placement", "happened_on": "2026-02-01", "learners": "12", "placements_offered": "10",
-        "placements_filled": "8", "interviews_guaranteed": "0", "hires": "2", "notes": "",
+        "kind": "industry_placement", **date_parts("happened_on", 1, 2, 2026), "learners": "12",
+        "placements_offered": "10", "placements_filled": "8", "interviews_guaranteed": "0", "hires": "2", "notes": "",
     }
     data.update(overrides)
     return data
@@ -446,8 +489,10 @@ def test_coordinator_logs_an_activity_and_sees_it_in_the_totals(coordinator_user
         ({"kind": ""}, "kind"),
         ({"kind": "party"}, "kind"),
         ({"kind": "other", "notes": ""}, "notes"),
-        ({"happened_on": ""}, "happened_on"),
-        ({"happened_on": "2026-13-01"}, "happened_on"),
+        (date_parts("happened_on"), "happened_on"),
+        (date_parts("happened_on", 1, 13, 2026), "happened_on"),
+        (date_parts("happened_on", 10, 2, 2099), "happened_on"),
+        ({"kind": "other", "notes": "z" * 2001}, "notes"),
     ],
 )
 def test_invalid_activity_form_saves_nothing(coordinator_user, overrides, field):
@@ -628,6 +673,14 @@ def test_staff_set_up_a_hub_with_its_member_colleges_and_host(staff_user):
     hub = ics.region.hub
     assert response.redirect_chain[-1][0] == f"/hubs/{hub.code}/" and "was added" in response.content.decode()
     assert set(hub.colleges.all()) == {host, member} and hub.host_college == host
+
+
+def test_hub_form_offers_member_colleges_as_nhs_checkboxes(staff_user):
+    CollegeFactory(name="Riverside College")
+    body = _signed_in(staff_user).get("/hubs/add/").content.decode()
+    assert '<div class="nhsuk-checkboxes" data-module="nhsuk-checkboxes">' in body
+    assert 'name="colleges" type="checkbox"' in body and "Riverside College</label>" in body
+    assert "<select name=\"colleges\"" not in body
 
 
 @pytest.mark.parametrize(

@@ -434,6 +434,8 @@ def test_radios_checkboxes_and_textarea_render_as_nhs_components_with_errors_lin
     # then every group is a fieldset with a legend, and the summary links to the first option
     assert html.count('<fieldset class="nhsuk-fieldset"') == 2
     assert 'class="nhsuk-radios" data-module="nhsuk-radios"' in html
+    assert 'class="nhsuk-checkboxes" data-module="nhsuk-checkboxes"' in html
+    assert 'class="nhsuk-checkboxes__input" id="id_agendas_1"' in html
     assert 'href="#id_status_0"' in html and 'id="id_status_0"' in html
     assert 'id="id_agendas_1" name="agendas" type="checkbox" value="estates" checked' in html
     assert 'href="#id_agreed"' in html and 'class="nhsuk-checkboxes__input"' in html

@@ -157,6 +157,31 @@ def test_the_list_filters_like_the_api(world, ics_user):
     assert "Generated" in response.content.decode()
 
 
+def test_the_list_filters_by_months_typed_as_month_and_year(world, ics_user):
+    # given vacancies of April, May and June
+    trust = world["ics"].trusts.get()
+    for month in (4, 5, 6):
+        VacancyFactory(trust=trust, occupation=world["nurses"], period=dt.date(2026, month, 1))
+    client = signed_in(ics_user)
+    # when
+    from_may = client.get(LIST, {"period_from_month": "5", "period_from_year": "2026"})
+    june = client.get(LIST, {"period_month": "June", "period_year": "2026"})
+    linked = client.get(LIST, {"period": "2026-04-01"})  # a link or bookmark in the API's form
+    # then
+    assert sorted(v.period.month for v in from_may.context["object_list"]) == [5, 6]
+    assert [v.period.month for v in june.context["object_list"]] == [6]
+    assert [v.period.month for v in linked.context["object_list"]] == [4]
+    body = from_may.content.decode()
+    assert '<div class="nhsuk-date-input" id="id_period_from">' in body
+    assert 'name="period_from_month" type="text" value="5"' in body and 'name="period_from_day"' not in body
+    assert 'type="date"' not in body
+
+
+def test_a_month_filter_missing_its_year_says_so_on_the_page(world, ics_user):
+    response = signed_in(ics_user).get(LIST, {"period_to_month": "5", "period_to_year": ""})
+    assert "To month must include a year" in response.content.decode()
+
+
 @pytest.mark.parametrize("rows", [1, 30])
 def test_the_list_makes_a_bounded_number_of_queries(world, django_assert_max_num_queries, rows):
     # given
