@@ -2,9 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from colleges.models import LEVEL_VALIDATORS, RATE_VALIDATORS, QualificationType
+from core.history import ChangeHistory
 from portal.roles import Role, is_staff
 
 STANDARD_REFERENCE = RegexValidator(
@@ -110,7 +110,7 @@ class EntryRoute(models.Model):
     )
     notes = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["occupation__name", "qualification_type", "level"]

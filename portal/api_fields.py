@@ -1,10 +1,11 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+
+from core.api_fields import NaturalKeyField
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class HubCodeField(serializers.SlugRelatedField):
+class HubCodeField(NaturalKeyField):
     """A hub referenced by its region's code (Y56 ...), the hub's natural key."""
 
     def __init__(self, **kwargs):
