@@ -188,6 +188,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several models have a `status`: give the gap report's its own enum name in the schema.
     "ENUM_NAME_OVERRIDES": {"GapReportStatusEnum": "pathways.models.GapReport.Status"},
+    # Every error status an operation can answer, with its body (core/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.openapi.declare_error_responses",
+    ],
 }
 
 # --- Cache (throttling state) ---------------------------------------------------------
