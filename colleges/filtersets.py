@@ -13,7 +13,7 @@ def hub_choices():
 
 
 class CollegeFilterSet(PortalFilterSet):
-    search_fields = ("name", "ukprn")
+    search_fields = ("name", "ukprn", "ics__code")
     ukprn = django_filters.CharFilter(label="UKPRN")
     ics = django_filters.CharFilter(field_name="ics__code", label="ICS code")
     region = django_filters.CharFilter(field_name="ics__region__code", label="Region code")
@@ -30,10 +30,11 @@ class CollegeFilterSet(PortalFilterSet):
 
 
 class CourseOfferFilterSet(PortalFilterSet):
-    """Filters of the course offer list page and `course-offers/`; `q` searches titles."""
+    """Filters of the course offer list page and `course-offers/`; `q` searches titles and codes."""
 
-    search_fields = ("title",)
-    search_label = "Search course titles"
+    search_fields = ("title", "course_code", "college__name", "college__ukprn", "apprenticeship_standard__reference")
+    search_label = "Search course titles and codes"
+    course_code = django_filters.CharFilter(label="Course code")
     college = django_filters.CharFilter(field_name="college__ukprn", label="College (UKPRN)")
     ics = django_filters.CharFilter(method="filter_ics", label="ICS code (where the offer is delivered)")
     region = django_filters.CharFilter(method="filter_region", label="Region code")
@@ -53,7 +54,7 @@ class CourseOfferFilterSet(PortalFilterSet):
     class Meta:
         model = CourseOffer
         fields = [
-            "college", "ics", "region", "level", "qualification_type", "apprenticeship_standard",
+            "college", "course_code", "ics", "region", "level", "qualification_type", "apprenticeship_standard",
             "academic_year", "occupation",
         ]
 

@@ -6,8 +6,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from core.dates import validate_planning_date
+from core.history import ChangeHistory
 from core.roles import Role
 from pathways.vocabulary import (
     DEFAULT_COMPLETION_RATES,
@@ -77,7 +78,9 @@ class CourseOffer(models.Model):
         help_text="Required for an apprenticeship offer, and only named by one.",
     )
     academic_year = models.CharField(max_length=7, help_text="Like 2026/27: the second part is the next year.")
-    start_date = models.DateField(help_text="Inside the academic year: 1 August to 31 July.")
+    start_date = models.DateField(
+        validators=[validate_planning_date], help_text="Inside the academic year: 1 August to 31 July."
+    )
     duration_months = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(72)], help_text="1 to 72 months."
     )
@@ -103,7 +106,7 @@ class CourseOffer(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     # History is read per offer (by id) and by date; other indexes would only slow bulk writes.
-    history = HistoricalRecords(no_db_index=["college", "apprenticeship_standard", "delivery_ics", "updated_at"])
+    history = ChangeHistory(no_db_index=["college", "apprenticeship_standard", "delivery_ics", "updated_at"])
 
     class Meta:
         ordering = ["college__name", "academic_year", "course_code"]

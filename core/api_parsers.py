@@ -1,26 +1,75 @@
+"""The API's JSON parser: every request body is bounded (size, nesting) and its text is text
+PostgreSQL can store, before any serializer, service or query sees it.
+
+The size bound is Django's DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig, answered 413 by
+core.api_errors); the nesting bound and the text rules are here. Query parameters obey the
+same text rules (core.text, used by core.api_filters).
+"""
+
+import json
+
+from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+from rest_framework.settings import api_settings
+
+from core.text import text_problem
+
+# Deeper than any body the API documents (a bulk list of objects holding lists is 3 deep).
+MAX_DEPTH = 20
 
 
-def _contains_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(item) for item in value)
-    return False
+def _where(path: tuple) -> str:
+    """Where a value sits in the body, like "at item 0, field 'course_code'"."""
+    if not path:
+        return "in the request body"
+    return "at " + ", ".join(f"item {step}" if isinstance(step, int) else f"field '{step}'" for step in path)
+
+
+def check_json(data) -> None:
+    """Refuse (ParseError, 400) a parsed body nested deeper than MAX_DEPTH or holding a string or
+    key that `text_problem` refuses; the message says where. Iterative: no recursion limit."""
+    stack = [(data, (), 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                raise ParseError(f"Text {_where(path)} {problem}.")
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                raise ParseError(f"The JSON is nested too deeply: at most {MAX_DEPTH} levels.")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str) and text_problem(key):
+                    raise ParseError(f"A field name {_where(path)} {text_problem(key)}.")
+                stack.append((item, path + (key,), depth + 1))
 
 
 class PortalJSONParser(JSONParser):
-    """JSON, refusing NUL characters anywhere in the body.
+    """JSON, bounded in nesting, with only storable text (see `check_json`).
 
-    PostgreSQL cannot store or compare text containing NUL, so such a value would fail deep
-    inside a query (a 500) instead of being named as bad input (a 400).
+    Django reads the body first and refuses one over DATA_UPLOAD_MAX_MEMORY_SIZE (413 through
+    core.api_errors). A body too deeply nested for Python's parser is a 400, never a
+    RecursionError.
     """
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        if _contains_nul(data):
-            raise ParseError("Text in the request may not contain NUL (\\u0000) characters.")
+        parser_context = parser_context or {}
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            text = stream.read().decode(encoding)
+            if api_settings.STRICT_JSON:
+                data = json.loads(text, parse_constant=_refuse_constant)
+            else:
+                data = json.loads(text)
+        except RecursionError:
+            raise ParseError(f"The JSON is nested too deeply: at most {MAX_DEPTH} levels.") from None
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+        check_json(data)
         return data
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not valid JSON")

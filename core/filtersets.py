@@ -1,6 +1,36 @@
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+
+_BOOLEANS = {
+    True: True, "True": True, "true": True, "1": True, "2": True,
+    False: False, "False": False, "false": False, "0": False, "3": False,
+    None: None, "": None, "unknown": None,
+}
+
+
+class StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """Django's select maps any unknown value to "no filter"; this one passes it on to be refused."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        return _BOOLEANS.get(value, value) if isinstance(value, str | bool | None) else value
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """A yes/no filter: true or false (or empty, for no filter); anything else is an error,
+    never silently "no filter" (which would return every row)."""
+
+    widget = StrictNullBooleanSelect
+
+    def to_python(self, value):
+        if value in (True, False, None):
+            return value
+        raise ValidationError("Enter true or false.", code="invalid")
+
+    def validate(self, value):
+        pass
 
 
 class PortalFilterSet(django_filters.FilterSet):
@@ -26,6 +56,9 @@ class PortalFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["q"].label = self.search_label
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.BooleanFilter):
+                filter_.field_class = StrictNullBooleanField
 
     def for_page(self):
         """Shape the filter form for a list page: search first, codes as drop-downs, page labels."""

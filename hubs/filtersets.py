@@ -20,7 +20,7 @@ class IdFilter(django_filters.Filter):
 
 
 class HubFilterSet(PortalFilterSet):
-    search_fields = ("name", "region__name", "region__code")
+    search_fields = ("name", "region__name", "region__code", "host_college__name", "host_college__ukprn")
     code = django_filters.CharFilter(field_name="region__code", label="Hub (region code)")
 
     class Meta:
@@ -29,8 +29,10 @@ class HubFilterSet(PortalFilterSet):
 
 
 class PartnershipFilterSet(PortalFilterSet):
-    search_fields = ("college__name", "trust__name", "ics__name", "summary")
-    search_label = "Search by college, trust or summary"
+    search_fields = (
+        "college__name", "college__ukprn", "trust__name", "trust__ods_code", "ics__name", "ics__code", "summary",
+    )
+    search_label = "Search by college, trust (name or code) or summary"
     hub = django_filters.CharFilter(field_name="college__hub__region__code", label="Hub (region code)")
     college = django_filters.CharFilter(field_name="college__ukprn", label="College (UKPRN)")
     trust = django_filters.CharFilter(field_name="trust__ods_code", label="Trust (ODS code)")
@@ -47,7 +49,10 @@ class PartnershipFilterSet(PortalFilterSet):
 
 
 class ActivityFilterSet(PortalFilterSet):
-    search_fields = ("notes", "partnership__college__name", "partnership__trust__name")
+    search_fields = (
+        "notes", "partnership__college__name", "partnership__college__ukprn", "partnership__trust__name",
+        "partnership__trust__ods_code",
+    )
     partnership = IdFilter(field_name="partnership_id", min_value=1, max_value=2**63 - 1, label="Partnership id")
     hub = django_filters.CharFilter(field_name="partnership__college__hub__region__code", label="Hub (region code)")
     college = django_filters.CharFilter(field_name="partnership__college__ukprn", label="College (UKPRN)")

@@ -10,8 +10,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from core.dates import validate_planning_date
+from core.history import ChangeHistory
 from core.roles import Role, is_staff
 
 
@@ -127,12 +128,12 @@ class Partnership(models.Model):
         help_text="The trust's ICS, or the ICS the college partners with as a whole.",
     )
     status = models.CharField(max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.EXPLORING)
-    started_on = models.DateField("start date")
+    started_on = models.DateField("start date", validators=[validate_planning_date])
     summary = models.TextField(max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = ChangeHistory()
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
@@ -194,7 +195,7 @@ class PartnershipAgenda(models.Model):
     agenda = models.CharField(max_length=32, choices=Agenda.choices)
     contacts = models.ManyToManyField("Contact", blank=True, related_name="agenda_links")
 
-    history = HistoricalRecords()
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["partnership", "agenda"]
@@ -236,7 +237,7 @@ class Contact(models.Model):
     email = models.EmailField()
     phone = models.CharField(max_length=30, blank=True)
 
-    history = HistoricalRecords()
+    history = ChangeHistory()
     objects = ContactQuerySet.as_manager()
 
     class Meta:
@@ -287,7 +288,7 @@ class Activity(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=32, choices=ActivityKind.choices)
-    happened_on = models.DateField("date")
+    happened_on = models.DateField("date", validators=[validate_planning_date])
     learners = models.PositiveIntegerField("learners reached", **_COUNT)
     placements_offered = models.PositiveIntegerField(**_COUNT)
     placements_filled = models.PositiveIntegerField(**_COUNT)
@@ -296,7 +297,7 @@ class Activity(models.Model):
     notes = models.TextField(max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = ChangeHistory()
     objects = ActivityQuerySet.as_manager()
 
     class Meta:

@@ -42,7 +42,7 @@ class GapReportFilterSet(PortalFilterSet):
 class GapReportRowFilterSet(PortalFilterSet):
     """The rows of one report: `level`, `code` (ICS, region or E92000001), `occupation` (its code), `year`."""
 
-    search_fields = ("name", "code", "occupation__name")
+    search_fields = ("name", "code", "occupation__name", "occupation__code")
     level = django_filters.ChoiceFilter(choices=GapReportRow.Level.choices)
     code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
     occupation = django_filters.CharFilter(field_name="occupation__code", label="Occupation code")
@@ -54,7 +54,10 @@ class GapReportRowFilterSet(PortalFilterSet):
 
 
 class EntryRouteFilterSet(PortalFilterSet):
-    search_fields = ("occupation__name", "occupation__code", "apprenticeship_standard__title", "notes")
+    search_fields = (
+        "occupation__name", "occupation__code", "apprenticeship_standard__title", "apprenticeship_standard__reference",
+        "notes",
+    )
     occupation = django_filters.CharFilter(field_name="occupation__code", label="Occupation code")
     qualification_type = django_filters.ChoiceFilter(choices=QualificationType.choices)
     apprenticeship_standard = django_filters.CharFilter(
@@ -70,7 +73,9 @@ class EntryRouteFilterSet(PortalFilterSet):
 
 
 class ProgressionFilterSet(PortalFilterSet):
-    search_fields = ("from_occupation__name", "to_occupation__name", "via")
+    search_fields = (
+        "from_occupation__name", "from_occupation__code", "to_occupation__name", "to_occupation__code", "via",
+    )
     from_occupation = django_filters.CharFilter(field_name="from_occupation__code", label="From occupation code")
     to_occupation = django_filters.CharFilter(field_name="to_occupation__code", label="To occupation code")
 

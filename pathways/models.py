@@ -2,8 +2,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from core.history import ChangeHistory
 from core.roles import Role, is_staff
 
 from .vocabulary import LEVEL_VALIDATORS, RATE_VALIDATORS, QualificationType
@@ -111,7 +111,7 @@ class EntryRoute(models.Model):
     )
     notes = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = ChangeHistory()
 
     class Meta:
         ordering = ["occupation__name", "qualification_type", "level"]

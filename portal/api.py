@@ -1,8 +1,10 @@
 """The one API router: every app's viewsets under kebab-case plural paths (DESIGN.md section 5)."""
 
+from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from colleges.api.views import CollegeViewSet, CourseOfferViewSet
+from core.api_views import api_not_found
 from hubs.api.views import ActivityViewSet, HubViewSet, PartnershipViewSet
 from pathways.api.views import (
     ApprenticeshipStandardViewSet,
@@ -30,4 +32,5 @@ router.register("partnerships", PartnershipViewSet)
 router.register("activities", ActivityViewSet)
 
 app_name = "api"
-urlpatterns = router.urls
+# Last: any other path under the API answers a JSON 404.
+urlpatterns = [*router.urls, re_path(r"^", api_not_found, name="not-found")]

@@ -33,7 +33,7 @@ class IntegratedCareSystemFilterSet(PortalFilterSet):
 
 
 class TrustFilterSet(PortalFilterSet):
-    search_fields = ("name", "ods_code", "town", "postcode")
+    search_fields = ("name", "ods_code", "town", "postcode", "ics__code")
     ods_code = django_filters.CharFilter(label="ODS code")
     ics = django_filters.CharFilter(field_name="ics__code", label="ICS code")
     region = django_filters.CharFilter(field_name="ics__region__code", label="Region code")
@@ -52,7 +52,7 @@ class TrustFilterSet(PortalFilterSet):
 
 
 class VacancyFilterSet(PortalFilterSet):
-    search_fields = ("occupation__name", "trust__name", "trust__ods_code", "ics__name", "ics__code")
+    search_fields = ("occupation__name", "occupation__code", "trust__name", "trust__ods_code", "ics__name", "ics__code")
     sector = django_filters.ChoiceFilter(choices=Sector.choices)
     trust = django_filters.CharFilter(field_name="trust__ods_code", label="Trust ODS code")
     ics = django_filters.CharFilter(field_name="ics__code", label="ICS code")

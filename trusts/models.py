@@ -2,7 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
+
+from core.dates import validate_planning_date
+from core.history import ChangeHistory
 
 REGION_CODE = RegexValidator(r"^Y[0-9]{2}$", "A region code is Y followed by two digits, e.g. Y56.")
 ICB_CODE = RegexValidator(r"^Q[A-Z0-9]{2}$", "An ICB ODS code is Q followed by two letters or digits, e.g. QE1.")
@@ -155,7 +157,9 @@ class Vacancy(models.Model):
         IntegratedCareSystem, on_delete=models.PROTECT, related_name="vacancies", verbose_name="ICS"
     )
     occupation = models.ForeignKey("pathways.Occupation", on_delete=models.PROTECT, related_name="vacancies")
-    period = models.DateField(help_text="The first day of the month the figures describe.")
+    period = models.DateField(
+        validators=[validate_planning_date], help_text="The first day of the month the figures describe."
+    )
     vacancies_fte = models.DecimalField(
         "vacancies (FTE)", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -173,7 +177,7 @@ class Vacancy(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     # History is read per row (by id) and by date; other indexes would only slow bulk writes.
-    history = HistoricalRecords(no_db_index=["trust", "ics", "occupation", "updated_at"])
+    history = ChangeHistory(no_db_index=["trust", "ics", "occupation", "updated_at"])
 
     objects = VacancyQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api_fields import NaturalKeyField, prefetch_natural_keys
 from pathways.models import ApprenticeshipStandard
 from trusts.models import IntegratedCareSystem
 
@@ -11,7 +12,7 @@ from ..models import College, CourseOffer
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class HubCodeField(serializers.SlugRelatedField):
+class HubCodeField(NaturalKeyField):
     """A hub referenced by its region's code (Y56 ...), the hub's natural key. The hub model is
     reached through College.hub, so that colleges (below hubs in the house) never import hubs."""
 
@@ -21,58 +22,12 @@ class HubCodeField(serializers.SlugRelatedField):
 
 
 class CollegeSerializer(serializers.ModelSerializer):
-    ics = serializers.SlugRelatedField(slug_field="code", queryset=IntegratedCareSystem.objects.all())
+    ics = NaturalKeyField(slug_field="code", queryset=IntegratedCareSystem.objects.all())
     hub = HubCodeField(required=False, allow_null=True)
 
     class Meta:
         model = College
         fields = ["ukprn", "name", "ics", "postcode", "hub", "provider_type"]
-
-
-class NaturalKeyField(serializers.SlugRelatedField):
-    """A related object named by its natural key. Each key is looked up once per request:
-    the lookups live in the serializer context, so the items of a bulk request share them
-    (see `prefetch_natural_keys`)."""
-
-    default_error_messages = {
-        "does_not_exist": "No {model} has {slug_name} {value}.",
-        "invalid": "Give the {model}'s {slug_name} as a string.",
-    }
-
-    def _cache(self) -> dict:
-        model = self.queryset.model  # not get_queryset(): that clones a queryset on every call
-        return self.context.setdefault("natural_keys", {}).setdefault((model._meta.label, self.slug_field), {})
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not data:
-            self.fail("invalid", model=self.queryset.model._meta.verbose_name, slug_name=self.slug_field)
-        cache = self._cache()
-        if data not in cache:
-            cache[data] = self.get_queryset().filter(**{self.slug_field: data}).first()
-        if cache[data] is None:
-            self.fail(
-                "does_not_exist", model=self.queryset.model._meta.verbose_name, slug_name=self.slug_field, value=data
-            )
-        return cache[data]
-
-
-def prefetch_natural_keys(serializer_class, items, context) -> None:
-    """Resolve every natural key named in `items` with one query per related model."""
-    serializer = serializer_class(context=context)
-    for name, field_ in serializer.fields.items():
-        if not isinstance(field_, NaturalKeyField) or field_.read_only:
-            continue
-        # Only well-formed keys are fetched; anything else is left for the field to reject.
-        keys = {item.get(name) for item in items if isinstance(item, dict) and isinstance(item.get(name), str)}
-        keys.discard("")
-        if not keys:
-            continue
-        cache = field_._cache()
-        found = {getattr(obj, field_.slug_field): obj for obj in field_.get_queryset().filter(
-            **{f"{field_.slug_field}__in": keys}
-        )}
-        for key in keys:
-            cache[key] = found.get(key)
 
 
 def validate_offer_items(items: list, *, context: dict) -> tuple[dict[int, dict], dict[int, dict]]:
@@ -83,6 +38,9 @@ def validate_offer_items(items: list, *, context: dict) -> tuple[dict[int, dict]
     child = CourseOfferSerializer(context=context)
     rows, errors = {}, {}
     for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors[index] = {"non_field_errors": ["Each item must be an object with the offer's fields."]}
+            continue
         try:
             rows[index] = child.run_validation(item)
         except serializers.ValidationError as exc:

@@ -196,7 +196,9 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"], filterset_class=None)
     def history(self, request, pk=None):
         entries = selectors.course_offer_history(offer_id=int(pk))
-        if not entries:
+        if not entries and not self.get_queryset().filter(pk=pk).exists():
+            # An offer readable here has a (possibly empty) trail; only an id that never named
+            # an offer is unknown. Deleted offers keep their trail.
             raise Http404("No course offer has this id.")
         page = self.paginate_queryset(entries)
         serializer = CourseOfferHistorySerializer(page, many=True)

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from colleges.models import College
+from core.api_fields import NaturalKeyField
 from trusts.models import IntegratedCareSystem, Region, Trust
 
 from ..models import Activity, ActivityKind, Agenda, Hub, Partnership, PartnershipStatus
@@ -8,8 +9,8 @@ from ..models import Activity, ActivityKind, Agenda, Hub, Partnership, Partnersh
 
 class HubSerializer(serializers.ModelSerializer):
     code = serializers.CharField(source="region.code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    host_college = serializers.SlugRelatedField(
+    region = NaturalKeyField(slug_field="code", queryset=Region.objects.all())
+    host_college = NaturalKeyField(
         slug_field="ukprn", queryset=College.objects.all(), required=False, allow_null=True
     )
     colleges = serializers.SlugRelatedField(slug_field="ukprn", many=True, read_only=True)
@@ -22,11 +23,11 @@ class HubSerializer(serializers.ModelSerializer):
 class PartnershipSerializer(serializers.ModelSerializer):
     """Writes go through hubs.services (scope, validation, audit history); see the viewset."""
 
-    college = serializers.SlugRelatedField(slug_field="ukprn", queryset=College.objects.all())
-    trust = serializers.SlugRelatedField(
+    college = NaturalKeyField(slug_field="ukprn", queryset=College.objects.all())
+    trust = NaturalKeyField(
         slug_field="ods_code", queryset=Trust.objects.all(), required=False, allow_null=True
     )
-    ics = serializers.SlugRelatedField(
+    ics = NaturalKeyField(
         slug_field="code", queryset=IntegratedCareSystem.objects.all(), required=False, allow_null=True,
         help_text="The trust's ICS (filled in from the trust when omitted), or the ICS partnered as a whole.",
     )

@@ -1,7 +1,5 @@
-from django.db.models import ProtectedError
 from rest_framework import viewsets
 
-from core.errors import ApplicationError
 from core.roles import Role
 
 from .. import selectors, services
@@ -19,12 +17,15 @@ class HubViewSet(viewsets.ModelViewSet):
     lookup_url_kwarg = "code"
     ordering_fields = ["name"]
 
+    def perform_create(self, serializer):
+        serializer.instance = services.hub_create(user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        services.hub_update(user=self.request.user, hub=serializer.instance, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
     def perform_destroy(self, instance):
-        try:
-            instance.delete()
-        except ProtectedError as exc:
-            message = "This hub still has coordinators or case studies: move or delete them first."
-            raise ApplicationError(message) from exc
+        services.hub_delete(user=self.request.user, hub=instance)
 
 
 class PartnershipViewSet(viewsets.ModelViewSet):

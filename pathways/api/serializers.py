@@ -2,6 +2,8 @@ from decimal import ROUND_HALF_UP
 
 from rest_framework import serializers
 
+from core.api_fields import NaturalKeyField
+
 from ..models import ApprenticeshipStandard, EntryRoute, GapReport, GapReportRow, Occupation, Progression
 
 
@@ -72,8 +74,8 @@ class EntryRouteSerializer(serializers.ModelSerializer):
     """A way into an occupation from a course: through a named apprenticeship standard, or by
     qualification type and level. The level may be left out for a standard: it is the standard's."""
 
-    occupation = serializers.SlugRelatedField(slug_field="code", queryset=Occupation.objects.all())
-    apprenticeship_standard = serializers.SlugRelatedField(
+    occupation = NaturalKeyField(slug_field="code", queryset=Occupation.objects.all())
+    apprenticeship_standard = NaturalKeyField(
         slug_field="reference", queryset=ApprenticeshipStandard.objects.all(), required=False, allow_null=True
     )
 
@@ -88,8 +90,8 @@ class EntryRouteSerializer(serializers.ModelSerializer):
 
 
 class ProgressionSerializer(serializers.ModelSerializer):
-    from_occupation = serializers.SlugRelatedField(slug_field="code", queryset=Occupation.objects.all())
-    to_occupation = serializers.SlugRelatedField(slug_field="code", queryset=Occupation.objects.all())
+    from_occupation = NaturalKeyField(slug_field="code", queryset=Occupation.objects.all())
+    to_occupation = NaturalKeyField(slug_field="code", queryset=Occupation.objects.all())
 
     class Meta:
         model = Progression

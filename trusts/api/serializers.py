@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api_fields import NaturalKeyField
+
 from ..models import IntegratedCareSystem, Region, Trust, Vacancy
 
 
@@ -10,8 +12,8 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class IntegratedCareSystemSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    succeeded_by = serializers.SlugRelatedField(
+    region = NaturalKeyField(slug_field="code", queryset=Region.objects.all())
+    succeeded_by = NaturalKeyField(
         slug_field="code", queryset=IntegratedCareSystem.objects.all(), required=False, allow_null=True
     )
 
@@ -21,7 +23,7 @@ class IntegratedCareSystemSerializer(serializers.ModelSerializer):
 
 
 class TrustSerializer(serializers.ModelSerializer):
-    ics = serializers.SlugRelatedField(slug_field="code", queryset=IntegratedCareSystem.objects.all())
+    ics = NaturalKeyField(slug_field="code", queryset=IntegratedCareSystem.objects.all())
 
     class Meta:
         model = Trust
