@@ -4,6 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from planning import urls as planning_urls
+
 from . import views
 
 api_v1 = [
@@ -26,8 +28,10 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("trusts.urls")),
     path("", include("colleges.urls")),
-    path("", include("pathways.urls")),
     path("", include("hubs.urls")),
+    path("", include("planning.urls")),
+    # The dashboards and pathway pages lived in pathways: their old route names still reverse.
+    path("", include((planning_urls.urlpatterns, "pathways"))),
 ]
 
 handler403 = "portal.views.permission_denied"
