@@ -467,14 +467,20 @@ def _trusts_table(rows, report, occupation) -> Table:
     return table
 
 
-def _colleges_table(rows, occupation) -> Table:
+def _colleges_table(rows, occupation, report=None, stored: bool = False) -> Table:
     college_link = _url_maker("colleges:college_detail")
+    note = "Entrants expected to start in the role within the report's horizon, most first."
+    if stored and report is not None:
+        note += (
+            f" Entrants are those report {report.pk} counted, so they add up to its supply figures;"
+            " offers and planned places are today's."
+        )
     table = Table(
         "colleges",
         f"Colleges whose courses lead to {occupation.name}",
         [Column("College"), Column("UKPRN"), Column("College's ICS"), Column("Offers", "int"),
          Column("Planned places", "int"), Column("Expected entrants (FTE)", "fte")],
-        note="Entrants expected to start in the role within the report's horizon, most first.",
+        note=note,
     )
     for row in rows:
         table.add(
@@ -570,7 +576,7 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
         tables = [
             _occupation_years_table(rows, bounds, occupation, geography),
             _trusts_table(trusts, report, occupation),
-            _colleges_table(supply.colleges(), occupation),
+            _colleges_table(supply.colleges(), occupation, report, supply.from_stored_supply),
         ]
         if geography.level == GapReportRow.Level.ICS:
             # Each course offer is listed for one ICS; a region or England lists its ICSs instead.

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from colleges.models import QualificationType, add_months
+from colleges.models import DEFAULT_COMPLETION_RATES, QualificationType, add_months
 from tests.factories import (
     ApprenticeshipStandardFactory,
     CollegeFactory,
@@ -105,11 +105,17 @@ def reference_rows(as_of: dt.date, years: int) -> dict:
                 matches = (route.qualification_type, route.level) == (offer.qualification_type, offer.level)
             if not matches:
                 continue
-            arrives = add_months(offer.completion_date, route.lag_months)
-            entrants = offer.planned_places * offer.effective_completion_rate * route.conversion_rate
+            # read here from section 6 itself, not from the product's rules (pathways.rules)
+            completes = add_months(offer.start_date, offer.duration_months)
+            arrives = add_months(completes, route.lag_months)
+            rate = offer.expected_completion_rate
+            if rate is None:
+                rate = DEFAULT_COMPLETION_RATES[offer.qualification_type]
+            entrants = offer.planned_places * rate * route.conversion_rate
+            ics_id = offer.delivery_ics_id or offer.college.ics_id
             for year, end in enumerate(ends, start=1):
                 if as_of < arrives <= end:
-                    supply[offer.ics.pk, route.occupation_id, year] += entrants
+                    supply[ics_id, route.occupation_id, year] += entrants
     pairs = {key for key in vacancies if vacancies[key] > 0 or replacement[key] > 0}
     pairs |= {(ics, occupation) for (ics, occupation, year), value in supply.items() if value > 0}
     icss = {ics.pk: ics for ics in IntegratedCareSystem.objects.select_related("region")}
