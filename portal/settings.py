@@ -93,8 +93,15 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for a lock rather than fail at once when the eager task and a request overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default must take concurrent writers (issue 12): readers never block the writer
+    # (WAL), a writer waits for the lock rather than failing at once (busy timeout), and a transaction
+    # takes the write lock when it begins (IMMEDIATE), so a read-then-write transaction never fails
+    # to upgrade its lock; a report run stages its figures outside any transaction (planning.services).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
