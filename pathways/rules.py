@@ -244,9 +244,12 @@ def offer_ics_sql(offer: str, college: str) -> str:
     return f"COALESCE({offer}.delivery_ics_id, {college}.ics_id)"
 
 
-def offers_in_q(ics_ids, college_ids, prefix: str = "") -> Q:
-    """ORM: offers lying in the ICSs `ics_ids`, given the ids of the colleges whose ICS is one of them
-    (passed in, so that both halves of the condition are index lookups)."""
-    return Q(**{f"{prefix}delivery_ics_id__in": ics_ids}) | Q(
-        **{f"{prefix}delivery_ics_id__isnull": True, f"{prefix}college_id__in": college_ids}
+def offers_in_q(ics_ids, college_ids=None, prefix: str = "") -> Q:
+    """ORM: offers lying in the ICSs `ics_ids` (ids, or a queryset of them). Given the ids of the colleges
+    whose ICS is one of them, both halves of the condition are index lookups; without, the college's
+    ICS is joined."""
+    own = (
+        {f"{prefix}college_id__in": college_ids} if college_ids is not None
+        else {f"{prefix}college__ics_id__in": ics_ids}
     )
+    return Q(**{f"{prefix}delivery_ics_id__in": ics_ids}) | Q(**{f"{prefix}delivery_ics_id__isnull": True}, **own)

@@ -495,10 +495,8 @@ def pathway_offers(*, routes: list[EntryRoute], ics: IntegratedCareSystem, since
     leads = Q()
     for route in routes:
         leads |= rules.route_matches_q(route)
-    in_ics = Q(delivery_ics=ics) | Q(delivery_ics__isnull=True, college__ics=ics)
-    in_region = Q(delivery_ics__region_id=ics.region_id) | Q(
-        delivery_ics__isnull=True, college__ics__region_id=ics.region_id
-    )
+    in_ics = rules.offers_in_q([ics.pk])
+    in_region = rules.offers_in_q(IntegratedCareSystem.objects.filter(region_id=ics.region_id).values("id"))
     offers = (
         CourseOffer.objects.filter(leads, start_date__gte=since)
         .select_related("college", "college__ics", "apprenticeship_standard", "delivery_ics")
