@@ -15,7 +15,7 @@ pytest_plugins = ["tests.browser"]
 REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
 
 # Tasks run in process during tests, even when CELERY_BROKER_URL names a real broker; the
-# worker tests switch this off for themselves (see tests/pathways).
+# worker tests switch this off for themselves (see tests/planning).
 celery_app.conf.task_always_eager = True
 
 # Passwords are hashed thousands of times in the suite: a fast hasher keeps it quick. Servers the

@@ -8,18 +8,19 @@ import os
 import sys
 
 BENCHMARKS = ("course_offers", "gap_report", "dashboards")
+BY_NAME_ONLY = ("gap_rows",)  # a comparison that needs arguments: not part of "all of them"
 
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__)
-        print("benchmarks:", ", ".join(BENCHMARKS))
+        print("benchmarks:", ", ".join(BENCHMARKS + BY_NAME_ONLY))
         return 0
     if argv and not argv[0].startswith("-"):
         name, options = argv[0], argv[1:]
-        if name not in BENCHMARKS:
-            print(f"No benchmark {name!r}; choose from {', '.join(BENCHMARKS)}.", file=sys.stderr)
+        if name not in BENCHMARKS + BY_NAME_ONLY:
+            print(f"No benchmark {name!r}; choose from {', '.join(BENCHMARKS + BY_NAME_ONLY)}.", file=sys.stderr)
             return 2
         return importlib.import_module(f"bench.{name}").run(options)
     status = 0

@@ -35,8 +35,8 @@ BENCH_OCCUPATION_PREFIX = "bench-occupation-"
 def _bare_rows(request, level: str, code: str, occupation: str | None = None):
     from django.http import JsonResponse
 
-    from pathways.models import GapReportRow
-    from pathways.selectors import gap_report_latest
+    from planning.models import GapReportRow
+    from planning.selectors import gap_report_latest
 
     report = gap_report_latest()
     rows = GapReportRow.objects.filter(report=report, level=level)
@@ -71,9 +71,9 @@ def _ensure_report(build: str, occupations: int, horizon_years: int):
     from django.core.management import call_command
 
     from colleges.models import CourseOffer
-    from pathways import services
-    from pathways.models import GapReport
-    from pathways.selectors import gap_report_latest
+    from planning import services
+    from planning.models import GapReport
+    from planning.selectors import gap_report_latest
     from trusts.models import IntegratedCareSystem, Vacancy
 
     report = gap_report_latest()
@@ -102,7 +102,8 @@ def _bulk_report(count: int, horizon_years: int):
     from django.db import transaction
     from django.utils import timezone
 
-    from pathways.models import GapReport, GapReportRow, Occupation, OccupationSector
+    from pathways.models import Occupation, OccupationSector
+    from planning.models import GapReport, GapReportRow
     from trusts.models import IntegratedCareSystem
 
     rng = random.Random(2026)
@@ -140,7 +141,7 @@ def _bulk_report(count: int, horizon_years: int):
 
 
 def _row(report, level, code, name, occupation, year, demand, supply):
-    from pathways.models import GapReportRow
+    from planning.models import GapReportRow
 
     return GapReportRow(
         report=report, level=level, code=code, name=name, occupation=occupation, year=year, demand_fte=demand,
@@ -156,7 +157,7 @@ def _pages(report) -> list[tuple[str, str, str]]:
     occupation with the most supply in England, at each level."""
     from django.db.models import Count, Sum
 
-    from pathways.models import GapReportRow
+    from planning.models import GapReportRow
 
     rows = GapReportRow.objects.filter(report=report)
     region = rows.filter(level="region").values("code").annotate(n=Count("id")).order_by("-n", "code").first()
@@ -246,7 +247,7 @@ def run(argv: list[str]) -> int:
 
     from colleges.models import CourseOffer
     from core.roles import Role
-    from pathways.models import GapReportRow
+    from planning.models import GapReportRow
     from portal.models import User
     from trusts.models import Vacancy
 

@@ -5,7 +5,7 @@
 What it does, in the database DATABASE_URL names (PostgreSQL only):
 1. loads the reference data (load_reference_data) when the database has none;
 2. fills it with England-scale synthetic vacancies and course offers when it has none, with
-   `pathways.services.synthetic_data_generate(scale="england", seed=...)`. It refuses a database
+   `planning.services.synthetic_data_generate(scale="england", seed=...)`. It refuses a database
    holding real vacancies;
 3. times the whole report, end to end through the service (`gap_report_create` + `gap_report_compute`,
    exactly what the task runs), and its floor: the same aggregates as one plain SQL statement written
@@ -132,7 +132,7 @@ def ensure_data(seed: int) -> str:
     """Reference data and England-scale synthetic data in the database; says where they came from."""
     from django.core.management import call_command
 
-    from pathways.services import synthetic_data_generate
+    from planning.services import synthetic_data_generate
     from trusts.models import Region, Vacancy
 
     if not Region.objects.exists():
@@ -142,14 +142,14 @@ def ensure_data(seed: int) -> str:
     if Vacancy.objects.exists():
         return "synthetic data already in the database"
     synthetic_data_generate(scale="england", seed=seed)
-    return "synthetic data generated: pathways.services.synthetic_data_generate(scale='england')"
+    return "synthetic data generated: planning.services.synthetic_data_generate(scale='england')"
 
 
 # -- timing ----------------------------------------------------------------------------------
 
 
 def time_report() -> tuple[float, int]:
-    from pathways import services
+    from planning import services
 
     started = time.perf_counter()
     report = services.gap_report_create(as_of=AS_OF, horizon_years=HORIZON_YEARS, user=None)
@@ -161,7 +161,7 @@ def time_report() -> tuple[float, int]:
 
 
 def floor_sql() -> str:
-    from colleges.models import DEFAULT_COMPLETION_RATES
+    from pathways.vocabulary import DEFAULT_COMPLETION_RATES
 
     rates = ", ".join(f"('{kind}', {rate}::numeric)" for kind, rate in DEFAULT_COMPLETION_RATES.items())
     return FLOOR_SQL.replace("{default_rates}", rates)
@@ -178,7 +178,7 @@ def time_floor(sql: str) -> tuple[float, list]:
 
 
 def same_rows(report_id: int, floor_rows: list) -> bool:
-    from pathways.models import GapReportRow
+    from planning.models import GapReportRow
 
     stored = GapReportRow.objects.filter(report_id=report_id).values_list(
         "level", "code", "name", "occupation_id", "year", "demand_fte", "supply_fte", "gap_fte", "coverage"
@@ -191,7 +191,7 @@ def time_pages(report_id: int) -> list[tuple[str, float, int]]:
     from django.test import Client
 
     from core.roles import Role
-    from pathways.models import GapReportRow
+    from planning.models import GapReportRow
     from portal.models import User
 
     user, _ = User.objects.get_or_create(username="bench-staff", defaults={"role": Role.STAFF, "is_staff": True})
@@ -233,7 +233,8 @@ def run(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from colleges.models import CourseOffer
-    from pathways.models import EntryRoute, GapReport
+    from pathways.models import EntryRoute
+    from planning.models import GapReport
     from trusts.models import IntegratedCareSystem, Vacancy
 
     if connection.vendor != "postgresql":

@@ -11,12 +11,10 @@ from core.dates import validate_planning_date
 from core.history import ChangeHistory
 from core.roles import Role
 from pathways.vocabulary import (
-    DEFAULT_COMPLETION_RATES,
     LEVEL_VALIDATORS,
     RATE_VALIDATORS,
     QualificationType,
     academic_year_bounds,
-    add_months,
 )
 
 UKPRN = RegexValidator(r"^1[0-9]{7}$", "A UKPRN is 8 digits starting with 1, e.g. 10000473.")
@@ -177,12 +175,16 @@ class CourseOffer(models.Model):
         """The ICS the offer supplies: where it is delivered, else the college's own."""
         return self.delivery_ics or self.college.ics
 
+    # The gap rules live in pathways.rules (imported here when used: pathways imports this module).
+
     @property
     def completion_date(self) -> dt.date:
-        return add_months(self.start_date, self.duration_months)
+        from pathways.rules import completion_date
+
+        return completion_date(self.start_date, self.duration_months)
 
     @property
     def effective_completion_rate(self) -> Decimal:
-        if self.expected_completion_rate is not None:
-            return self.expected_completion_rate
-        return DEFAULT_COMPLETION_RATES[self.qualification_type]
+        from pathways.rules import completion_rate
+
+        return completion_rate(self.expected_completion_rate, self.qualification_type)

@@ -18,6 +18,17 @@ class StrictNullBooleanSelect(forms.NullBooleanSelect):
         return _BOOLEANS.get(value, value) if isinstance(value, str | bool | None) else value
 
 
+class PageBooleanSelect(forms.Select):
+    """A yes/no filter as a page's drop-down of its own choices ("" for any): it reads values as
+    StrictNullBooleanSelect does and shows the chosen one as selected."""
+
+    def value_from_datadict(self, data, files, name):
+        return StrictNullBooleanSelect.value_from_datadict(self, data, files, name)
+
+    def format_value(self, value):
+        return [{True: "true", False: "false", None: ""}.get(value, str(value))]
+
+
 class StrictNullBooleanField(forms.NullBooleanField):
     """A yes/no filter: true or false (or empty, for no filter); anything else is an error,
     never silently "no filter" (which would return every row)."""
@@ -67,8 +78,12 @@ class PortalFilterSet(django_filters.FilterSet):
             self.form.fields = fields = {"q": fields.pop("q"), **fields}
         for name, (label, choices) in self.page_selects.items():
             choices = choices() if callable(choices) else choices
-            fields[name].widget = forms.Select(choices=[("", "Any"), *choices])
-            fields[name].label = label
+            field = fields[name]
+            # A yes/no filter keeps its widget, which reads "true"/"false" as the field expects.
+            widget = PageBooleanSelect() if isinstance(field, forms.NullBooleanField) else forms.Select()
+            widget.choices = [("", "Any"), *choices]
+            field.widget = widget
+            field.label = label
         for name, label in self.page_labels.items():
             fields[name].label = label
         for name, text in self.page_help_texts.items():

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApprenticeshipStandard, EntryRoute, GapReport, GapReportRow, Occupation, Progression
+from .models import ApprenticeshipStandard, EntryRoute, Occupation, Progression
 
 
 class EntryRouteInline(admin.TabularInline):
@@ -52,34 +52,3 @@ class ProgressionAdmin(admin.ModelAdmin):
     search_fields = ["from_occupation__name", "to_occupation__name", "via"]
     list_select_related = ["from_occupation", "to_occupation"]
     autocomplete_fields = ["from_occupation", "to_occupation"]
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Reports are written only by their run (pathways.services.gap_report_compute): the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(GapReport)
-class GapReportAdmin(_ReadOnlyAdmin):
-    list_display = ["id", "status", "progress", "as_of", "horizon_years", "requested_by", "created_at", "finished_at"]
-    list_filter = ["status", "as_of"]
-    list_select_related = ["requested_by"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(GapReportRow)
-class GapReportRowAdmin(_ReadOnlyAdmin):
-    list_display = ["report_id", "level", "code", "name", "occupation", "year", "demand_fte", "supply_fte", "gap_fte",
-                    "coverage"]
-    list_filter = ["level", "year"]
-    list_select_related = ["occupation"]
-    search_fields = ["code", "name", "occupation__name", "occupation__code"]
-    show_full_result_count = False

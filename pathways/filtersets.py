@@ -2,15 +2,7 @@ import django_filters
 
 from core.filtersets import PortalFilterSet
 
-from .models import (
-    ApprenticeshipStandard,
-    EntryRoute,
-    GapReport,
-    GapReportRow,
-    Occupation,
-    OccupationSector,
-    Progression,
-)
+from .models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector, Progression
 from .vocabulary import QualificationType
 
 
@@ -29,28 +21,6 @@ class ApprenticeshipStandardFilterSet(PortalFilterSet):
     class Meta:
         model = ApprenticeshipStandard
         fields = ["reference", "level", "route"]
-
-
-class GapReportFilterSet(PortalFilterSet):
-    status = django_filters.ChoiceFilter(choices=GapReport.Status.choices)
-
-    class Meta:
-        model = GapReport
-        fields = ["status", "as_of", "horizon_years"]
-
-
-class GapReportRowFilterSet(PortalFilterSet):
-    """The rows of one report: `level`, `code` (ICS, region or E92000001), `occupation` (its code), `year`."""
-
-    search_fields = ("name", "code", "occupation__name", "occupation__code")
-    level = django_filters.ChoiceFilter(choices=GapReportRow.Level.choices)
-    code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
-    occupation = django_filters.CharFilter(field_name="occupation__code", label="Occupation code")
-    year = django_filters.NumberFilter()
-
-    class Meta:
-        model = GapReportRow
-        fields = ["level", "code", "occupation", "year"]
 
 
 class EntryRouteFilterSet(PortalFilterSet):

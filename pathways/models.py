@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models import Q
 
 from core.history import ChangeHistory
-from core.roles import Role, is_staff
 
 from .vocabulary import LEVEL_VALIDATORS, RATE_VALIDATORS, QualificationType
 
@@ -186,96 +185,3 @@ class Progression(models.Model):
         super().clean()
         if self.from_occupation_id and self.from_occupation_id == self.to_occupation_id:
             raise ValidationError({"to_occupation": "A progression leads to a different occupation."})
-
-
-class GapReport(models.Model):
-    """A stored snapshot of the vacancy-to-provision gap (DESIGN.md section 6); also the job row.
-
-    The database, not the broker, holds the run's state. Rows are written in the same
-    transaction that marks the report succeeded, so a half-written report is never visible.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
-    as_of = models.DateField()
-    horizon_years = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
-    requested_by = models.ForeignKey(
-        "portal.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="gap_reports"
-    )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    # What the figures rest on: counts of vacancy rows, offers and routes used, latest data change.
-    inputs = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(name="gap_report_progress_0_to_100", condition=Q(progress__lte=100)),
-            models.CheckConstraint(
-                name="gap_report_horizon_1_to_10", condition=Q(horizon_years__gte=1, horizon_years__lte=10)
-            ),
-        ]
-
-    def __str__(self):
-        return f"Gap report {self.pk} as of {self.as_of} ({self.status})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
-
-    @staticmethod
-    def may_be_requested_by(user) -> bool:
-        """ICS people-board analysts and portal staff may ask for a report (DESIGN.md section 2)."""
-        return is_staff(user) or bool(user and user.is_authenticated and user.role == Role.ICS)
-
-
-class GapReportRow(models.Model):
-    """One line of a report: a geography, an occupation and a year of the horizon (cumulative)."""
-
-    class Level(models.TextChoices):
-        NATIONAL = "national", "England"
-        REGION = "region", "Region"
-        ICS = "ics", "ICS"
-
-    # Rows are written only by the report's run, in one INSERT ... SELECT from rows that already hold
-    # valid keys, inside the transaction that locks the report. So the keys carry no database constraint
-    # (whose per-row checks at commit cost as much as 15% of a report at England scale: bench/gap_report.py);
-    # Django still cascades a report's deletion to its rows and protects an occupation that rows name.
-    # No index of its own for `report`: the unique constraint below starts with it.
-    report = models.ForeignKey(
-        GapReport, on_delete=models.CASCADE, related_name="rows", db_index=False, db_constraint=False
-    )
-    level = models.CharField(max_length=8, choices=Level.choices)
-    code = models.CharField(max_length=9)
-    name = models.CharField(max_length=200)
-    occupation = models.ForeignKey(
-        Occupation, on_delete=models.PROTECT, related_name="gap_report_rows", db_constraint=False
-    )
-    year = models.PositiveSmallIntegerField()
-    demand_fte = models.DecimalField(max_digits=20, decimal_places=6)
-    supply_fte = models.DecimalField(max_digits=20, decimal_places=6)
-    gap_fte = models.DecimalField(max_digits=20, decimal_places=6)
-    coverage = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
-
-    class Meta:
-        ordering = ["report", "level", "code", "occupation__name", "year"]
-        constraints = [
-            # Also the index for reading a report's rows by level, code, occupation and year.
-            models.UniqueConstraint(
-                fields=["report", "level", "code", "occupation", "year"], name="gap_report_row_unique"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name}, {self.occupation_id}, year {self.year}"

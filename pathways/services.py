@@ -1,27 +1,18 @@
-"""Writes for occupations, apprenticeship standards, entry routes and gap reports."""
+"""Writes for occupations, apprenticeship standards, entry routes and progressions."""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-import time
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
-from django.utils import timezone
 
-from colleges.models import CourseOffer, QualificationType
-from core.errors import ApplicationError
 from portal.services import DATA_DIR, CsvRow, ImportResult, csv_rows_read, import_refused, rows_import
-from trusts.models import Vacancy
 
-from .gap import GapComputation
-from .models import ApprenticeshipStandard, EntryRoute, GapReport, Occupation, OccupationSector, Progression
+from .models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector, Progression
+from .vocabulary import QualificationType
 
 # --------------------------------------------------------------------------------------
 # Reference data imports (formats in data/SOURCES.md)
@@ -101,182 +92,6 @@ def occupations_import(*, path: Path | str, soc_path: Path | str) -> ImportResul
             title = row.raw("title")
             result.notes.append(f"SOC {code} {title}: a health or care unit group (health_or_care=yes) not kept")
     return result
-
-
-# --------------------------------------------------------------------------------------
-# Gap reports (DESIGN.md section 6). The GapReport row is the job: status, progress and
-# heartbeat live in the database, never in the broker. The figures come from pathways.gap.
-# --------------------------------------------------------------------------------------
-
-logger = logging.getLogger(__name__)
-
-GAP_REPORT_DEFAULT_HORIZON_YEARS = 3
-
-
-class _GapReportRunSuperseded(Exception):
-    """The report stopped being ours mid-run: marked failed as stuck, or finished by another delivery."""
-
-
-def gap_report_create(*, as_of: dt.date | None = None, horizon_years: int = GAP_REPORT_DEFAULT_HORIZON_YEARS,
-                      user=None) -> GapReport:
-    """A new pending report, checked but not queued (gap_report_request queues; the command computes
-    in process). `user` None means the portal itself (the nightly run, the command line)."""
-    if user is not None and not GapReport.may_be_requested_by(user):
-        raise PermissionDenied("Only ICS analysts and portal staff may ask for a gap report.")
-    report = GapReport(
-        as_of=as_of or timezone.localdate(), horizon_years=horizon_years,
-        requested_by=user if user is not None and user.is_authenticated else None,
-    )
-    try:
-        report.full_clean(exclude=["requested_by"])
-    except ValidationError as exc:
-        raise ApplicationError("The report's parameters are not valid.", exc.message_dict) from exc
-    report.save()
-    return report
-
-
-def gap_report_request(*, as_of: dt.date | None, horizon_years: int, user) -> GapReport:
-    """Ask for a report: the computation is queued (queue "reports") once the caller's transaction
-    commits. While a report with the same parameters is already pending or running, and alive,
-    that one is returned instead of starting a second."""
-    as_of = as_of or timezone.localdate()
-    if user is not None and not GapReport.may_be_requested_by(user):
-        raise PermissionDenied("Only ICS analysts and portal staff may ask for a gap report.")
-    alive_since = timezone.now() - _gap_report_stuck_after()
-    in_flight = (
-        GapReport.objects.filter(as_of=as_of, horizon_years=horizon_years)
-        .filter(
-            Q(status=GapReport.Status.PENDING, created_at__gte=alive_since)
-            | Q(status=GapReport.Status.RUNNING, heartbeat_at__gte=alive_since)
-        )
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if in_flight is not None:
-        return in_flight
-    report = gap_report_create(as_of=as_of, horizon_years=horizon_years, user=user)
-    from .tasks import gap_report_compute_task  # the task module imports this one
-
-    transaction.on_commit(lambda: gap_report_compute_task.delay(report.id))
-    return report
-
-
-def gap_report_compute(*, report_id: int) -> GapReport:
-    """Compute a report's rows. Safe to call again for the same report (a duplicate delivery):
-    a finished report is returned untouched, and the rows and the succeeded status are written in
-    one transaction, so a run that dies part-way leaves no rows and the previous report served.
-    A run that raises is marked failed with the error; this function does not raise for it."""
-    with transaction.atomic():
-        report = GapReport.objects.select_for_update().get(pk=report_id)
-        if report.is_finished:
-            return report
-        now = timezone.now()
-        report.status = GapReport.Status.RUNNING
-        report.progress = 5
-        report.started_at = report.heartbeat_at = now
-        report.finished_at = None
-        report.error = ""
-        report.save(update_fields=["status", "progress", "started_at", "heartbeat_at", "finished_at", "error"])
-
-    run = GapComputation(report_id=report.pk, as_of=report.as_of, horizon_years=report.horizon_years)
-    started = time.monotonic()
-    try:
-        with transaction.atomic():
-            run.stage_demand()
-        _gap_report_progress(report.pk, 35)
-        with transaction.atomic():
-            run.stage_supply()
-        _gap_report_progress(report.pk, 70)
-        inputs = _gap_report_inputs(report, run)
-        _gap_report_progress(report.pk, 85)
-        with transaction.atomic():
-            current = GapReport.objects.select_for_update().get(pk=report.pk)
-            if current.status != GapReport.Status.RUNNING:
-                raise _GapReportRunSuperseded
-            inputs["rows"] = run.write_rows()
-            current.status = GapReport.Status.SUCCEEDED
-            current.progress = 100
-            current.heartbeat_at = current.finished_at = timezone.now()
-            current.inputs = inputs
-            current.save(update_fields=["status", "progress", "heartbeat_at", "finished_at", "inputs"])
-        logger.info("Gap report %s: %s rows in %.2f s", report.pk, inputs["rows"], time.monotonic() - started)
-    except _GapReportRunSuperseded:
-        logger.info("Gap report %s: run abandoned, the report was finished or marked failed meanwhile", report.pk)
-    except Exception as exc:
-        logger.exception("Gap report %s failed", report.pk)
-        _gap_report_fail(report.pk, exc)
-    finally:
-        try:
-            run.drop()
-        except Exception:  # the connection may be gone; its temporary tables went with it
-            logger.warning("Gap report %s: could not drop its temporary tables", report.pk, exc_info=True)
-    report.refresh_from_db()
-    return report
-
-
-def gap_reports_mark_stuck(*, older_than: dt.timedelta | None = None) -> int:
-    """Mark failed the runs that can no longer finish: running with no heartbeat for `older_than`
-    (default: the task time limit, after which the worker has killed it), and, when nothing is
-    running, pending for that long (the task was lost). Returns how many were marked."""
-    older_than = _gap_report_stuck_after() if older_than is None else older_than
-    now = timezone.now()
-    cutoff = now - older_than
-    marked = GapReport.objects.filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff),
-        status=GapReport.Status.RUNNING,
-    ).update(
-        status=GapReport.Status.FAILED, finished_at=now,
-        error="The run stopped without finishing (its worker stopped or ran out of time). Ask for a new report.",
-    )
-    if not GapReport.objects.filter(status=GapReport.Status.RUNNING).exists():
-        marked += GapReport.objects.filter(status=GapReport.Status.PENDING, created_at__lt=cutoff).update(
-            status=GapReport.Status.FAILED, finished_at=now,
-            error="The run never started (its task was lost). Ask for a new report.",
-        )
-    return marked
-
-
-def _gap_report_stuck_after() -> dt.timedelta:
-    return dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-
-
-def _gap_report_progress(report_id: int, progress: int) -> None:
-    """Progress and heartbeat in their own short write; raises when the run is no longer ours."""
-    updated = GapReport.objects.filter(pk=report_id, status=GapReport.Status.RUNNING).update(
-        progress=progress, heartbeat_at=timezone.now()
-    )
-    if not updated:
-        raise _GapReportRunSuperseded
-
-
-def _gap_report_fail(report_id: int, exc: Exception) -> None:
-    message = (str(exc).strip().splitlines() or [""])[0][:500]
-    try:
-        GapReport.objects.filter(
-            pk=report_id, status__in=[GapReport.Status.PENDING, GapReport.Status.RUNNING]
-        ).update(
-            status=GapReport.Status.FAILED, finished_at=timezone.now(),
-            error=f"The computation failed: {type(exc).__name__}: {message}",
-        )
-    except Exception:  # the database itself is gone: the stuck-run check will mark it later
-        logger.exception("Gap report %s: could not record the failure", report_id)
-
-
-def _gap_report_inputs(report: GapReport, run: GapComputation) -> dict:
-    """What the figures rest on: parameters, counts of what was used, and the latest data change seen."""
-    changed = {
-        "vacancies_changed_at": Vacancy.objects.aggregate(at=Max("updated_at"))["at"],
-        "course_offers_changed_at": CourseOffer.objects.aggregate(at=Max("updated_at"))["at"],
-        "entry_routes_changed_at": EntryRoute.history.aggregate(at=Max("history_date"))["at"],
-    }
-    seen = [when for when in changed.values() if when is not None]
-    return {
-        "as_of": report.as_of.isoformat(),
-        "horizon_years": report.horizon_years,
-        **run.counts(),
-        **{key: when.isoformat() if when else None for key, when in changed.items()},
-        "data_changed_at": max(seen).isoformat() if seen else None,
-    }
 
 
 # --------------------------------------------------------------------------------------
@@ -479,23 +294,3 @@ def pathways_starter_set_import(
         unchanged=routes.unchanged + progressions.unchanged,
         notes=[str(routes), str(progressions)],
     )
-
-
-# --------------------------------------------------------------------------------------
-# Synthetic data for benchmarks (generated, marked as such: see pathways/synthetic.py)
-# --------------------------------------------------------------------------------------
-
-
-def synthetic_data_generate(*, scale: str, seed: int = 2026, last_period: dt.date | None = None):
-    """Generate the synthetic data set of `scale` ("england", "region" or "small") on top of the real
-    reference data, replacing the previous synthetic set, in one transaction.
-
-    england: every real ICS, NHS trust and college, about 60 occupations, 60 months of vacancies
-    ending `last_period` (default: this month), 50,000 course offers. Answers a
-    pathways.synthetic.SyntheticDataResult (counts and seconds taken).
-    """
-    from .synthetic import SCALES, generate
-
-    if scale not in SCALES:
-        raise ApplicationError(f"Unknown scale {scale!r}: use one of {', '.join(SCALES)}.")
-    return generate(scale=scale, seed=seed, last_period=last_period)

@@ -9,10 +9,10 @@ from hubs.api.views import ActivityViewSet, HubViewSet, PartnershipViewSet
 from pathways.api.views import (
     ApprenticeshipStandardViewSet,
     EntryRouteViewSet,
-    GapReportViewSet,
     OccupationViewSet,
     ProgressionViewSet,
 )
+from planning.api.views import GapReportViewSet
 from trusts.api.views import IntegratedCareSystemViewSet, RegionViewSet, TrustViewSet, VacancyViewSet
 
 router = DefaultRouter()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "colleges",
     "pathways",
     "hubs",
+    "planning",
 ]
 
 MIDDLEWARE = [
@@ -220,7 +221,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several models have a `status`: give the gap report's its own enum name in the schema.
-    "ENUM_NAME_OVERRIDES": {"GapReportStatusEnum": "pathways.models.GapReport.Status"},
+    "ENUM_NAME_OVERRIDES": {"GapReportStatusEnum": "planning.models.GapReport.Status"},
     # Every error status an operation can answer, with its body (core/openapi.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -255,19 +256,26 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Long reports have their own queue so that short tasks never wait behind them.
-CELERY_TASK_ROUTES = {"pathways.tasks.gap_report_compute_task": {"queue": "reports"}}
+# (pathways.tasks.* are the names the tasks had before planning was an app: messages queued under them.)
+CELERY_TASK_ROUTES = {
+    "planning.tasks.gap_report_compute_task": {"queue": "reports"},
+    "pathways.tasks.gap_report_compute_task": {"queue": "reports"},
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BEAT_SCHEDULE = {}  # filled by portal.celery from BEAT_SCHEDULE below
 BEAT_SCHEDULE = {
     "nightly-gap-report": {
-        "task": "pathways.tasks.gap_report_nightly_task",
+        "task": "planning.tasks.gap_report_nightly_task",
         "schedule_crontab": {"hour": 2, "minute": 15},
     },
     "mark-stuck-gap-reports": {
-        "task": "pathways.tasks.gap_report_mark_stuck_task",
-        "schedule_seconds": 300,
+        "task": "planning.tasks.gap_report_mark_stuck_task",
+        "schedule_seconds": 60,
     },
 }
+# A running report beats every 30 s (planning.services); one silent this long, or pending this long
+# while nothing runs, is marked failed by the check above (and by every new request).
+GAP_REPORT_STALE_AFTER_SECONDS = env.int("GAP_REPORT_STALE_AFTER_SECONDS", default=5 * 60)
 
 # --- Security (production) ------------------------------------------------------------
 if DJANGO_TRUSTED_PROXY:  # see DJANGO_TRUSTED_PROXY above

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from planning import urls as planning_urls
+
 from . import views
 from .api_docs import PortalDocsView, PortalSchemaView
 from .api_token_view import ApiTokenCreateView
@@ -26,8 +28,10 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("trusts.urls")),
     path("", include("colleges.urls")),
-    path("", include("pathways.urls")),
     path("", include("hubs.urls")),
+    path("", include("planning.urls")),
+    # The dashboards and pathway pages lived in pathways: their old route names still reverse.
+    path("", include((planning_urls.urlpatterns, "pathways"))),
 ]
 
 handler403 = "portal.views.permission_denied"

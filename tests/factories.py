@@ -6,10 +6,11 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from colleges.models import College, CourseOffer, QualificationType
+from colleges.models import College, CourseOffer
 from core.roles import Role
 from hubs.models import Hub
 from pathways.models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector
+from pathways.vocabulary import QualificationType
 from portal.models import User
 from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 

@@ -10,11 +10,12 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.test import RequestFactory
 
-from colleges.models import College, CourseOffer, QualificationType
+from colleges.models import College, CourseOffer
 from core.context_processors import portal as portal_context
 from core.models import DataLoad
 from core.roles import Role
 from hubs.models import Hub
+from pathways.vocabulary import QualificationType
 from portal.models import User
 from tests.shared import shared_data
 from trusts.models import Sector, Vacancy

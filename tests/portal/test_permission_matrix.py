@@ -26,7 +26,7 @@ import pytest
 from django.apps import apps
 from django.urls import NoReverseMatch, URLPattern, URLResolver, reverse
 
-from pathways.models import GapReport
+from planning.models import GapReport
 from portal import urls as portal_urls
 from portal.api import router
 from tests.factories import (

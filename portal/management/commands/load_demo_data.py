@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from colleges.models import College, CourseOffer, QualificationType
+from colleges.models import College, CourseOffer
 from core.errors import ApplicationError
 from core.models import DataLoad
 from core.production import refuse_in_production
@@ -26,6 +26,7 @@ from core.users import user_scope_find, users_create
 from hubs.models import Hub
 from hubs.services import hubs_demo_data_create
 from pathways.models import ApprenticeshipStandard, Occupation
+from pathways.vocabulary import QualificationType
 from portal.models import User
 from portal.services import DATA_DIR
 from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy

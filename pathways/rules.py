@@ -1,0 +1,255 @@
+"""The gap rules of DESIGN.md section 6, written once.
+
+Which entry route matches which course offer, how many complete, when they complete and arrive
+in the role, which year of the horizon they arrive in, where an offer lies, and the levels of the
+report with England's one code. Each rule is here in the forms its readers need, built from the
+same pieces:
+
+- SQL fragments (`*_sql`) for the report's set-based statements (planning.gap);
+- ORM expressions and conditions (`*_expr`, `*_q`, `AddMonths`) for the dashboards and the
+  drill-down (planning.selectors), whose `AddMonths` compiles to the very SQL of `add_months_sql`;
+- plain functions for one object on a page (a course offer's completion date, its rate).
+
+It lives with the field's vocabulary (qualification types, default rates, month arithmetic) so
+that every floor may use it: the course offer pages and API of `colleges` show an offer's
+completion date and rate by these rules, and `planning` builds its report and dashboards on them.
+It names columns, never imports the models of the floors above.
+
+The plain-Python reading of section 6 in the tests (tests/planning/test_gap_report_reference.py)
+is deliberately not built on this module: it is the independent check of it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Case, DateField, DecimalField, ExpressionWrapper, F, Func, Q, TextChoices, Value, When
+from django.db.models.functions import Coalesce
+
+from .vocabulary import DEFAULT_COMPLETION_RATES, add_months
+
+# -- levels of the report ------------------------------------------------------------------
+
+NATIONAL_CODE = "E92000001"  # England's ONS code: the one code of national rows, in the database and the API
+NATIONAL_NAME = "England"
+NATIONAL_URL_CODE = "england"  # the word the dashboard URLs use for England; E92000001 is accepted too
+
+
+class Level(TextChoices):
+    NATIONAL = "national", "England"
+    REGION = "region", "Region"
+    ICS = "ics", "ICS"
+
+
+def is_national_code(code: str) -> bool:
+    """England's code as a URL or a filter may spell it: `england` or `E92000001`, any case."""
+    return (code or "").lower() in (NATIONAL_URL_CODE, NATIONAL_CODE.lower())
+
+
+# Figures are computed and stored to 6 decimals, rounded to 2 only on output.
+FTE = DecimalField(max_digits=20, decimal_places=6)
+FIGURE_DECIMALS = 6
+
+# -- year windows --------------------------------------------------------------------------
+
+
+def horizon_bounds(as_of: dt.date, horizon_years: int) -> list[dt.date]:
+    """[as_of, as_of + 1 year, ..., as_of + N years]: year y of the horizon is (bounds[y-1], bounds[y]]."""
+    return [add_months(as_of, 12 * year) for year in range(horizon_years + 1)]
+
+
+def window_of(day: dt.date, bounds: list[dt.date]) -> int | None:
+    """The year of the horizon `day` falls in (the window's last day in, its first day out), or None."""
+    for year in range(1, len(bounds)):
+        if bounds[year - 1] < day <= bounds[year]:
+            return year
+    return None
+
+
+def window_case_sql(column: str, bounds: list[dt.date], vendor: str) -> tuple[str, list]:
+    """SQL for `window_of(column, bounds)` on a column known to lie in the horizon (bounds[0], bounds[-1]]."""
+    whens = " ".join(f"WHEN {column} <= %s THEN %s" for _ in bounds[1:])
+    params: list = []
+    for year, end in enumerate(bounds[1:], start=1):
+        params += [date_param(end, vendor), year]
+    return f"CASE {whens} END", params
+
+
+def in_horizon_sql(column: str, bounds: list[dt.date], vendor: str) -> tuple[str, list]:
+    """SQL: the date in `column` falls in the horizon (after as_of, on or before its last day)."""
+    return f"{column} > %s AND {column} <= %s", [date_param(bounds[0], vendor), date_param(bounds[-1], vendor)]
+
+
+# -- month arithmetic in SQL ----------------------------------------------------------------
+
+
+def add_months_sql(day: str, months: str, vendor: str) -> str:
+    """SQL for `add_months(day, months)`: the same day of the month, clipped to the month's last day."""
+    if vendor == "postgresql":
+        # PostgreSQL's date + interval already clips to the month's last day.
+        return f"CAST(({day}) + make_interval(months => ({months})) AS date)"
+    # SQLite's '+N months' overflows into the next month (31 Jan + 1 month = 3 March), so take the
+    # smaller of "same day in the target month" and "last day of the target month".
+    return (
+        f"min(date({day}, 'start of month', '+' || ({months}) || ' months', "
+        f"'+' || (CAST(strftime('%%d', {day}) AS INTEGER) - 1) || ' days'), "
+        f"date({day}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day'))"
+    )
+
+
+def date_param(value: dt.date, vendor: str):
+    """A date parameter as the vendor compares it with a date column (SQLite stores ISO text)."""
+    return value if vendor == "postgresql" else value.isoformat()
+
+
+def rate_param(value: Decimal, vendor: str):
+    return value if vendor == "postgresql" else float(value)
+
+
+class AddMonths(Func):
+    """`add_months` as an ORM expression: compiles to `add_months_sql`, the SQL the report runs."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        day, day_params = compiler.compile(self.source_expressions[0])
+        months, months_params = compiler.compile(self.source_expressions[1])
+        sql = add_months_sql(day, months, connection.vendor)
+        if connection.vendor == "postgresql":
+            return sql, [*day_params, *months_params]
+        # SQLite's form names the day three times and the months twice, in this order.
+        return sql, [*day_params, *months_params, *day_params, *day_params, *months_params]
+
+
+# -- completion: when, and how many ----------------------------------------------------------
+
+
+def completion_date(start_date: dt.date, duration_months: int) -> dt.date:
+    """An offer completes `duration_months` after it starts (day kept, clipped to the month's end)."""
+    return add_months(start_date, duration_months)
+
+
+def completion_date_sql(offer: str, vendor: str) -> str:
+    return add_months_sql(f"{offer}.start_date", f"{offer}.duration_months", vendor)
+
+
+def completion_date_expr(prefix: str = "") -> AddMonths:
+    return AddMonths(F(f"{prefix}start_date"), F(f"{prefix}duration_months"))
+
+
+def completion_rate(expected_completion_rate: Decimal | None, qualification_type: str) -> Decimal:
+    """The offer's own expected completion rate, else the default of its qualification type."""
+    if expected_completion_rate is not None:
+        return expected_completion_rate
+    return DEFAULT_COMPLETION_RATES[qualification_type]
+
+
+def completers_sql(offer: str, vendor: str) -> tuple[str, list]:
+    """SQL: planned places x (own rate, else the qualification type's default)."""
+    whens = " ".join("WHEN %s THEN %s" for _ in DEFAULT_COMPLETION_RATES)
+    params: list = []
+    for qualification_type, rate in DEFAULT_COMPLETION_RATES.items():
+        params += [str(qualification_type), rate_param(rate, vendor)]
+    sql = (
+        f"{offer}.planned_places * COALESCE({offer}.expected_completion_rate, "
+        f"CASE {offer}.qualification_type {whens} END)"
+    )
+    return sql, params
+
+
+def completers_expr(prefix: str = "") -> ExpressionWrapper:
+    """ORM: planned places x (own rate, else the qualification type's default); as `completers_sql`."""
+    default_rate = Case(
+        *[
+            When(**{f"{prefix}qualification_type": kind}, then=Value(rate))
+            for kind, rate in DEFAULT_COMPLETION_RATES.items()
+        ],
+        default=None,
+        output_field=FTE,
+    )
+    return ExpressionWrapper(
+        F(f"{prefix}planned_places") * Coalesce(f"{prefix}expected_completion_rate", default_rate), output_field=FTE
+    )
+
+
+# -- arrival in the role ----------------------------------------------------------------------
+
+
+def arrival_date(completed_on: dt.date, lag_months: int) -> dt.date:
+    """Entrants start in the role `lag_months` after completing (day kept, clipped)."""
+    return add_months(completed_on, lag_months)
+
+
+def arrival_date_sql(completed_on: str, lag_months: str, vendor: str) -> str:
+    return add_months_sql(completed_on, lag_months, vendor)
+
+
+def latest_completion_arriving_by(bound: dt.date, lag_months: int) -> dt.date:
+    """The last completion date whose entrants, `lag_months` later, arrive on or before `bound`.
+
+    Arrival is completion + lag with the day clipped, which only ever moves forward with the
+    completion date, so "arrives by `bound`" is "completes by this date": one comparison per row,
+    which the drill-down uses to filter offers by route without computing each arrival.
+    """
+    if lag_months == 0:
+        return bound
+    earlier = add_months(bound, -lag_months)
+    if bound.day == calendar.monthrange(bound.year, bound.month)[1]:
+        # Every day of that month arrives on or before a month's last day.
+        return earlier.replace(day=calendar.monthrange(earlier.year, earlier.month)[1])
+    return earlier
+
+
+def arrives_in_horizon_q(bounds: list[dt.date], lag_months: int, completed_on: str = "completed_on") -> Q:
+    """ORM, on an annotated completion date: entrants `lag_months` later arrive within the horizon."""
+    return Q(**{f"{completed_on}__gt": latest_completion_arriving_by(bounds[0], lag_months)}) & Q(
+        **{f"{completed_on}__lte": latest_completion_arriving_by(bounds[-1], lag_months)}
+    )
+
+
+# -- which entry route matches which offer ----------------------------------------------------
+
+
+def route_matches(route, offer) -> bool:
+    """A route naming a standard matches offers of that standard; one without, offers of its type and level."""
+    if route.apprenticeship_standard_id is not None:
+        return route.apprenticeship_standard_id == offer.apprenticeship_standard_id
+    return (route.qualification_type, route.level) == (offer.qualification_type, offer.level)
+
+
+def route_match_sql(route: str, offer: str) -> tuple[str, str]:
+    """SQL join conditions, (by standard, by type and level): a route matches an offer by exactly one."""
+    return (
+        f"{route}.apprenticeship_standard_id = {offer}.apprenticeship_standard_id",
+        f"{route}.apprenticeship_standard_id IS NULL AND {route}.qualification_type = {offer}.qualification_type "
+        f"AND {route}.level = {offer}.level",
+    )
+
+
+def route_matches_q(route, prefix: str = "") -> Q:
+    """ORM condition on offers: those `route` matches."""
+    if route.apprenticeship_standard_id is not None:
+        return Q(**{f"{prefix}apprenticeship_standard_id": route.apprenticeship_standard_id})
+    return Q(**{f"{prefix}qualification_type": route.qualification_type, f"{prefix}level": route.level})
+
+
+# -- where an offer lies ----------------------------------------------------------------------
+
+
+def offer_ics_sql(offer: str, college: str) -> str:
+    """SQL: an offer lies in its delivery ICS if set, else in its college's ICS."""
+    return f"COALESCE({offer}.delivery_ics_id, {college}.ics_id)"
+
+
+def offers_in_q(ics_ids, college_ids=None, prefix: str = "") -> Q:
+    """ORM: offers lying in the ICSs `ics_ids` (ids, or a queryset of them). Given the ids of the colleges
+    whose ICS is one of them, both halves of the condition are index lookups; without, the college's
+    ICS is joined."""
+    own = (
+        {f"{prefix}college_id__in": college_ids} if college_ids is not None
+        else {f"{prefix}college__ics_id__in": ics_ids}
+    )
+    return Q(**{f"{prefix}delivery_ics_id__in": ics_ids}) | Q(**{f"{prefix}delivery_ics_id__isnull": True}, **own)

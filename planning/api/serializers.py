@@ -1,0 +1,60 @@
+from decimal import ROUND_HALF_UP
+
+from rest_framework import serializers
+
+from core.dates import validate_planning_date
+
+from ..models import DEFAULT_HORIZON_YEARS, MAX_HORIZON_YEARS, MIN_HORIZON_YEARS, GapReport, GapReportRow
+
+
+class GapReportSerializer(serializers.ModelSerializer):
+    """A report run: its state (poll `url` until `status` is succeeded or failed) and what it rests on."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:gapreport-detail")
+    rows_url = serializers.HyperlinkedIdentityField(view_name="api:gapreport-rows")
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = GapReport
+        fields = [
+            "id", "url", "status", "progress", "as_of", "horizon_years", "requested_by", "created_at",
+            "started_at", "finished_at", "error", "inputs", "rows_url",
+        ]
+        read_only_fields = fields
+
+
+class GapReportRequestSerializer(serializers.Serializer):
+    """What to compute: `as_of` defaults to today, `horizon_years` to 3 (1 to 10)."""
+
+    as_of = serializers.DateField(required=False, validators=[validate_planning_date])
+    horizon_years = serializers.IntegerField(
+        required=False, default=DEFAULT_HORIZON_YEARS, min_value=MIN_HORIZON_YEARS, max_value=MAX_HORIZON_YEARS
+    )
+
+
+class GapReportAcceptedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=GapReport.Status.choices)
+    url = serializers.URLField()
+
+
+def _figure(**kwargs):
+    """Figures are stored to 6 decimals and rounded to 2 only here, on output."""
+    return serializers.DecimalField(max_digits=22, decimal_places=2, rounding=ROUND_HALF_UP, read_only=True, **kwargs)
+
+
+class GapReportRowSerializer(serializers.ModelSerializer):
+    occupation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    occupation_name = serializers.CharField(source="occupation.name", read_only=True)
+    demand_fte = _figure()
+    supply_fte = _figure()
+    gap_fte = _figure()
+    coverage = _figure(allow_null=True)
+
+    class Meta:
+        model = GapReportRow
+        fields = [
+            "level", "code", "name", "occupation", "occupation_name", "year", "demand_fte", "supply_fte", "gap_fte",
+            "coverage",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    """Gap reports, dashboards and the public pathway pages: the floor above the organisations' data."""
+
+    name = "planning"

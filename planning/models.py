@@ -1,0 +1,157 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from core.dates import validate_planning_date
+from core.roles import Role, is_staff
+from pathways import rules
+from pathways.models import Occupation
+
+# The one default horizon, and its bounds (DESIGN.md section 6): every door (API, pages, command,
+# nightly task) takes these.
+DEFAULT_HORIZON_YEARS = 3
+MIN_HORIZON_YEARS, MAX_HORIZON_YEARS = 1, 10
+
+
+class GapReport(models.Model):
+    """A stored snapshot of the vacancy-to-provision gap (DESIGN.md section 6); also the job row.
+
+    The database, not the broker, holds the run's state. Rows are written in the same
+    transaction that marks the report succeeded, so a half-written report is never visible.
+    At most one report per parameters is pending or running at a time (a partial unique
+    constraint): identical requests are handed that one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    IN_FLIGHT = (Status.PENDING, Status.RUNNING)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    as_of = models.DateField(validators=[validate_planning_date])
+    horizon_years = models.PositiveSmallIntegerField(
+        default=DEFAULT_HORIZON_YEARS,
+        validators=[MinValueValidator(MIN_HORIZON_YEARS), MaxValueValidator(MAX_HORIZON_YEARS)],
+    )
+    requested_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="gap_reports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # What the figures rest on: counts of vacancy rows, offers and routes used, latest data change.
+    inputs = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        db_table = "pathways_gapreport"  # the table it had when it lived in pathways
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="gap_report_progress_0_to_100", condition=Q(progress__lte=100)),
+            models.CheckConstraint(
+                name="gap_report_horizon_1_to_10", condition=Q(horizon_years__gte=1, horizon_years__lte=10)
+            ),
+            models.UniqueConstraint(
+                fields=["as_of", "horizon_years"],
+                condition=Q(status__in=["pending", "running"]),
+                name="gap_report_one_run_in_flight_per_parameters",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Gap report {self.pk} as of {self.as_of} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def stores_supply(self) -> bool:
+        """Whether the run stored its supply by college (reports computed before it did, do not)."""
+        return bool((self.inputs or {}).get("supply_rows") is not None)
+
+    @staticmethod
+    def may_be_requested_by(user) -> bool:
+        """ICS people-board analysts and portal staff may ask for a report (DESIGN.md section 2)."""
+        return is_staff(user) or bool(user and user.is_authenticated and user.role == Role.ICS)
+
+
+class GapReportRow(models.Model):
+    """One line of a report: a geography, an occupation and a year of the horizon (cumulative)."""
+
+    Level = rules.Level
+
+    # Rows are written only by the report's run, in one INSERT ... SELECT from rows that already hold
+    # valid keys, inside the transaction that locks the report. So the keys carry no database constraint
+    # (whose per-row checks at commit cost as much as 15% of a report at England scale: bench/gap_report.py);
+    # Django still cascades a report's deletion to its rows and protects an occupation that rows name.
+    # No index of its own for `report`: the unique constraint below starts with it.
+    report = models.ForeignKey(
+        GapReport, on_delete=models.CASCADE, related_name="rows", db_index=False, db_constraint=False
+    )
+    level = models.CharField(max_length=8, choices=Level.choices)
+    code = models.CharField(max_length=9)
+    name = models.CharField(max_length=200)
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.PROTECT, related_name="gap_report_rows", db_constraint=False
+    )
+    year = models.PositiveSmallIntegerField()
+    demand_fte = models.DecimalField(max_digits=20, decimal_places=6)
+    supply_fte = models.DecimalField(max_digits=20, decimal_places=6)
+    gap_fte = models.DecimalField(max_digits=20, decimal_places=6)
+    coverage = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        db_table = "pathways_gapreportrow"  # the table it had when it lived in pathways
+        ordering = ["report", "level", "code", "occupation__name", "year"]
+        constraints = [
+            # Also the index for reading a report's rows by level, code, occupation and year.
+            models.UniqueConstraint(
+                fields=["report", "level", "code", "occupation", "year"], name="gap_report_row_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.occupation_id}, year {self.year}"
+
+
+class GapReportSupply(models.Model):
+    """The supply behind a report's ICS rows, by college: entrants to an occupation arriving in one
+    year's window (not cumulative) from one college's offers lying in one ICS.
+
+    Written by the report's run from the same staged arrivals as its rows, in the same transaction,
+    so a drill-down reading these figures adds up to the report's rows: for an ICS, occupation and
+    year y, the sum over colleges and years 1..y is the row's supply_fte (before its rounding to 6
+    decimals: these are stored unrounded, to 8, as the products of places and rates are exact there).
+    """
+
+    # Keys without database constraints, for the reasons given on GapReportRow.
+    report = models.ForeignKey(
+        GapReport, on_delete=models.CASCADE, related_name="supply", db_index=False, db_constraint=False
+    )
+    ics_code = models.CharField(max_length=9)
+    college = models.ForeignKey(
+        "colleges.College", on_delete=models.PROTECT, related_name="gap_report_supply", db_constraint=False
+    )
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.PROTECT, related_name="gap_report_supply", db_constraint=False
+    )
+    year = models.PositiveSmallIntegerField()
+    supply_fte = models.DecimalField(max_digits=24, decimal_places=8)
+
+    class Meta:
+        ordering = ["report", "ics_code", "occupation", "college", "year"]
+        constraints = [
+            # Also the index the drill-down reads by: a report, an ICS (or all), an occupation.
+            models.UniqueConstraint(
+                fields=["report", "occupation", "ics_code", "college", "year"], name="gap_report_supply_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ics_code}, college {self.college_id}, {self.occupation_id}, year {self.year}"

@@ -1,0 +1,507 @@
+"""Reads of planning: the gap dashboards and drill-downs, the gap reports for the API and the admin,
+and the public pathway pages' offers near you. Every gap rule comes from pathways.rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+
+from colleges.models import College, CourseOffer
+from hubs.selectors import partnership_list
+from pathways import rules
+from pathways.models import EntryRoute, Occupation, Progression
+from trusts.models import IntegratedCareSystem, Region, Vacancy
+
+from .models import GapReport, GapReportRow, GapReportSupply
+
+# --------------------------------------------------------------------------------------
+# Gap dashboards: what an ICS people board, a region's hub and England read from a report.
+# Every selector here runs a fixed number of queries whatever the size of the data; sums
+# and the choice of each series' latest month happen in the database.
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Geography:
+    """Where a dashboard looks: England, an NHS England region or an ICS. `code` is the one its report
+    rows carry (England's is rules.NATIONAL_CODE); `url_code` the one in URLs (`england` for England)."""
+
+    level: str
+    code: str
+    name: str
+    parent: Geography | None = None
+    boards: tuple[int, ...] = ()  # the ids of the ICSs inside it (none for England: no filter)
+    board_codes: tuple[str, ...] = ()  # and their codes, as the stored supply names them
+
+    @property
+    def is_national(self) -> bool:
+        return self.level == GapReportRow.Level.NATIONAL
+
+    @property
+    def url_code(self) -> str:
+        return rules.NATIONAL_URL_CODE if self.is_national else self.code
+
+
+ENGLAND = Geography(GapReportRow.Level.NATIONAL, rules.NATIONAL_CODE, rules.NATIONAL_NAME)
+
+
+def dashboard_geography(*, level: str, code: str) -> Geography | None:
+    """The geography a dashboard URL names, or None when there is no such place (two queries at most).
+
+    It carries the ids of its ICSs, so that the drill-down's filters on vacancies and offers are plain
+    lists of ids, which the database answers from its indexes.
+    """
+    if level == GapReportRow.Level.NATIONAL:
+        return ENGLAND if rules.is_national_code(code) else None
+    if level == GapReportRow.Level.REGION:
+        region = Region.objects.filter(code=code).only("code", "name").first()
+        if region is None:
+            return None
+        boards = list(IntegratedCareSystem.objects.filter(region=region).values_list("id", "code"))
+        return Geography(
+            level, region.code, region.name, ENGLAND, tuple(pk for pk, _ in boards), tuple(code for _, code in boards)
+        )
+    if level == GapReportRow.Level.ICS:
+        ics = IntegratedCareSystem.objects.select_related("region").filter(code=code).first()
+        if ics is None:
+            return None
+        region = Geography(GapReportRow.Level.REGION, ics.region.code, ics.region.name, ENGLAND)
+        return Geography(level, ics.code, ics.name, region, (ics.pk,), (ics.code,))
+    return None
+
+
+def dashboard_reports() -> tuple[GapReport | None, GapReport | None]:
+    """(the newest succeeded report, the newest report when it is newer and not succeeded).
+
+    The second is a run still pending or running (the page shows its progress) or one that
+    failed (the page says so); the figures shown always come from the first.
+    """
+    newest = gap_report_list().first()
+    if newest is None or newest.status == GapReport.Status.SUCCEEDED:
+        return newest, None
+    return gap_report_latest(), newest
+
+
+def horizon_bounds(report: GapReport) -> list[dt.date]:
+    """[as_of, as_of + 1 year, ..., as_of + N years]: year y of the horizon is (bounds[y-1], bounds[y]]."""
+    return rules.horizon_bounds(report.as_of, report.horizon_years)
+
+
+def _coverage(supply: Decimal | None, demand: Decimal | None) -> Decimal | None:
+    return (supply or Decimal(0)) / demand if demand else None
+
+
+def _report_rows(report: GapReport, geography: Geography):
+    rows = GapReportRow.objects.filter(report=report, level=geography.level)
+    return rows if geography.is_national else rows.filter(code=geography.code)
+
+
+@dataclass
+class DashboardSummary:
+    """A geography's figures in one report: the chosen year by occupation, totals and coverage by year."""
+
+    years: list[int]
+    year: int
+    by_occupation: list[dict]  # the chosen year, one dict per occupation, largest gap first
+    totals: list[dict]  # one dict per year: demand_fte, supply_fte, gap_fte, coverage
+    coverage_by_year: list[dict]  # one dict per occupation: code, name, coverage (list, by year)
+
+    @property
+    def total(self) -> dict | None:
+        return next((row for row in self.totals if row["year"] == self.year), None)
+
+
+def dashboard_summary(*, report: GapReport, geography: Geography, year: int) -> DashboardSummary:
+    """Demand, supply, gap and coverage by occupation in `geography` for each year of the report (2 queries)."""
+    years = list(range(1, report.horizon_years + 1))
+    rows = list(
+        _report_rows(report, geography)
+        .order_by("occupation__name", "year")
+        .values(
+            "year", "demand_fte", "supply_fte", "gap_fte", "coverage",
+            occupation_code=F("occupation__code"), occupation_name=F("occupation__name"),
+        )
+    )
+    totals = [
+        {**row, "coverage": _coverage(row["supply_fte"], row["demand_fte"])}
+        for row in _report_rows(report, geography)
+        .order_by("year")
+        .values("year")
+        .annotate(demand_fte=Sum("demand_fte"), supply_fte=Sum("supply_fte"), gap_fte=Sum("gap_fte"))
+    ]
+    by_occupation = sorted(
+        (row for row in rows if row["year"] == year), key=lambda row: (-row["gap_fte"], row["occupation_name"])
+    )
+    coverage_by_year: dict[str, dict] = {}
+    for row in rows:
+        entry = coverage_by_year.setdefault(
+            row["occupation_code"],
+            {"code": row["occupation_code"], "name": row["occupation_name"], "coverage": [None] * len(years)},
+        )
+        if 1 <= row["year"] <= len(years):
+            entry["coverage"][row["year"] - 1] = row["coverage"]
+    return DashboardSummary(
+        years=years, year=year, by_occupation=by_occupation, totals=totals,
+        coverage_by_year=list(coverage_by_year.values()),
+    )
+
+
+def dashboard_area_totals(
+    *, report: GapReport, level: str, year: int, region_code: str | None = None, occupation: Occupation | None = None,
+) -> list[dict]:
+    """For the chosen year, each region's (or each ICS's) totals, with the count of occupations
+    left with a gap; ICSs carry their region. `region_code` keeps the ICSs of one region, and
+    `occupation` one occupation's figures (2 queries)."""
+    rows = GapReportRow.objects.filter(report=report, level=level, year=year)
+    if occupation is not None:
+        rows = rows.filter(occupation=occupation)
+    regions: dict[str, tuple[str, str]] = {}
+    if level == GapReportRow.Level.ICS:
+        boards = IntegratedCareSystem.objects.order_by()
+        if region_code:
+            boards = boards.filter(region__code=region_code)
+            rows = rows.filter(code__in=boards.values("code"))
+        regions = {
+            board["code"]: (board["region__code"], board["region__name"])
+            for board in boards.values("code", "region__code", "region__name")
+        }
+    totals = []
+    for row in (
+        rows.order_by()
+        .values("code", "name")
+        # The counts come first: after the sums, gap_fte would name the sum, not the row's figure.
+        .annotate(occupations=Count("id"), occupations_with_gap=Count("id", filter=Q(gap_fte__gt=0)))
+        .annotate(demand_fte=Sum("demand_fte"), supply_fte=Sum("supply_fte"), gap_fte=Sum("gap_fte"))
+    ):
+        region = regions.get(row["code"], ("", ""))
+        totals.append({
+            **row, "region_code": region[0], "region_name": region[1],
+            "coverage": _coverage(row["supply_fte"], row["demand_fte"]),
+        })
+    return sorted(totals, key=lambda row: (row["region_name"], row["name"]))
+
+
+def dashboard_occupation_years(*, report: GapReport, geography: Geography, occupation: Occupation) -> list[dict]:
+    """The report's rows for one occupation in `geography`, year by year (1 query)."""
+    return list(
+        _report_rows(report, geography)
+        .filter(occupation=occupation)
+        .order_by("year")
+        .values("year", "demand_fte", "supply_fte", "gap_fte", "coverage")
+    )
+
+
+def _vacancies_in(geography: Geography) -> Q:
+    return Q() if geography.is_national else Q(ics_id__in=geography.boards)
+
+
+def dashboard_trusts(*, report: GapReport, geography: Geography, occupation: Occupation) -> list[dict]:
+    """Who carries the occupation's vacancies in `geography`: each trust, and each ICS's social-care
+    estimate, summed over the latest month on or before the report's as-of date of each series
+    (sector + trust-or-ICS + occupation), largest first (2 queries).
+
+    First the latest month of every series, grouped in the database; then the rows of those months,
+    asked for by month (series mostly share their latest month, so the condition stays short).
+    """
+    rows = Vacancy.objects.filter(_vacancies_in(geography), occupation=occupation, period__lte=report.as_of)
+    latest = (
+        rows.order_by()
+        .values("sector", "trust_id", area=Case(When(trust__isnull=True, then=F("ics_id"))))
+        .annotate(latest=Max("period"))
+    )
+    by_month: dict[tuple[str, dt.date], tuple[list[int], list[int]]] = {}
+    for series in latest:
+        trusts, areas = by_month.setdefault((series["sector"], series["latest"]), ([], []))
+        (trusts if series["trust_id"] is not None else areas).append(series["trust_id"] or series["area"])
+    if not by_month:
+        return []
+    wanted = Q()
+    for (sector, period), (trusts, areas) in by_month.items():
+        if trusts:
+            wanted |= Q(sector=sector, period=period, trust_id__in=trusts)
+        if areas:
+            wanted |= Q(sector=sector, period=period, trust__isnull=True, ics_id__in=areas)
+    return list(
+        rows.filter(wanted)
+        .values(
+            "sector",
+            trust_code=F("trust__ods_code"), trust_name=F("trust__name"),
+            ics_code=F("ics__code"), ics_name=F("ics__name"),
+        )
+        .annotate(
+            vacancies_fte=Sum("vacancies_fte"), staff_in_post_fte=Sum("staff_in_post_fte"), period=Max("period"),
+        )
+        .order_by("-vacancies_fte", "trust_name", "ics_name")
+    )
+
+
+def _offers_in(geography: Geography) -> Q:
+    """Offers lying in the geography by rules.offers_in_q (1 query for the colleges' ids, so that both
+    halves of the condition are index lookups)."""
+    if geography.is_national:
+        return Q()
+    colleges = list(College.objects.filter(ics_id__in=geography.boards).values_list("id", flat=True))
+    return rules.offers_in_q(geography.boards, colleges)
+
+
+@dataclass
+class OfferSupply:
+    """Course offers supplying an occupation in a geography within a report's horizon.
+
+    The offers (and their counts and places by college) are today's, matched by the rules; the
+    entrants by college are the report's own stored supply (GapReportSupply), so that they add up to
+    the report's rows. A report computed before supply was stored falls back to today's offers."""
+
+    report: GapReport
+    geography: Geography
+    occupation: Occupation
+    routes: list[EntryRoute]
+    bounds: list[dt.date]
+    offers: QuerySet  # CourseOffer, annotated with completed_on, completers and entrants (within the horizon)
+    _colleges: list[dict] | None = None
+
+    @property
+    def count(self) -> int:
+        """How many offers supply the occupation (from the sums by college: no query of its own)."""
+        return sum(row["offers"] for row in self.colleges())
+
+    @property
+    def from_stored_supply(self) -> bool:
+        return self.report.stores_supply
+
+    def colleges(self) -> list[dict]:
+        """Entrants by college, most first, with each college's offers and places (3 queries the first
+        time: the stored supply by college, the offers summed by college, the colleges' names)."""
+        if self._colleges is None:
+            self._colleges = self._colleges_summed()
+        return self._colleges
+
+    def _colleges_summed(self) -> list[dict]:
+        live = {}
+        if self.routes:
+            live = {
+                row["college_id"]: row
+                for row in self.offers.order_by()
+                .values("college_id")
+                .annotate(offers=Count("id"), places=Sum("planned_places"), entrants=Sum("entrants"))
+            }
+        if self.from_stored_supply:
+            stored = GapReportSupply.objects.filter(report=self.report, occupation=self.occupation)
+            if not self.geography.is_national:
+                stored = stored.filter(ics_code__in=self.geography.board_codes)
+            entrants = {
+                row["college_id"]: row["entrants"]
+                for row in stored.order_by().values("college_id").annotate(entrants=Sum("supply_fte"))
+            }
+        else:
+            entrants = {college: row["entrants"] for college, row in live.items()}
+        if not live and not entrants:
+            return []
+        colleges = College.objects.filter(id__in=set(live) | set(entrants)).values(
+            "id", college_ukprn=F("ukprn"), college_name=F("name"), college_ics_name=F("ics__name"),
+        )
+        rows = []
+        for college in colleges:
+            offers = live.get(college["id"], {})
+            rows.append({
+                **college, "offers": offers.get("offers", 0), "places": offers.get("places") or 0,
+                "entrants": entrants.get(college["id"]) or Decimal(0),
+            })
+        return sorted(rows, key=lambda row: (-row["entrants"], row["college_name"]))
+
+    def arrival_years(self, offer) -> list[int]:
+        """The years of the horizon in which the offer's entrants arrive (one per matching route)."""
+        years = set()
+        for route in self.routes:
+            if rules.route_matches(route, offer):
+                year = rules.window_of(rules.arrival_date(offer.completed_on, route.lag_months), self.bounds)
+                if year is not None:
+                    years.add(year)
+        return sorted(years)
+
+
+def dashboard_offers(*, report: GapReport, geography: Geography, occupation: Occupation) -> OfferSupply:
+    """Offers taught in `geography` whose completers enter `occupation` through one of its entry routes
+    within the report's horizon, most entrants first (1 query: the routes; the offers queryset is lazy).
+
+    entrants = completers x conversion rate, summed over the matching routes whose arrival
+    (completion + lag) falls in the horizon: the rules of the report's supply (pathways.rules).
+    """
+    routes = list(
+        EntryRoute.objects.filter(occupation=occupation).select_related("apprenticeship_standard").order_by("id")
+    )
+    bounds = horizon_bounds(report)
+    if not routes:
+        return OfferSupply(report, geography, occupation, routes, bounds, CourseOffer.objects.none())
+
+    def in_horizon(route: EntryRoute) -> Q:
+        return rules.route_matches_q(route) & rules.arrives_in_horizon_q(bounds, route.lag_months)
+
+    def conversion(kind: list[EntryRoute]):
+        if not kind:
+            return Value(Decimal(0), output_field=rules.FTE)
+        whens = [When(in_horizon(route), then=Value(route.conversion_rate)) for route in kind]
+        return Case(*whens, default=Value(Decimal(0)), output_field=rules.FTE)
+
+    # Routes are unique per occupation and standard, and per occupation, type and level (without a
+    # standard): an offer matches at most one of each kind, so two flat CASEs give its conversion.
+    conversion_rate = conversion([r for r in routes if r.apprenticeship_standard_id]) + conversion(
+        [r for r in routes if not r.apprenticeship_standard_id]
+    )
+    supplying = Q()
+    for route in routes:
+        supplying |= in_horizon(route)
+    offers = (
+        CourseOffer.objects.filter(_offers_in(geography), planned_places__gt=0)
+        .select_related("college", "college__ics", "delivery_ics", "apprenticeship_standard")
+        .annotate(completed_on=rules.completion_date_expr())
+        .filter(supplying)
+        .annotate(completers=rules.completers_expr())
+        .annotate(entrants=ExpressionWrapper(F("completers") * conversion_rate, output_field=rules.FTE))
+        .order_by("-entrants", "college__name", "start_date", "course_code")
+    )
+    return OfferSupply(report, geography, occupation, routes, bounds, offers)
+
+
+def dashboard_partnerships(*, report: GapReport, geography: Geography, occupation: Occupation, supply: OfferSupply):
+    """Partnerships already in place between the colleges supplying the occupation here (`supply`) and
+    the trusts carrying its vacancies here, or the ICS as a whole (2 queries: partnerships, agendas,
+    besides the sums by college that `supply` may already hold)."""
+    if not supply.routes:
+        return []
+    colleges = [row["id"] for row in supply.colleges()]
+    trusts = Vacancy.objects.filter(
+        _vacancies_in(geography), occupation=occupation, period__lte=report.as_of, trust__isnull=False
+    ).values("trust_id")
+    whole_ics = Q(trust__isnull=True) & _vacancies_in(geography)
+    return list(
+        partnership_list()
+        .filter(college_id__in=colleges)
+        .filter(Q(trust_id__in=trusts) | whole_ics)
+        .order_by("college__name", "trust__name", "ics__name")
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Gap reports: the job rows and their result rows, for the API, the admin and the pages.
+# --------------------------------------------------------------------------------------
+
+_LEVEL_ORDER = Case(
+    When(level=GapReportRow.Level.NATIONAL, then=Value(0)),
+    When(level=GapReportRow.Level.REGION, then=Value(1)),
+    default=Value(2),
+)
+
+
+def gap_report_list() -> QuerySet[GapReport]:
+    """Every report, newest first, with who asked for it (one query)."""
+    return GapReport.objects.select_related("requested_by").order_by("-created_at", "-id")
+
+
+def gap_report_latest() -> GapReport | None:
+    """The newest succeeded report: the one served while a newer run is pending, running or failed."""
+    return gap_report_list().filter(status=GapReport.Status.SUCCEEDED).first()
+
+
+def gap_report_rows(
+    report: GapReport, *, level: str | None = None, code: str | None = None, occupation: str | None = None,
+    year: int | None = None,
+) -> QuerySet[GapReportRow]:
+    """A report's rows: England first, then regions, then ICSs; by code, occupation name and year.
+    `occupation` is an occupation code. One query whatever the number of rows."""
+    rows = GapReportRow.objects.filter(report=report).select_related("occupation")
+    if level:
+        rows = rows.filter(level=level)
+    if code:
+        rows = rows.filter(code=code)
+    if occupation:
+        rows = rows.filter(occupation__code=occupation)
+    if year:
+        rows = rows.filter(year=year)
+    return rows.annotate(level_order=_LEVEL_ORDER).order_by("level_order", "code", "occupation__name", "year")
+
+
+# --- Public pathway pages: how to become ... ------------------------------------------------------
+
+SYNTHETIC_OCCUPATION_PREFIX = "synthetic-occupation-"
+
+
+def pathway_occupation_list():
+    """The occupations the public pathway pages describe (generated benchmark ones left out),
+    with how many entry routes and onward steps each has."""
+    return Occupation.objects.exclude(code__startswith=SYNTHETIC_OCCUPATION_PREFIX).annotate(
+        route_count=Count("entry_routes", distinct=True),
+        progression_count=Count("progressions_out", distinct=True),
+    )
+
+
+def pathway_occupation(*, code: str) -> Occupation | None:
+    """One occupation with its entry routes and its steps in and out (4 queries)."""
+    return (
+        Occupation.objects.filter(code=code)
+        .prefetch_related(
+            Prefetch(
+                "entry_routes",
+                queryset=EntryRoute.objects.select_related("apprenticeship_standard").order_by(
+                    "lag_months", "-conversion_rate", "qualification_type", "level"
+                ),
+                to_attr="route_list",
+            ),
+            Prefetch(
+                "progressions_in",
+                queryset=Progression.objects.select_related("from_occupation").order_by("from_occupation__name"),
+                to_attr="steps_in",
+            ),
+            Prefetch(
+                "progressions_out",
+                queryset=Progression.objects.select_related("to_occupation").order_by("to_occupation__name"),
+                to_attr="steps_out",
+            ),
+        )
+        .first()
+    )
+
+
+@dataclass
+class PathwayOffers:
+    """Course offers that lead to an occupation: those taught in the chosen ICS, then the rest of its region."""
+
+    ics: IntegratedCareSystem
+    in_ics: list
+    in_ics_count: int
+    in_region: list
+    in_region_count: int
+
+
+def pathway_offers(*, routes: list[EntryRoute], ics: IntegratedCareSystem, since: dt.date, limit: int = 25):
+    """Offers starting on or after `since` whose completers can enter the occupation through one of
+    `routes`, taught in `ics` first, then elsewhere in its region (4 queries, whatever the numbers)."""
+    if not routes:
+        return PathwayOffers(ics, [], 0, [], 0)
+    leads = Q()
+    for route in routes:
+        leads |= rules.route_matches_q(route)
+    in_ics = rules.offers_in_q([ics.pk])
+    in_region = rules.offers_in_q(IntegratedCareSystem.objects.filter(region_id=ics.region_id).values("id"))
+    offers = (
+        CourseOffer.objects.filter(leads, start_date__gte=since)
+        .select_related("college", "college__ics", "apprenticeship_standard", "delivery_ics")
+        .order_by("start_date", "college__name", "title")
+    )
+    here = offers.filter(in_ics)
+    nearby = offers.filter(in_region).exclude(in_ics)
+    return PathwayOffers(ics, list(here[:limit]), here.count(), list(nearby[:limit]), nearby.count())

@@ -1,0 +1,778 @@
+"""Pages of planning: the gap dashboards and their drill-downs, the methodology page, and the public
+pathway pages (the ways into each occupation, with the course offers near you)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import dateformat, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from core.roles import Role
+from pathways.models import Occupation
+from trusts.models import Sector
+
+from . import selectors, services
+from .models import DEFAULT_HORIZON_YEARS, GapReport, GapReportRow
+
+# --------------------------------------------------------------------------------------
+# Gap dashboards (DESIGN.md section 6): England, each region, each ICS, and an occupation's
+# drill-down. Every figure a page shows sits in a table; the same tables are what the CSV
+# and Excel downloads hold, so a download carries exactly the rows of its view.
+# --------------------------------------------------------------------------------------
+
+OFFERS_PER_PAGE = 50
+CHART_COVERAGE_OCCUPATIONS = 5  # besides "all occupations", the coverage chart draws the largest gaps
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_NAMES = {
+    "occupations": "By occupation", "years": "Year by year", "coverage": "Coverage over the years",
+    "regions": "Regions", "icss": "ICSs", "trusts": "Vacancies by employer", "colleges": "Colleges",
+    "offers": "Course offers", "partnerships": "Partnerships",
+}
+
+
+@dataclass
+class Column:
+    label: str
+    kind: str = "text"  # text, fte, percent, int, date
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("fte", "percent", "int")
+
+    @property
+    def export_label(self) -> str:
+        return f"{self.label} (supply / demand)" if self.kind == "percent" else self.label
+
+
+@dataclass
+class Cell:
+    value: object
+    text: str
+    href: str = ""
+    tag: str = ""  # an NHS tag colour for a status cell; the text always carries the meaning
+    numeric: bool = False
+
+
+@dataclass
+class Table:
+    """A table of a dashboard page: its first column heads each row."""
+
+    key: str
+    caption: str
+    columns: list[Column]
+    rows: list[list[Cell]] = field(default_factory=list)
+    note: str = ""
+    page_obj: object = None  # set when the page shows one page of the rows and the download all of them
+
+    def body_html(self) -> str:
+        """The rows as HTML, built here rather than in the template: a national page has over a
+        thousand cells, and the template language would spend most of the page's time on them."""
+        html = []
+        for row in self.rows:
+            first, *rest = row
+            text = escape(first.text)
+            if first.href:
+                text = f'<a class="nhsuk-link" href="{escape(first.href)}">{text}</a>'
+            html.append(f'<tr class="nhsuk-table__row"><th class="nhsuk-table__header" scope="row">{text}</th>')
+            for cell in rest:
+                css = "nhsuk-table__cell nhsuk-table__cell--numeric" if cell.numeric else "nhsuk-table__cell"
+                text = escape(cell.text)
+                if cell.tag:
+                    text = f'<strong class="nhsuk-tag nhsuk-tag--{escape(cell.tag)}">{text}</strong>'
+                html.append(f'<td class="{css}">{text}</td>')
+            html.append("</tr>")
+        return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+    def add(self, *values, href: str = "", tags: dict[int, str] | None = None) -> None:
+        tags = tags or {}
+        self.rows.append(
+            [
+                Cell(
+                    value, _display(value, column.kind), href if index == 0 else "", tags.get(index, ""),
+                    column.numeric,
+                )
+                for index, (column, value) in enumerate(zip(self.columns, values, strict=True))
+            ]
+        )
+
+
+def _display(value, kind: str) -> str:
+    if value is None or value == "":
+        return "–"
+    if kind == "fte":
+        return f"{value:,.2f}"
+    if kind == "percent":
+        return f"{value * 100:,.1f}%"
+    if kind == "int":
+        return f"{value:,}"
+    if kind == "date":
+        return f"{value.day} {value:%b %Y}"  # "1 Nov 2026", as dateformat's "j M Y", many times faster
+    return str(value)
+
+
+def _export_value(cell: Cell, kind: str):
+    value = cell.value
+    if value is None:
+        return None
+    if kind == "fte":
+        return Decimal(value).quantize(Decimal("0.01"))
+    if kind == "percent":
+        return Decimal(value).quantize(Decimal("0.0001"))
+    if kind in ("int", "date"):
+        return value
+    text = str(value)
+    # A spreadsheet would run text starting with these as a formula: course titles are typed by users.
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _status(gap, demand) -> tuple[str, str]:
+    if not demand:
+        return "No demand", "grey"
+    return ("Gap remains", "red") if gap > 0 else ("Covered", "green")
+
+
+def _short(name: str) -> str:
+    return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
+
+
+def _year_label(year: int, bounds: list[dt.date]) -> str:
+    return f"Year {year} (to {dateformat.format(bounds[year], 'j M Y')})"
+
+
+def _url(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _england_url() -> str:
+    """England's dashboard; the parameter keeps an ICS analyst there instead of on their own ICS."""
+    return reverse("planning:dashboard") + "?view=england"
+
+
+def geography_url(geography: selectors.Geography) -> str:
+    if geography.is_national:
+        return _england_url()
+    return reverse(f"planning:dashboard_{geography.level}", args=[geography.url_code])
+
+
+def _url_maker(name: str, *args) -> Callable[[str], str]:
+    """A function of one last URL argument, reversing once: a national page links to hundreds of
+    occupations and areas, and reverse() per link would be a good part of its time."""
+    marker = "987654321"  # valid for the int, slug and str converters alike
+    try:
+        prefix, suffix = reverse(name, args=[*args, marker]).split(marker)
+    except NoReverseMatch:  # the page belongs to an app that has not got it yet
+        return lambda last: ""
+    return lambda last: f"{prefix}{last}{suffix}"
+
+
+def _may_request(user) -> bool:
+    return GapReport.may_be_requested_by(user)
+
+
+def _selected_year(request, report: GapReport) -> int:
+    """?year= within the horizon; anything else shows year 1."""
+    try:
+        year = int(request.GET.get("year", "1"))
+    except ValueError:
+        return 1
+    return year if 1 <= year <= report.horizon_years else 1
+
+
+def _inputs(report: GapReport) -> list[tuple[str, str]]:
+    """What the report rests on, for people: counts and the dates the data last changed."""
+    shown = []
+    for key, value in (report.inputs or {}).items():
+        if key in ("as_of", "horizon_years"):
+            continue
+        label = key.replace("_", " ").capitalize()
+        if isinstance(value, str):
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:
+                text = value
+            else:
+                if timezone.is_aware(moment):
+                    moment = timezone.localtime(moment)
+                text = dateformat.format(moment, "j M Y, H:i")
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            text = f"{value:,}"
+        elif value is None:
+            text = "none"
+        else:
+            text = str(value)
+        shown.append((label, text))
+    return shown
+
+
+def _report_context(request, report: GapReport | None, newer: GapReport | None) -> dict:
+    progress_url = ""
+    if newer is not None:
+        progress_url = _url("api:gapreport-detail", newer.pk) or f"/api/v1/gap-reports/{newer.pk}/"
+    return {
+        "report": report,
+        "newer": newer,
+        "in_progress": newer is not None and newer.status in (GapReport.Status.PENDING, GapReport.Status.RUNNING),
+        "progress_url": progress_url,
+        "inputs": _inputs(report) if report else [],
+        "may_request": _may_request(request.user),
+        "bounds": selectors.horizon_bounds(report) if report else [],
+    }
+
+
+def _totals_table(summary: selectors.DashboardSummary, bounds, geography) -> Table:
+    table = Table(
+        "years",
+        f"All occupations together in {_short(geography.name)}, year by year",
+        [Column("Year"), Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"),
+         Column("Coverage", "percent")],
+        note="Figures are cumulative: each year adds its replacement demand and its new entrants to the years before.",
+    )
+    for row in summary.totals:
+        table.add(_year_label(row["year"], bounds), row["demand_fte"], row["supply_fte"], row["gap_fte"],
+                  row["coverage"])
+    return table
+
+
+def _summary_table(summary: selectors.DashboardSummary, bounds, geography) -> Table:
+    link = _url_maker("planning:dashboard_occupation", geography.level, geography.url_code)
+    table = Table(
+        "occupations",
+        f"Demand, supply and gap by occupation in {_short(geography.name)}, {_year_label(summary.year, bounds)}",
+        [Column("Occupation"), Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"),
+         Column("Gap (FTE)", "fte"), Column("Coverage", "percent"), Column("Status")],
+        note="Largest gap first. A negative gap means local courses are expected to supply more than the demand.",
+    )
+    for row in summary.by_occupation:
+        status, colour = _status(row["gap_fte"], row["demand_fte"])
+        table.add(
+            row["occupation_name"], row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"], status,
+            href=link(row["occupation_code"]), tags={5: colour},
+        )
+    return table
+
+
+def _coverage_table(summary: selectors.DashboardSummary, bounds, geography) -> Table:
+    link = _url_maker("planning:dashboard_occupation", geography.level, geography.url_code)
+    table = Table(
+        "coverage",
+        f"Coverage by occupation over the years in {_short(geography.name)}",
+        [Column("Occupation"), *[Column(f"Year {year}", "percent") for year in summary.years]],
+        note="Coverage is supply divided by demand; – means there is no demand to cover.",
+    )
+    for row in summary.coverage_by_year:
+        table.add(row["name"], *row["coverage"], href=link(row["code"]))
+    return table
+
+
+def _areas_table(key: str, caption: str, rows: list[dict], level: str, with_region: bool) -> Table:
+    columns = [Column("Region" if level == GapReportRow.Level.REGION else "ICS")]
+    if with_region:
+        columns.append(Column("Region"))
+    columns += [Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"),
+                Column("Coverage", "percent"), Column("Occupations with a gap", "int"), Column("Occupations", "int")]
+    table = Table(key, caption, columns)
+    link = _url_maker(f"planning:dashboard_{level}")
+    for row in rows:
+        name = _short(row["name"]) if level == GapReportRow.Level.ICS else row["name"]
+        region = [row.get("region_name") or "–"] if with_region else []
+        table.add(
+            name, *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
+            row["occupations_with_gap"], row["occupations"],
+            href=link(row["code"]),
+        )
+    return table
+
+
+def _chart_data(summary: selectors.DashboardSummary, bounds) -> dict:
+    def number(value, scale=1):
+        return None if value is None else round(float(value) * scale, 2)
+
+    largest = sorted(
+        summary.coverage_by_year,
+        key=lambda row: -max((r["gap_fte"] for r in summary.by_occupation if r["occupation_code"] == row["code"]),
+                             default=Decimal(0)),
+    )[:CHART_COVERAGE_OCCUPATIONS]
+    return {
+        "gap": {
+            "labels": [row["occupation_name"] for row in summary.by_occupation],
+            "values": [number(row["gap_fte"]) for row in summary.by_occupation],
+            "label": f"Gap (FTE), year {summary.year}",
+        },
+        "coverage": {
+            "labels": [f"Year {year}" for year in summary.years],
+            "series": [
+                {"label": "All occupations", "values": [number(row["coverage"], 100) for row in summary.totals]},
+                *[
+                    {"label": row["name"], "values": [number(value, 100) for value in row["coverage"]]}
+                    for row in largest
+                ],
+            ],
+        },
+    }
+
+
+def _chart_summaries(summary: selectors.DashboardSummary) -> dict:
+    """The aria-label of each chart: what a sighted reader takes from it at a glance."""
+    gap = f"Bar chart of the gap in FTE by occupation in year {summary.year}."
+    if summary.by_occupation:
+        top = summary.by_occupation[0]
+        gap += f" The largest gap is for {top['occupation_name']}, {_display(top['gap_fte'], 'fte')} FTE."
+    coverage = "Line chart of coverage over the years for all occupations together and the largest gaps."
+    if summary.totals:
+        first, last = summary.totals[0], summary.totals[-1]
+        coverage += (
+            f" All occupations: {_display(first['coverage'], 'percent')} in year {first['year']},"
+            f" {_display(last['coverage'], 'percent')} in year {last['year']}."
+        )
+    note = " Every figure is in the table that follows."
+    return {"gap": gap + note, "coverage": coverage + note}
+
+
+def _geography_page(request, geography: selectors.Geography):
+    report, newer = selectors.dashboard_reports()
+    context = {
+        "geography": geography, "short_name": _short(geography.name), "england_url": _england_url(),
+        **_report_context(request, report, newer),
+    }
+    tables: list[Table] = []
+    if report is not None:
+        year = _selected_year(request, report)
+        bounds = context["bounds"]
+        summary = selectors.dashboard_summary(report=report, geography=geography, year=year)
+        tables = [
+            _summary_table(summary, bounds, geography),
+            _totals_table(summary, bounds, geography),
+            _coverage_table(summary, bounds, geography),
+        ]
+        if geography.is_national:
+            regions = selectors.dashboard_area_totals(report=report, level=GapReportRow.Level.REGION, year=year)
+            icss = selectors.dashboard_area_totals(report=report, level=GapReportRow.Level.ICS, year=year)
+            tables += [
+                _areas_table("regions", f"Regions, {_year_label(year, bounds)}", regions, "region", False),
+                _areas_table("icss", f"Integrated care systems, {_year_label(year, bounds)}", icss, "ics", True),
+            ]
+        elif geography.level == GapReportRow.Level.REGION:
+            icss = selectors.dashboard_area_totals(
+                report=report, level=GapReportRow.Level.ICS, year=year, region_code=geography.code
+            )
+            tables.append(_areas_table(
+                "icss", f"Integrated care systems in {geography.name}, {_year_label(year, bounds)}", icss, "ics", False
+            ))
+        total = summary.total
+        context.update(
+            year=year,
+            years=[(y, _year_label(y, bounds)) for y in summary.years],
+            headline=[
+                ("Demand", f"{_display(total['demand_fte'], 'fte')} FTE"),
+                ("Supply", f"{_display(total['supply_fte'], 'fte')} FTE"),
+                ("Gap", f"{_display(total['gap_fte'], 'fte')} FTE"),
+                ("Coverage", _display(total["coverage"], "percent")),
+            ] if total else [],
+            summary=summary,
+            chart_data=_chart_data(summary, bounds),
+            chart_summaries=_chart_summaries(summary),
+        )
+    context["tables"] = {table.key: table for table in tables}
+    download = _download(request, tables, report, geography, context.get("year"))
+    if download is not None:
+        return download
+    return render(request, "planning/dashboard.html", context)
+
+
+@login_required
+def dashboard(request):
+    """England. An ICS analyst opening the bare address lands on their own ICS."""
+    user = request.user
+    if user.role == Role.ICS and user.ics_id and not request.GET:
+        return redirect("planning:dashboard_ics", code=user.ics.code)
+    return _geography_page(request, selectors.ENGLAND)
+
+
+@login_required
+def dashboard_region(request, code: str):
+    geography = selectors.dashboard_geography(level=GapReportRow.Level.REGION, code=code)
+    if geography is None:
+        raise Http404("No such region.")
+    return _geography_page(request, geography)
+
+
+@login_required
+def dashboard_ics(request, code: str):
+    geography = selectors.dashboard_geography(level=GapReportRow.Level.ICS, code=code)
+    if geography is None:
+        raise Http404("No such ICS.")
+    return _geography_page(request, geography)
+
+
+# --- Drill-down: one occupation in one geography ------------------------------------------
+
+
+def _occupation_years_table(rows, bounds, occupation, geography) -> Table:
+    table = Table(
+        "years",
+        f"{occupation.name} in {_short(geography.name)}, year by year",
+        [Column("Year"), Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"),
+         Column("Coverage", "percent"), Column("Status")],
+    )
+    for row in rows:
+        status, colour = _status(row["gap_fte"], row["demand_fte"])
+        table.add(_year_label(row["year"], bounds), row["demand_fte"], row["supply_fte"], row["gap_fte"],
+                  row["coverage"], status, tags={5: colour})
+    return table
+
+
+def _trusts_table(rows, report, occupation) -> Table:
+    trust_link = _url_maker("trusts:trust_detail")
+    table = Table(
+        "trusts",
+        f"Who carries the vacancies for {occupation.name}",
+        [Column("Employer"), Column("ODS code"), Column("ICS"), Column("Sector"), Column("Latest month", "date"),
+         Column("Vacancies (FTE)", "fte"), Column("Staff in post (FTE)", "fte")],
+        note=(
+            f"Each series' latest month on or before {dateformat.format(report.as_of, 'j M Y')}, largest first. "
+            "Social care figures are estimates for the whole ICS area, not one employer's."
+        ),
+    )
+    sectors = dict(Sector.choices)
+    for row in rows:
+        if row["trust_code"]:
+            employer, href = row["trust_name"], trust_link(row["trust_code"])
+        else:
+            employer, href = f"Social care in {_short(row['ics_name'])} (area estimate)", ""
+        table.add(
+            employer, row["trust_code"] or "", _short(row["ics_name"]), sectors.get(row["sector"], row["sector"]),
+            row["period"], row["vacancies_fte"], row["staff_in_post_fte"], href=href,
+        )
+    return table
+
+
+def _colleges_table(rows, occupation, report=None, stored: bool = False) -> Table:
+    college_link = _url_maker("colleges:college_detail")
+    note = "Entrants expected to start in the role within the report's horizon, most first."
+    if stored and report is not None:
+        note += (
+            f" Entrants are those report {report.pk} counted, so they add up to its supply figures;"
+            " offers and planned places are today's."
+        )
+    table = Table(
+        "colleges",
+        f"Colleges whose courses lead to {occupation.name}",
+        [Column("College"), Column("UKPRN"), Column("College's ICS"), Column("Offers", "int"),
+         Column("Planned places", "int"), Column("Expected entrants (FTE)", "fte")],
+        note=note,
+    )
+    for row in rows:
+        table.add(
+            row["college_name"], row["college_ukprn"], _short(row["college_ics_name"]), row["offers"],
+            row["places"], row["entrants"], href=college_link(row["college_ukprn"]),
+        )
+    return table
+
+
+def _offers_table(offers, supply: selectors.OfferSupply, occupation, page_obj=None, total: int = 0) -> Table:
+    table = Table(
+        "offers",
+        f"Course offers supplying {occupation.name}",
+        [Column("Course"), Column("College"), Column("Taught in ICS"), Column("Qualification"), Column("Level", "int"),
+         Column("Academic year"), Column("Start", "date"), Column("Completion", "date"),
+         Column("Planned places", "int"), Column("Expected entrants (FTE)", "fte"), Column("Entrants arrive in")],
+        note="Planned places x expected completion rate x the entry route's conversion rate, within the horizon.",
+        page_obj=page_obj,
+    )
+    if page_obj is not None and page_obj.paginator.num_pages > 1:
+        table.note += (
+            f" Showing offers {page_obj.start_index():,} to {page_obj.end_index():,} of {total:,}; "
+            "the downloads hold all of them."
+        )
+    for offer in offers:
+        years = supply.arrival_years(offer)
+        table.add(
+            f"{offer.title} ({offer.course_code})", offer.college.name, _short(offer.ics.name),
+            offer.get_qualification_type_display(), offer.level, offer.academic_year, offer.start_date,
+            offer.completion_date, offer.planned_places, offer.entrants,
+            ", ".join(f"year {year}" for year in years),
+        )
+    return table
+
+
+def _occupation_areas_table(rows, bounds, occupation, geography) -> Table:
+    with_region = geography.is_national
+    columns = [Column("ICS"), *([Column("Region")] if with_region else []), Column("Demand (FTE)", "fte"),
+               Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"), Column("Coverage", "percent")]
+    table = Table(
+        "icss",
+        f"{occupation.name} in each ICS of {_short(geography.name)}, {_year_label(len(bounds) - 1, bounds)}",
+        columns,
+        note="Over the whole horizon. Follow an ICS to see each course offer there.",
+    )
+    for row in rows:
+        region = [row["region_name"] or "–"] if with_region else []
+        table.add(
+            _short(row["name"]), *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
+            href=reverse("planning:dashboard_occupation", args=["ics", row["code"], occupation.code]),
+        )
+    return table
+
+
+def _partnerships_table(partnerships, occupation) -> Table:
+    partnership_link = _url_maker("hubs:partnership_detail")
+    table = Table(
+        "partnerships",
+        f"Partnerships already joining these colleges and employers for {occupation.name}",
+        [Column("College"), Column("NHS partner"), Column("Status"), Column("Agendas"), Column("Started", "date")],
+    )
+    for partnership in partnerships:
+        partner = partnership.trust.name if partnership.trust_id else f"{_short(partnership.ics.name)} (whole ICS)"
+        agendas = ", ".join(link.get_agenda_display() for link in partnership.agenda_links.all())
+        table.add(
+            partnership.college.name, partner, partnership.get_status_display(), agendas, partnership.started_on,
+            href=partnership_link(partnership.pk),
+        )
+    return table
+
+
+@login_required
+def dashboard_occupation(request, level: str, code: str, occupation: str):
+    geography = selectors.dashboard_geography(level=level, code=code)
+    if geography is None:
+        raise Http404("No such geography.")
+    occupation = get_object_or_404(Occupation, code=occupation)
+    report, newer = selectors.dashboard_reports()
+    context = {
+        "geography": geography, "short_name": _short(geography.name), "occupation": occupation,
+        "geography_url": geography_url(geography), "england_url": _england_url(),
+        **_report_context(request, report, newer),
+    }
+    tables: list[Table] = []
+    if report is not None:
+        bounds = context["bounds"]
+        rows = selectors.dashboard_occupation_years(report=report, geography=geography, occupation=occupation)
+        trusts = selectors.dashboard_trusts(report=report, geography=geography, occupation=occupation)
+        supply = selectors.dashboard_offers(report=report, geography=geography, occupation=occupation)
+        partnerships = selectors.dashboard_partnerships(
+            report=report, geography=geography, occupation=occupation, supply=supply
+        )
+        tables = [
+            _occupation_years_table(rows, bounds, occupation, geography),
+            _trusts_table(trusts, report, occupation),
+            _colleges_table(supply.colleges(), occupation, report, supply.from_stored_supply),
+        ]
+        if geography.level == GapReportRow.Level.ICS:
+            # Each course offer is listed for one ICS; a region or England lists its ICSs instead.
+            if request.GET.get("format"):
+                tables.append(_offers_table(supply.offers, supply, occupation))
+            else:
+                paginator = Paginator(supply.offers, OFFERS_PER_PAGE)
+                paginator.count = supply.count  # known from the sums by college: no COUNT query
+                page_obj = paginator.get_page(request.GET.get("page"))
+                tables.append(_offers_table(page_obj.object_list, supply, occupation, page_obj, paginator.count))
+        else:
+            areas = selectors.dashboard_area_totals(
+                report=report, level=GapReportRow.Level.ICS, year=report.horizon_years, occupation=occupation,
+                region_code=None if geography.is_national else geography.code,
+            )
+            tables.append(_occupation_areas_table(areas, bounds, occupation, geography))
+        tables.append(_partnerships_table(partnerships, occupation))
+        context.update(routes=supply.routes, has_rows=bool(rows))
+    context["tables"] = {table.key: table for table in tables}
+    download = _download(request, tables, report, geography, None, occupation)
+    if download is not None:
+        return download
+    return render(request, "planning/dashboard_occupation.html", context)
+
+
+# --- Asking for a new report -------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def dashboard_request(request):
+    """An ICS analyst or staff asks for a new report; its progress then shows on the dashboard."""
+    if not _may_request(request.user):
+        raise PermissionDenied("Only ICS analysts and portal staff may ask for a gap report.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("planning:dashboard")
+    try:
+        report = services.gap_report_request(
+            as_of=None, horizon_years=DEFAULT_HORIZON_YEARS, user=request.user
+        )
+    except ApplicationError as exc:
+        messages.error(request, f"The report could not be requested: {exc.message}")
+        return redirect(target)
+    if report.status == GapReport.Status.SUCCEEDED:
+        messages.success(request, f"Report {report.pk} is ready: the figures below come from it.")
+    elif report.status == GapReport.Status.FAILED:
+        messages.error(request, f"Report {report.pk} failed: {report.error}")
+    else:
+        messages.success(request, f"Report {report.pk} has been requested. Its progress shows below.")
+    return redirect(target)
+
+
+# --- Downloads ---------------------------------------------------------------------------
+
+
+def _download(request, tables: list[Table], report, geography, year, occupation=None) -> HttpResponse | None:
+    """?format=csv (one table: ?table=, else the first) or ?format=xlsx (every table, one sheet each)."""
+    kind = request.GET.get("format")
+    if not kind:
+        return None
+    if kind not in ("csv", "xlsx"):
+        raise Http404("Downloads come as format=csv or format=xlsx.")
+    if report is None or not tables:
+        raise Http404("There is no report to download yet.")
+    parts = ["gap", geography.level, slugify(geography.url_code)]
+    if occupation is not None:
+        parts.append(occupation.code)
+    if year:
+        parts.append(f"year-{year}")
+    name = "-".join(parts)
+    if kind == "csv":
+        wanted = request.GET.get("table") or tables[0].key
+        table = next((t for t in tables if t.key == wanted), None)
+        if table is None:
+            raise Http404("No such table on this page.")
+        return _csv_response(table, f"{name}-{table.key}.csv")
+    return _xlsx_response(tables, report, geography, occupation, f"{name}.xlsx")
+
+
+def _csv_response(table: Table, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([column.export_label for column in table.columns])
+    for row in table.rows:
+        writer.writerow(
+            ["" if (value := _export_value(cell, column.kind)) is None else value
+             for cell, column in zip(row, table.columns, strict=True)]
+        )
+    return response
+
+
+def _xlsx_response(tables: list[Table], report, geography, occupation, filename: str) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    formats = {"fte": "#,##0.00", "percent": "0.0%", "int": "#,##0", "date": "d mmm yyyy"}
+    book = Workbook(write_only=True)
+    about = book.create_sheet("About")
+    for label, value in [
+        ("Gap dashboard", geography.name + (f", {occupation.name}" if occupation else "")),
+        ("Report", report.pk),
+        ("As of", report.as_of),
+        ("Horizon (years)", report.horizon_years),
+        ("Computed at", timezone.localtime(report.finished_at).replace(tzinfo=None) if report.finished_at else None),
+        ("Method", "See the methodology page of the portal: /methodology/"),
+    ]:
+        about.append([label, value])
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = book.create_sheet(SHEET_NAMES.get(table.key, table.key)[:31])
+        sheet.append([table.caption])
+        header = []
+        for column in table.columns:
+            cell = WriteOnlyCell(sheet, value=column.export_label)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in table.rows:
+            cells = []
+            for cell, column in zip(row, table.columns, strict=True):
+                value = _export_value(cell, column.kind)
+                out = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+                if column.kind in formats:
+                    out.number_format = formats[column.kind]
+                cells.append(out)
+            sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Methodology -------------------------------------------------------------------------
+
+
+def methodology(request):
+    """How the gap report is worked out, from which data, and what to be careful about (public)."""
+    from pathways.vocabulary import DEFAULT_COMPLETION_RATES, QualificationType
+
+    rates = [(QualificationType(kind).label, rate) for kind, rate in DEFAULT_COMPLETION_RATES.items()]
+    return render(request, "planning/methodology.html", {"completion_rates": rates})
+
+
+# --- Public pathway pages: "how to become a healthcare support worker" ----------------------------
+
+
+def _months_in_words(months: int | None) -> str:
+    if not months:
+        return "straight away"
+    years, rest = divmod(months, 12)
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    if rest:
+        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    return "after about " + " and ".join(parts)
+
+
+def _academic_year_start(day: dt.date) -> dt.date:
+    return dt.date(day.year if day.month >= 8 else day.year - 1, 8, 1)
+
+
+def pathway_list(request):
+    """Public: every occupation, with a link to how to get into it."""
+    from pathways.filtersets import OccupationFilterSet
+
+    filterset = OccupationFilterSet(request.GET, queryset=selectors.pathway_occupation_list().order_by("name"))
+    from pathways.models import OccupationSector
+
+    return render(request, "planning/pathway_list.html", {
+        "filter": filterset, "occupations": filterset.qs, "sector_choices": OccupationSector.choices,
+        "q": request.GET.get("q", ""), "sector": request.GET.get("sector", ""),
+    })
+
+
+def pathway_detail(request, code: str):
+    """Public: the ways into one occupation, the steps on from it, and with `?ics=` the course offers
+    in or near that ICS that lead to it."""
+    from trusts.models import IntegratedCareSystem
+
+    occupation = selectors.pathway_occupation(code=code)
+    if occupation is None:
+        raise Http404("No such occupation.")
+    boards = list(IntegratedCareSystem.objects.current().order_by("name").only("code", "name", "region_id"))
+    ics_code = request.GET.get("ics", "").strip()
+    ics = next((board for board in boards if board.code == ics_code), None)
+    since = _academic_year_start(timezone.localdate())
+    offers = selectors.pathway_offers(routes=occupation.route_list, ics=ics, since=since) if ics else None
+    routes = [
+        {"route": route, "when": _months_in_words(route.lag_months)} for route in occupation.route_list
+    ]
+    return render(request, "planning/pathway_detail.html", {
+        "occupation": occupation, "routes": routes, "boards": boards, "ics": ics, "ics_code": ics_code,
+        "offers": offers, "since": since,
+        "steps_in": [{"step": s, "when": _months_in_words(s.typical_months)} for s in occupation.steps_in],
+        "steps_out": [{"step": s, "when": _months_in_words(s.typical_months)} for s in occupation.steps_out],
+    })
