@@ -13,11 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.upsert import NaturalKey, UpsertSpec, upsert, upsert_preview
 from pathways.models import Occupation
 from portal.errors import ApplicationError
 from portal.permissions import require_write
@@ -377,11 +375,22 @@ def _vacancy_series_name(vacancy: Vacancy) -> str:
     return f"{vacancy.occupation.code} at {where} in {vacancy.period:%B %Y}"
 
 
-def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user, lock: bool = False) -> VacancyPlan:
-    """Check every row and match it to an existing row by series and month, writing nothing.
+VACANCY_UPSERT = UpsertSpec(
+    model=Vacancy,
+    keys=(
+        NaturalKey(("sector", "trust", "occupation", "period"), where='"trust_id" IS NOT NULL',
+                   applies=lambda vacancy: vacancy.trust_id is not None),
+        NaturalKey(("sector", "ics", "occupation", "period"), where='"trust_id" IS NULL',
+                   applies=lambda vacancy: vacancy.trust_id is None),
+    ),
+)
 
-    Queries: one each for the trusts, ICSs and occupations named, one for the existing rows,
-    whatever the number of rows.
+
+def vacancies_check(*, rows: Sequence[Mapping[str, Any]], user) -> tuple[list[Vacancy], VacancyPlan]:
+    """Check every row the way a single write is checked, reading no vacancy: (the rows to write,
+    in item order; a plan holding only the errors and out-of-scope rows).
+
+    Queries: one each for the trusts, ICSs and occupations named, whatever the number of rows.
     """
     _vacancy_writer_check(user)
     if not isinstance(rows, Sequence) or isinstance(rows, str | bytes):
@@ -391,7 +400,7 @@ def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user, lock: bool = Fals
         raise ApplicationError(message, {"non_field_errors": [message]})
     plan = VacancyPlan()
     lookups = _VacancyLookups(rows)
-    built: dict[int, Vacancy] = {}
+    built: list[Vacancy] = []
     seen: dict[tuple, int] = {}
     for index, item in enumerate(rows):
         vacancy, errors, scope = _vacancy_build(item, user=user, lookups=lookups)
@@ -407,40 +416,25 @@ def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user, lock: bool = Fals
             plan.errors[index] = {"period": [message]}
             continue
         seen[key] = index
-        built[index] = vacancy
+        vacancy.synthetic = False  # real figures replace generated ones
+        built.append(vacancy)
+    return built, plan
+
+
+def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user) -> VacancyPlan:
+    """Check every row and say what an upsert would do now (the upload's preview), writing nothing.
+
+    Queries: one each for the trusts, ICSs and occupations named, one per natural key for the
+    existing rows, whatever the number of rows.
+    """
+    built, plan = vacancies_check(rows=rows, user=user)
     if not plan.ok or not built:
         return plan
-
-    values = list(built.values())
-    existing_rows = Vacancy.objects.filter(
-        occupation_id__in={v.occupation_id for v in values}, period__in={v.period for v in values}
-    ).filter(
-        Q(trust_id__in={v.trust_id for v in values if v.trust_id})
-        | Q(trust__isnull=True, ics_id__in={v.ics_id for v in values if not v.trust_id})
-    ).select_related("trust", "ics", "occupation")
-    if lock:
-        existing_rows = existing_rows.select_for_update(of=("self",))
-    existing = {_vacancy_key(row): row for row in existing_rows}
-    for index in sorted(built):
-        vacancy = built[index]
-        current = existing.get(_vacancy_key(vacancy))
-        if current is None:
-            plan.created.append(vacancy)
-            continue
-        vacancy.synthetic = False  # real figures replace generated ones
-        changed = [
-            name for name in VACANCY_VALUE_FIELDS
-            if getattr(current, Vacancy._meta.get_field(name).attname) != getattr(
-                vacancy, Vacancy._meta.get_field(name).attname
-            )
-        ]
-        if not changed:
-            plan.unchanged.append(current)
-            continue
-        plan.changes.append({name: (getattr(current, name), getattr(vacancy, name)) for name in changed})
-        for name in changed:
-            setattr(current, name, getattr(vacancy, name))
-        plan.updated.append(current)
+    preview = upsert_preview(spec=VACANCY_UPSERT, objs=built, select_related=("trust", "ics", "occupation"))
+    plan.created = preview.created
+    plan.updated = [vacancy for vacancy, _ in preview.changed]
+    plan.changes = [changes for _, changes in preview.changed]
+    plan.unchanged = preview.unchanged
     return plan
 
 
@@ -457,45 +451,21 @@ def _vacancy_scope_refused(out_of_scope: Mapping[int, Mapping[str, list[str]]], 
 
 def vacancies_upsert(*, rows: Sequence[Mapping[str, Any]], user, source: str = "bulk") -> dict[str, int]:
     """Create or update vacancy rows by series (sector + trust-or-ics + occupation) and month,
-    all or nothing, in one transaction. Answers the counts {created, updated, unchanged}.
+    all or nothing, in one transaction (core.upsert). Answers the counts {created, updated, unchanged}.
 
     A row outside an ICS analyst's own ICS -> PermissionDenied (403) naming it; any other bad
     row -> ApplicationError {"errors": {index: {field: [messages]}}}; either way nothing is written.
     """
-    with transaction.atomic():
-        plan = vacancies_plan(rows=rows, user=user, lock=True)
-        if plan.out_of_scope:
-            raise PermissionDenied(_vacancy_scope_refused(plan.out_of_scope))
-        if plan.errors:
-            count = len(plan.errors)
-            raise ApplicationError(
-                f"{count} vacancy row{'s' if count != 1 else ''} not valid: nothing was written.",
-                {"errors": {str(index): plan.errors[index] for index in sorted(plan.errors)}},
-            )
-        _vacancy_plan_apply(plan, user=user, source=source)
-    return plan.counts
-
-
-def _vacancy_plan_apply(plan: VacancyPlan, *, user, source: str) -> None:
-    reason = VACANCY_SOURCES[source]
-    try:
-        with transaction.atomic():
-            if plan.created:
-                bulk_create_with_history(
-                    plan.created, Vacancy, batch_size=VACANCY_BATCH_SIZE, default_user=user,
-                    default_change_reason=reason,
-                )
-            if plan.updated:
-                now = timezone.now()
-                for vacancy in plan.updated:
-                    vacancy.updated_at = now
-                bulk_update_with_history(
-                    plan.updated, Vacancy, fields=[*VACANCY_VALUE_FIELDS, "updated_at"],
-                    batch_size=VACANCY_BATCH_SIZE, default_user=user, default_change_reason=reason,
-                )
-    except IntegrityError as exc:
-        message = "Another upload changed the same vacancy rows at the same time; please try again."
-        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
+    built, plan = vacancies_check(rows=rows, user=user)
+    if plan.out_of_scope:
+        raise PermissionDenied(_vacancy_scope_refused(plan.out_of_scope))
+    if plan.errors:
+        count = len(plan.errors)
+        raise ApplicationError(
+            f"{count} vacancy row{'s' if count != 1 else ''} not valid: nothing was written.",
+            {"errors": {str(index): plan.errors[index] for index in sorted(plan.errors)}},
+        )
+    return upsert(spec=VACANCY_UPSERT, objs=built, user=user, reason=VACANCY_SOURCES[source]).as_counts()
 
 
 def _vacancy_as_item(vacancy: Vacancy) -> dict[str, Any]:
@@ -624,13 +594,10 @@ def vacancies_csv_read(*, text: str, user) -> VacancyCsv:
 
 def vacancies_csv_import(*, text: str, user) -> dict[str, int]:
     """Check and write a vacancy CSV, all or nothing; any problem -> ApplicationError naming each line."""
-    with transaction.atomic():
-        result = vacancies_csv_read(text=text, user=user)
-        if not result.ok:
-            raise ApplicationError(
-                f"The file was not imported ({len(result.problems)} problems); nothing was changed.",
-                {"file": result.problems},
-            )
-        plan = vacancies_plan(rows=result.rows, user=user, lock=True)
-        _vacancy_plan_apply(plan, user=user, source="csv")
-    return plan.counts
+    result = vacancies_csv_read(text=text, user=user)
+    if not result.ok:
+        raise ApplicationError(
+            f"The file was not imported ({len(result.problems)} problems); nothing was changed.",
+            {"file": result.problems},
+        )
+    return vacancies_upsert(rows=result.rows, user=user, source="csv")
