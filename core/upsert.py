@@ -80,12 +80,15 @@ class NaturalKey:
 
 @dataclass(frozen=True)
 class UpsertSpec:
-    """How a model is upserted: its natural keys (each instance uses the first that applies to it)
-    and the fields set only when a record is created and then left alone (users correct them)."""
+    """How a model is upserted: its natural keys (each instance uses the first that applies to it),
+    the fields a writer gives (compared and replaced on a match; None: every field; the others
+    keep their default on create and their stored value on update), and the fields set only
+    when a record is created and then left alone (users correct them)."""
 
     model: type[models.Model]
     keys: tuple[NaturalKey, ...]
     keep_on_update: tuple[str, ...] = ()
+    fields: tuple[str, ...] | None = None
     history: bool = True  # write django-simple-history rows when the model has them
 
     def key_for(self, obj: models.Model) -> NaturalKey:
@@ -109,7 +112,8 @@ class UpsertSpec:
     def value_fields(self, key: NaturalKey) -> list[models.Field]:
         """The fields compared and replaced on a match."""
         skip = {*key.fields, *self.keep_on_update}
-        return [f for f in self.writable_fields if f.name not in skip]
+        given = self.fields
+        return [f for f in self.writable_fields if f.name not in skip and (given is None or f.name in given)]
 
     @property
     def history_model(self):
