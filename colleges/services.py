@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
+from core.csv_reading import CsvRefused, csv_template, csv_text_read, iso_date, item_problems
 from core.upsert import NaturalKey, UpsertSpec, upsert, upsert_preview
 from portal.errors import ApplicationError
 from portal.permissions import require_write
@@ -17,7 +18,7 @@ from portal.roles import Role, is_staff
 from portal.services import CsvRow, ImportResult, audited_delete, audited_save, display_name, rows_import
 from trusts.models import IntegratedCareSystem
 
-from .models import College, CourseOffer
+from .models import College, CourseOffer, QualificationType
 
 # --------------------------------------------------------------------------------------
 # Reference data import (format in data/SOURCES.md)
@@ -288,3 +289,94 @@ def course_offers_upsert(
             {"errors": {str(index): problems[index] for index in sorted(problems)}},
         )
     return upsert(spec=OFFER_UPSERT, objs=offers, user=user, reason=SOURCE_REASONS[source]).as_counts()
+
+
+# --------------------------------------------------------------------------------------
+# The CSV upload of offers: the API's fields as columns, read by core.csv_reading, each row
+# checked by CourseOfferSerializer (as one API item), written by course_offers_upsert.
+# --------------------------------------------------------------------------------------
+
+OFFER_CSV_COLUMNS = (
+    "course_code", "title", "qualification_type", "level", "apprenticeship_standard", "academic_year",
+    "start_date", "duration_months", "planned_places", "expected_completion_rate", "delivery_ics",
+)
+OFFER_CSV_REQUIRED = (
+    "course_code", "title", "qualification_type", "academic_year", "start_date", "duration_months", "planned_places",
+)
+OFFER_CSV_EXAMPLE = {
+    "course_code": "HSC-TL-26", "title": "T Level in Health", "qualification_type": "t_level", "level": "3",
+    "apprenticeship_standard": "", "academic_year": "2026/27", "start_date": "07/09/2026", "duration_months": "24",
+    "planned_places": "40", "expected_completion_rate": "0.85", "delivery_ics": "",
+}
+OFFER_CSV_CHOICES = {"qualification_type": QualificationType.values}
+
+
+@dataclass
+class OfferCsv:
+    """An uploaded offers CSV read and checked: the plan (None when the file itself is unreadable),
+    every problem as 'line N: column: reason', and the items in the API's shape."""
+
+    plan: OfferUpsertPlan | None
+    problems: list[str]
+    items: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def course_offers_csv_template() -> str:
+    return csv_template(OFFER_CSV_COLUMNS, OFFER_CSV_EXAMPLE)
+
+
+def _offer_csv_items(text: str) -> tuple[list[dict[str, str]], list[int], list[str]]:
+    try:
+        rows = csv_text_read(text, required_columns=OFFER_CSV_REQUIRED)
+    except CsvRefused as exc:
+        return [], [], exc.problems
+    problems = [message for row in rows for message in row.messages()]
+    if not rows:
+        problems.append("line 2: (file): the file has a header row but no offers")
+    if len(rows) > BULK_MAX_ITEMS:
+        problems.append(f"line 1: (file): the file has {len(rows):,} offers: upload at most {BULK_MAX_ITEMS:,} at "
+                        "a time")
+    if problems:
+        return [], [], problems
+    items = []
+    for row in rows:
+        item = {column: row.raw(column) for column in OFFER_CSV_COLUMNS if row.raw(column)}
+        if "start_date" in item:
+            item["start_date"] = iso_date(item["start_date"])
+        items.append(item)
+    return items, [row.line for row in rows], []
+
+
+def course_offers_csv_read(*, text: str, user, college: College, context: Mapping[str, Any]) -> OfferCsv:
+    """Read an offers CSV (header row with the API's field names) and check it, writing nothing.
+
+    Dates may be written 07/09/2026, 7/9/2026 or 2026-09-07. Every problem is named by its line
+    and column, a wrong code with the codes allowed.
+    """
+    from .api.serializers import validate_offer_items
+
+    items, lines, problems = _offer_csv_items(text)
+    if problems:
+        return OfferCsv(plan=None, problems=problems)
+    rows, errors = validate_offer_items(items, context=dict(context))
+    plan = course_offers_plan(rows=rows, errors=errors, user=user, college=college, fields_checked=True)
+    for index in sorted(plan.errors):
+        problems += item_problems(lines[index], plan.errors[index], choices=OFFER_CSV_CHOICES, values=items[index])
+    return OfferCsv(plan=plan, problems=problems, items=items)
+
+
+def course_offers_csv_import(*, text: str, user, college: College, context: Mapping[str, Any]) -> dict[str, int]:
+    """Check and write an offers CSV, all or nothing; any problem -> ApplicationError naming each line."""
+    from .api.serializers import validate_offer_items
+
+    items, lines, problems = _offer_csv_items(text)
+    if problems:
+        raise ApplicationError(f"The file was not imported ({len(problems)} problems); nothing was changed.",
+                               {"file": problems})
+    rows, errors = validate_offer_items(items, context=dict(context))
+    return course_offers_upsert(rows=rows, errors=errors, user=user, college=college, source="csv",
+                                fields_checked=True)

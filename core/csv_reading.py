@@ -288,3 +288,12 @@ def item_problems(line: int, errors: Mapping[str, object], *, choices: Mapping[s
             found.append(problem(line, column, str(message)))
     return found
 
+
+
+def changes_text(changes: Mapping[str, tuple[object, object]]) -> str:
+    """{field: (old, new)} as 'field old → new; ...' for an upload's preview."""
+
+    def shown(value) -> str:
+        return "(empty)" if value is None or value == "" else str(value)
+
+    return "; ".join(f"{name} {shown(old)} → {shown(new)}" for name, (old, new) in changes.items())
