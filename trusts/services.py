@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +13,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Q
 
+from core.csv_reading import CsvRefused, csv_template, csv_text_read, iso_date, item_problems, line_of
 from core.upsert import NaturalKey, UpsertSpec, upsert, upsert_preview
 from pathways.models import Occupation
 from portal.errors import ApplicationError
@@ -551,34 +550,35 @@ class VacancyCsv:
         return not self.problems
 
 
+VACANCY_CSV_EXAMPLE = {
+    "sector": "nhs", "trust": "RXN", "ics": "", "occupation": "registered-nurses", "period": "01/06/2026",
+    "vacancies_fte": "12.5", "staff_in_post_fte": "310",
+}
+
+
+def vacancies_csv_template() -> str:
+    return csv_template(VACANCY_CSV_COLUMNS, VACANCY_CSV_EXAMPLE)
+
+
 def vacancies_csv_read(*, text: str, user) -> VacancyCsv:
     """Read a vacancy CSV (header row with the API's field names) and check it, writing nothing.
 
     Line numbers count the header as line 1. Every problem is named by its line and column;
-    rows outside an ICS analyst's ICS are problems too.
+    rows outside an ICS analyst's ICS are problems too. The month may be written 01/06/2026.
     """
     _vacancy_writer_check(user)
-    problems: list[str] = []
-    rows: list[dict[str, str]] = []
-    lines: list[int] = []
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
-        header = [name.strip() for name in (reader.fieldnames or [])]
-        reader.fieldnames = header
-        missing = [name for name in VACANCY_CSV_REQUIRED if name not in header]
-        if missing:
-            problems += [f"line 1: {name}: required column is missing from the header" for name in missing]
-            return VacancyCsv(plan=None, problems=problems, lines=[], rows=[])
-        start = reader.line_num + 1
-        for data in reader:
-            if None in data:
-                problems.append(f"line {start}: (row): has more cells than the header")
-            elif any((value or "").strip() for value in data.values()):
-                rows.append({name: (data.get(name) or "").strip() for name in VACANCY_CSV_COLUMNS})
-                lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        return VacancyCsv(plan=None, problems=[f"line {reader.line_num}: (file): {exc}"], lines=[], rows=[])
+        read = csv_text_read(text, required_columns=VACANCY_CSV_REQUIRED)
+    except CsvRefused as exc:
+        return VacancyCsv(plan=None, problems=exc.problems, lines=[], rows=[])
+    problems = [message for row in read for message in row.messages()]
+    read = [row for row in read if not row.problems]
+    rows = []
+    for row in read:
+        values = {name: row.raw(name) for name in VACANCY_CSV_COLUMNS}
+        values["period"] = iso_date(values["period"])
+        rows.append(values)
+    lines = [row.line for row in read]
     if not rows and not problems:
         problems.append("line 2: (file): the file has no vacancy rows")
     if len(rows) > VACANCY_BULK_MAX_ITEMS:
@@ -586,9 +586,8 @@ def vacancies_csv_read(*, text: str, user) -> VacancyCsv:
         return VacancyCsv(plan=None, problems=problems, lines=lines, rows=rows)
     plan = vacancies_plan(rows=rows, user=user)
     for index, fields in plan.problems().items():
-        for name, messages in fields.items():
-            problems.extend(f"line {lines[index]}: {name}: {message}" for message in messages)
-    problems.sort(key=lambda problem: int(re.match(r"line (\d+)", problem).group(1)))
+        problems += item_problems(lines[index], fields)
+    problems.sort(key=line_of)
     return VacancyCsv(plan=plan, problems=problems, lines=lines, rows=rows)
 
 
