@@ -275,6 +275,21 @@ def _copy_text(value) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+# Fields whose Python value, as text, is already what PostgreSQL reads (get_db_prep_save is slow).
+PLAIN_TYPES = {
+    "CharField", "TextField", "SlugField", "EmailField", "URLField", "IntegerField", "BigIntegerField",
+    "SmallIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField",
+    "DecimalField", "DateField", "BooleanField", "ForeignKey", "OneToOneField",
+}
+
+
+def _copy_value(f: models.Field) -> Callable[[models.Model], Any]:
+    attname = f.attname
+    if f.get_internal_type() in PLAIN_TYPES:  # a relation's attname holds the target's key: a number or text
+        return lambda obj: getattr(obj, attname)
+    return lambda obj: f.get_db_prep_save(getattr(obj, attname), connection)
+
+
 def _stage_table(spec: UpsertSpec, columns: list[str]) -> str:
     """The session's staging table for the model (named after its columns, so a migration that changes
     them gets a new one): created once per database session, emptied by every commit."""
@@ -310,7 +325,8 @@ def _pg_write(spec: UpsertSpec, objs: list[models.Model], *, user, reason: str) 
     fields = spec.writable_fields
     columns = [f.column for f in fields]
     stage = _stage_table(spec, columns)
-    _pg_copy(stage, columns, ([f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objs))
+    getters = [_copy_value(f) for f in fields]
+    _pg_copy(stage, columns, ([get(o) for get in getters] for o in objs))
 
     now = timezone.now()
     auto_add = [f for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from core.bulk_validation import validate_items
 from pathways.models import ApprenticeshipStandard
 from portal.api_fields import HubCodeField
 from trusts.models import IntegratedCareSystem
@@ -69,14 +70,8 @@ def validate_offer_items(items: list, *, context: dict) -> tuple[dict[int, dict]
     references. Answers ({index: model values} of the valid items, {index: errors} of the others);
     the references of all items are fetched first with one query per kind."""
     prefetch_natural_keys(CourseOfferSerializer, items, context)
-    child = CourseOfferSerializer(context=context)
-    rows, errors = {}, {}
-    for index, item in enumerate(items):
-        try:
-            rows[index] = child.run_validation(item)
-        except serializers.ValidationError as exc:
-            errors[index] = exc.detail
-    return rows, errors
+    # Each item answers what CourseOfferSerializer().run_validation(item) answers (core.bulk_validation).
+    return validate_items(CourseOfferSerializer(context=context), items)
 
 
 ACADEMIC_YEAR_HELP = "Like 2026/27: the second part is the next year."
