@@ -240,7 +240,7 @@ def run(argv: list[str] | None = None) -> int:
                     floor_rates[label] = len(batch) / seconds
                     print(f"  floor {label:<9} {len(batch):>7,} offers in {seconds:6.2f} s = "
                           f"{floor_rates[label]:8,.0f} offers/s (Python CPU {cpu:5.2f} s)  {totals}")
-            print(f"  {CourseOffer.objects.count():,} offers (2 warm-up), {CourseOffer.history.count():,} history entries")
+            print(f"  {CourseOffer.objects.count():,} offers (2 warm-up), {CourseOffer.history.count():,} history rows")
             floor_ok = True
             if floor_rates:
                 print(f"  {'mode':<10} {'portal':>12} {'floor':>12} {'portal/floor':>13}  "
