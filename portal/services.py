@@ -98,82 +98,6 @@ def csv_rows_read(
         raise import_refused(path, exc.problems) from exc
 
 
-@dataclass
-class Record:
-    """The values one CSV row gives one model instance, keyed by model field name."""
-
-    line: int
-    values: dict
-
-
-def records_upsert(
-    *,
-    model: type[models.Model],
-    key: str,
-    records: Sequence[Record],
-    entity: str,
-    path: Path | str,
-    columns: dict[str, str] | None = None,
-    problems: Sequence[str] = (),
-    result: ImportResult | None = None,
-    keep_on_update: Sequence[str] = (),
-) -> ImportResult:
-    """Create or update one instance per record, keyed by `key`, all or nothing (core.upsert).
-
-    Every record is checked first (duplicate keys in the file, full_clean()); any problem,
-    including `problems` found while reading, refuses the whole file. The database decides what
-    is added, changed or unchanged; unchanged rows are not written. `columns` maps model fields
-    to CSV column names for the messages. Fields in `keep_on_update` are set when a row is
-    created and then left alone, because users may correct them; fields a record does not give
-    keep their stored value.
-    """
-    columns = columns or {}
-    result = result or ImportResult(entity=entity)
-    problems = list(problems)
-
-    first_line: dict = {}
-    instances: list[models.Model] = []
-    given: set[str] = set()
-    for record in records:
-        value = record.values[key]
-        if value in first_line:
-            column = columns.get(key, key)
-            first = first_line[value]
-            problems.append(f"line {record.line}: {column}: {value!r} appears again (first on line {first})")
-            continue
-        first_line[value] = record.line
-        given.update(record.values)
-        instance = model(**record.values)
-        try:
-            # Keys were checked above. The check constraints repeat the field validators and are
-            # enforced by the database on write; validating them here would cost a query per row.
-            instance.full_clean(validate_unique=False, validate_constraints=False)
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                column = columns.get(name, name)
-                for message in messages:
-                    problems.append(f"line {record.line}: {column}: {message}")
-            continue
-        instances.append(instance)
-
-    if problems:
-        problems.sort(key=line_of)
-        raise import_refused(path, problems)
-
-    spec = UpsertSpec(
-        model=model, keys=(NaturalKey((key,)),), keep_on_update=tuple(keep_on_update), fields=tuple(sorted(given)),
-        history=False,
-    )
-    try:
-        written = upsert(spec=spec, objs=instances)
-    except (UpsertRefused, UpsertBusy) as exc:
-        raise import_refused(path, [f"line ?: (file): the database refused the rows: {exc.detail}"]) from exc
-    result.added += written.created
-    result.changed += written.changed
-    result.unchanged += written.unchanged
-    return result
-
-
 def rows_import(
     *,
     path: Path | str,
@@ -186,25 +110,64 @@ def rows_import(
     keep_on_update: Sequence[str] = (),
     headerless: Headerless | None = None,
 ) -> ImportResult:
-    """Read, check and upsert a CSV in one go (see records_upsert for `keep_on_update`).
+    """Read, check and upsert a CSV in one go, all or nothing (core.csv_reading, core.upsert).
 
     `parse(row)` returns the model values for a row, or a string saying why the row is
     skipped on purpose (reported, not an error); problems go on the row (row.error()).
+    Every row is checked before anything is written (duplicate keys in the file, full_clean());
+    any problem refuses the whole file. The database decides what is added, changed or
+    unchanged; unchanged rows are not written. `columns` maps model fields to CSV column names
+    for the messages. Fields in `keep_on_update` are set when a row is created and then left
+    alone, because users may correct them; fields the rows do not give keep their stored value.
     """
+    columns = columns or {}
     result = ImportResult(entity=entity)
-    records, problems = [], []
+    problems: list[str] = []
+    first_line: dict = {}
+    instances: list[models.Model] = []
+    given: set[str] = set()
     for row in csv_rows_read(path=path, required_columns=required_columns, headerless=headerless):
         values = parse(row) if not row.problems else None
         if row.problems:
             problems.extend(row.messages())
-        elif isinstance(values, str):
+            continue
+        if isinstance(values, str):
             result.skipped.append(f"line {row.line}: {values}")
-        elif values is not None:
-            records.append(Record(row.line, values))
-    return records_upsert(
-        model=model, key=key, records=records, entity=entity, path=path, columns=columns, problems=problems,
-        result=result, keep_on_update=keep_on_update,
+            continue
+        if values is None:
+            continue
+        value = values[key]
+        if value in first_line:
+            problems.append(f"line {row.line}: {columns.get(key, key)}: {value!r} appears again "
+                            f"(first on line {first_line[value]})")
+            continue
+        first_line[value] = row.line
+        given.update(values)
+        instance = model(**values)
+        try:
+            # Keys were checked above. The check constraints repeat the field validators and are
+            # enforced by the database on write; validating them here would cost a query per row.
+            instance.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            problems += [
+                f"line {row.line}: {columns.get(name, name)}: {message}"
+                for name, messages in exc.message_dict.items() for message in messages
+            ]
+            continue
+        instances.append(instance)
+
+    if problems:
+        problems.sort(key=line_of)
+        raise import_refused(path, problems)
+    spec = UpsertSpec(
+        model=model, keys=(NaturalKey((key,)),), keep_on_update=tuple(keep_on_update), fields=tuple(sorted(given)),
     )
+    try:
+        written = upsert(spec=spec, objs=instances)
+    except (UpsertRefused, UpsertBusy) as exc:
+        raise import_refused(path, [f"line ?: (file): the database refused the rows: {exc.detail}"]) from exc
+    result.added, result.changed, result.unchanged = written.created, written.changed, written.unchanged
+    return result
 
 
 # --------------------------------------------------------------------------------------

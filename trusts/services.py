@@ -172,9 +172,7 @@ def trusts_import(*, path: Path | str) -> ImportResult:
 # --------------------------------------------------------------------------------------
 
 VACANCY_FIELDS = ("sector", "trust", "ics", "occupation", "period", "vacancies_fte", "staff_in_post_fte")
-VACANCY_VALUE_FIELDS = ("ics", "vacancies_fte", "staff_in_post_fte", "synthetic")
 VACANCY_BULK_MAX_ITEMS = 20_000
-VACANCY_BATCH_SIZE = 1000
 VACANCY_FTE_MAX = Decimal("99999999.99")
 VACANCY_SOURCES = {"api": "API", "bulk": "API bulk upsert", "csv": "CSV upload", "page": "Web form"}
 
