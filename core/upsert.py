@@ -35,6 +35,7 @@ from typing import Any
 
 from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -63,6 +64,15 @@ class UpsertRefused(APIException):
         "Nothing was written: check the references and send the request again."
     )
     default_code = "conflict"
+
+
+# The two answers above, for the OpenAPI schema of every bulk endpoint.
+BULK_CONTENTION = {
+    409: OpenApiResponse(description="The database refused the items (something they refer to changed meanwhile): "
+                                     '`{"detail": "..."}`; nothing was written.'),
+    503: OpenApiResponse(description="Other requests kept the same records locked through every retry: "
+                                     '`{"detail": "..."}`; nothing was written: send the request again.'),
+}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.upsert import BULK_CONTENTION
 from portal.roles import Role
 
 from .. import selectors, services
@@ -162,6 +163,7 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
                 ],
             ),
             **REFUSED,
+            **BULK_CONTENTION,
         },
         examples=[
             OpenApiExample("Two offers", value=[OFFER_EXAMPLE, APPRENTICESHIP_EXAMPLE], request_only=True),
