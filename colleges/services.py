@@ -211,7 +211,10 @@ def course_offers_check(
     fields are checked again (the database constraints back both).
     """
     items = dict(enumerate(rows)) if isinstance(rows, Sequence) else dict(rows)
-    problems = {int(index): dict(item) for index, item in (errors or {}).items()}
+    problems = {
+        int(index): dict(item) if isinstance(item, Mapping) else {"non_field_errors": list(item)}
+        for index, item in (errors or {}).items()
+    }
     if len(items) + len(problems) > BULK_MAX_ITEMS:
         message = f"Send at most {BULK_MAX_ITEMS:,} offers in one request."
         raise ApplicationError(message, {"non_field_errors": [message]})
