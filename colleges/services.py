@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
-from core.csv_reading import CsvRefused, csv_template, csv_text_read, iso_date, item_problems
+from core.csv_reading import CsvRefused, csv_template, csv_text_read, iso_date, item_problems, problem
 from core.upsert import NaturalKey, UpsertSpec, upsert, upsert_preview
 from portal.errors import ApplicationError
 from portal.permissions import require_write
@@ -200,6 +200,7 @@ def course_offers_check(
     college: College | None = None,
     errors: Mapping[int, Mapping[str, list[str]]] | None = None,
     fields_checked: bool = False,
+    item_name: Callable[[int], str] = "Item {}".format,
 ) -> tuple[list[CourseOffer], dict[int, dict[str, list[str]]]]:
     """Check every row, writing nothing and reading no offer: (the offers to write, in item order;
     {index: {field: [messages]}} of the bad items, with `errors` found earlier).
@@ -236,7 +237,7 @@ def course_offers_check(
             continue
         key = (offer.college_id, offer.course_code, offer.academic_year)
         if key in seen:
-            message = f"Item {seen[key]} has the same course code and academic year for this college."
+            message = f"{item_name(seen[key])} has the same course code and academic year for this college."
             problems[index] = {"course_code": [message]}
             continue
         seen[key] = index
@@ -251,13 +252,14 @@ def course_offers_plan(
     college: College | None = None,
     errors: Mapping[int, Mapping[str, list[str]]] | None = None,
     fields_checked: bool = False,
+    item_name: Callable[[int], str] = "Item {}".format,
 ) -> OfferUpsertPlan:
     """Check every row and say what an upsert would do now (the upload's preview), writing nothing.
 
     Queries: one for the existing offers, whatever the number of rows.
     """
     offers, problems = course_offers_check(
-        rows=rows, user=user, college=college, errors=errors, fields_checked=fields_checked
+        rows=rows, user=user, college=college, errors=errors, fields_checked=fields_checked, item_name=item_name
     )
     if problems:
         return OfferUpsertPlan(errors=problems)
@@ -332,26 +334,29 @@ def course_offers_csv_template() -> str:
     return csv_template(OFFER_CSV_COLUMNS, OFFER_CSV_EXAMPLE)
 
 
-def _offer_csv_items(text: str) -> tuple[list[dict[str, str]], list[int], list[str]]:
+def _offer_csv_items(text: str) -> tuple[list[dict[str, str]], list[int], list[str], dict[int, list[tuple]]]:
+    """(items in the API's shape, their lines, problems of the file, {index: [(column, reason)]} of rows)."""
     try:
         rows = csv_text_read(text, required_columns=OFFER_CSV_REQUIRED)
     except CsvRefused as exc:
-        return [], [], exc.problems
-    problems = [message for row in rows for message in row.messages()]
+        return [], [], exc.problems, {}
+    problems = []
     if not rows:
         problems.append("line 2: (file): the file has a header row but no offers")
     if len(rows) > BULK_MAX_ITEMS:
         problems.append(f"line 1: (file): the file has {len(rows):,} offers: upload at most {BULK_MAX_ITEMS:,} at "
                         "a time")
     if problems:
-        return [], [], problems
+        return [], [], problems, {}
     items = []
     for row in rows:
+        row.date("start_date")  # a date as a person writes it; a problem in those words when it is none
         item = {column: row.raw(column) for column in OFFER_CSV_COLUMNS if row.raw(column)}
         if "start_date" in item:
             item["start_date"] = iso_date(item["start_date"])
         items.append(item)
-    return items, [row.line for row in rows], []
+    row_problems = {index: row.problems for index, row in enumerate(rows) if row.problems}
+    return items, [row.line for row in rows], [], row_problems
 
 
 def course_offers_csv_read(*, text: str, user, college: College, context: Mapping[str, Any]) -> OfferCsv:
@@ -362,13 +367,18 @@ def course_offers_csv_read(*, text: str, user, college: College, context: Mappin
     """
     from .api.serializers import validate_offer_items
 
-    items, lines, problems = _offer_csv_items(text)
+    items, lines, problems, row_problems = _offer_csv_items(text)
     if problems:
         return OfferCsv(plan=None, problems=problems)
     rows, errors = validate_offer_items(items, context=dict(context))
-    plan = course_offers_plan(rows=rows, errors=errors, user=user, college=college, fields_checked=True)
-    for index in sorted(plan.errors):
-        problems += item_problems(lines[index], plan.errors[index], choices=OFFER_CSV_CHOICES, values=items[index])
+    plan = course_offers_plan(rows=rows, errors=errors, user=user, college=college, fields_checked=True,
+                              item_name=lambda index: f"Line {lines[index]}")
+    for index in sorted(plan.errors.keys() | row_problems.keys()):
+        named = row_problems.get(index, [])
+        problems += [problem(lines[index], column, reason) for column, reason in named]
+        errors_ = {name: messages for name, messages in plan.errors.get(index, {}).items()
+                   if name not in {column for column, _ in named}}
+        problems += item_problems(lines[index], errors_, choices=OFFER_CSV_CHOICES, values=items[index])
     return OfferCsv(plan=plan, problems=problems, items=items)
 
 
@@ -376,7 +386,7 @@ def course_offers_csv_import(*, text: str, user, college: College, context: Mapp
     """Check and write an offers CSV, all or nothing; any problem -> ApplicationError naming each line."""
     from .api.serializers import validate_offer_items
 
-    items, lines, problems = _offer_csv_items(text)
+    items, _, problems, _ = _offer_csv_items(text)
     if problems:
         raise ApplicationError(f"The file was not imported ({len(problems)} problems); nothing was changed.",
                                {"file": problems})

@@ -60,7 +60,9 @@ def test_a_wrong_code_is_named_by_line_and_column_with_the_codes_allowed(college
 
 def test_a_date_that_is_no_date_is_named_by_line_and_column(college_user, officer):
     response = upload(officer, college_user.college, HEADER + "A,Fine,t_level,3,2026/27,31/02/2026,24,30\n")
-    assert [problem.split(": ")[:2] for problem in response.context["problems"]] == [["line 2", "start_date"]]
+    assert response.context["problems"] == [
+        "line 2: start_date: '31/02/2026' is not a date like 07/09/2026 or 2026-09-07"
+    ]
 
 
 def test_a_file_with_a_nul_character_is_refused_on_the_form(college_user, officer):
@@ -95,3 +97,11 @@ def test_another_colleges_template_is_refused(college_user, officer):
 
     response = officer.get(reverse("colleges:courseoffer_upload_template", args=[CollegeFactory().ukprn]))
     assert response.status_code == 403
+
+
+def test_a_course_code_twice_in_the_file_names_both_lines(college_user, officer):
+    text = HEADER + "A,One,t_level,3,2026/27,2026-09-07,24,30\nA,Two,t_level,3,2026/27,2026-09-07,24,30\n"
+    response = upload(officer, college_user.college, text)
+    assert response.context["problems"] == [
+        "line 3: course_code: Line 2 has the same course code and academic year for this college."
+    ]
