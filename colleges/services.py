@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from core.audit import audited_delete, audited_save
+from core.csv_reading import CsvRefused, CsvRow, csv_template, csv_text_read, iso_date, item_problems, problem
 from core.errors import ApplicationError
+from core.importing import ImportResult, rows_import
 from core.permissions import require_write
 from core.roles import Role, is_staff
 from core.text import display_name
-from portal.services import CsvRow, ImportResult, rows_import
+from core.upsert import NaturalKey, UpsertSpec, upsert, upsert_preview
 from trusts.models import IntegratedCareSystem
 
-from .models import College, CourseOffer
+from .models import College, CourseOffer, QualificationType
 
 # --------------------------------------------------------------------------------------
 # Reference data import (format in data/SOURCES.md)
@@ -80,7 +78,6 @@ OFFER_VALUE_FIELDS = (
 OFFER_FIELDS = (*OFFER_KEY_FIELDS, *OFFER_VALUE_FIELDS)
 OFFER_RELATED_FIELDS = ("college", "apprenticeship_standard", "delivery_ics")
 BULK_MAX_ITEMS = 5000
-BULK_BATCH_SIZE = 1000
 COLLEGE_FROM_ACCOUNT = (
     "A college user's offers belong to their own college: leave college out (it is set from your account)."
 )
@@ -181,6 +178,9 @@ def course_offer_delete(*, offer: CourseOffer, user, source: str = "api") -> Non
     audited_delete(offer, user=user, reason=SOURCE_REASONS[source])
 
 
+OFFER_UPSERT = UpsertSpec(model=CourseOffer, keys=(NaturalKey(("college", "course_code", "academic_year")),))
+
+
 @dataclass
 class OfferUpsertPlan:
     """What an upsert would do, item by item; `errors` maps an item's index to {field: [messages]}."""
@@ -195,33 +195,30 @@ class OfferUpsertPlan:
         return {"created": len(self.created), "updated": len(self.updated), "unchanged": len(self.unchanged)}
 
 
-def _offer_value(offer: CourseOffer, name: str):
-    field_ = CourseOffer._meta.get_field(name)
-    return getattr(offer, field_.attname)
-
-
-def course_offers_plan(
+def course_offers_check(
     *,
     rows: Mapping[int, Mapping[str, Any]] | Sequence[Mapping[str, Any]],
     user,
     college: College | None = None,
     errors: Mapping[int, Mapping[str, list[str]]] | None = None,
-    lock: bool = False,
     fields_checked: bool = False,
-) -> OfferUpsertPlan:
-    """Validate every row and match it to an existing offer by natural key, writing nothing.
+    item_name: Callable[[int], str] = "Item {}".format,
+) -> tuple[list[CourseOffer], dict[int, dict[str, list[str]]]]:
+    """Check every row, writing nothing and reading no offer: (the offers to write, in item order;
+    {index: {field: [messages]}} of the bad items, with `errors` found earlier).
 
     `rows` maps each item's index to its model values (related objects resolved). A row's
     `college` is for staff; a college user's rows are their own college's, and `college`
-    (the page's college) is used for rows that name none. `errors` are earlier errors by
-    index (types, unknown references) to report together with these. Queries: one for the
-    existing offers, whatever the number of rows. `fields_checked` says each row's fields
-    already passed CourseOfferSerializer (API and CSV), so only the model's rules across
+    (the page's college) is used for rows that name none. `fields_checked` says each row's
+    fields already passed CourseOfferSerializer (API and CSV), so only the model's rules across
     fields are checked again (the database constraints back both).
     """
     items = dict(enumerate(rows)) if isinstance(rows, Sequence) else dict(rows)
-    plan = OfferUpsertPlan(errors={int(index): dict(item) for index, item in (errors or {}).items()})
-    if len(items) + len(plan.errors) > BULK_MAX_ITEMS:
+    problems = {
+        int(index): dict(item) if isinstance(item, Mapping) else {"non_field_errors": list(item)}
+        for index, item in (errors or {}).items()
+    }
+    if len(items) + len(problems) > BULK_MAX_ITEMS:
         message = f"Send at most {BULK_MAX_ITEMS:,} offers in one request."
         raise ApplicationError(message, {"non_field_errors": [message]})
     built: dict[int, CourseOffer] = {}
@@ -232,141 +229,44 @@ def course_offers_plan(
             if college is not None and offer_college.pk != college.pk:
                 raise ApplicationError(COLLEGE_FROM_ACCOUNT, {"college": [f"This upload is for {college}."]})
         except ApplicationError as exc:
-            plan.errors[index] = exc.errors
+            problems[index] = exc.errors
             continue
         offer = CourseOffer(college=offer_college, **{name: row.get(name) for name in OFFER_FIELDS})
         try:
             _offer_full_clean(offer, check_key=False, fields_checked=fields_checked)
         except ApplicationError as exc:
-            plan.errors[index] = exc.errors
+            problems[index] = exc.errors
             continue
         key = (offer.college_id, offer.course_code, offer.academic_year)
         if key in seen:
-            message = f"Item {seen[key]} has the same course code and academic year for this college."
-            plan.errors[index] = {"course_code": [message]}
+            message = f"{item_name(seen[key])} has the same course code and academic year for this college."
+            problems[index] = {"course_code": [message]}
             continue
         seen[key] = index
         built[index] = offer
-    if plan.errors:
-        return plan
-    existing_offers = CourseOffer.objects.filter(
-        college_id__in={key[0] for key in seen},
-        course_code__in={key[1] for key in seen},
-        academic_year__in={key[2] for key in seen},
+    return [built[index] for index in sorted(built)], problems
+
+
+def course_offers_plan(
+    *,
+    rows: Mapping[int, Mapping[str, Any]] | Sequence[Mapping[str, Any]],
+    user,
+    college: College | None = None,
+    errors: Mapping[int, Mapping[str, list[str]]] | None = None,
+    fields_checked: bool = False,
+    item_name: Callable[[int], str] = "Item {}".format,
+) -> OfferUpsertPlan:
+    """Check every row and say what an upsert would do now (the upload's preview), writing nothing.
+
+    Queries: one for the existing offers, whatever the number of rows.
+    """
+    offers, problems = course_offers_check(
+        rows=rows, user=user, college=college, errors=errors, fields_checked=fields_checked, item_name=item_name
     )
-    if lock:
-        existing_offers = existing_offers.select_for_update()
-    existing = {(o.college_id, o.course_code, o.academic_year): o for o in existing_offers}
-    for index in sorted(built):
-        offer = built[index]
-        current = existing.get((offer.college_id, offer.course_code, offer.academic_year))
-        if current is None:
-            plan.created.append(offer)
-            continue
-        changes = {
-            name: (_offer_value(current, name), _offer_value(offer, name))
-            for name in OFFER_VALUE_FIELDS
-            if _offer_value(current, name) != _offer_value(offer, name)
-        }
-        if not changes:
-            plan.unchanged.append(current)
-            continue
-        for name in changes:
-            setattr(current, name, getattr(offer, name))
-        plan.updated.append((current, changes))
-    return plan
-
-
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _pg_copy(model, columns: list[str], rows: list[tuple]) -> None:
-    """`COPY ... FROM STDIN`: the rows stream as text with no SQL to build or parse per row,
-    several times cheaper than Django's bulk_create (which compiles every value in Python)."""
-    quote = connection.ops.quote_name
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_text(value) for value in row))
-        buffer.write("\n")
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN", buffer
-        )
-
-
-def _pg_next_ids(model, count: int) -> list[int]:
-    """Reserve `count` primary keys from the table's sequence, so rows can be copied with their ids."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _offers_bulk_create(offers: list[CourseOffer], *, user, reason: str) -> None:
-    """Insert new offers and their one 'created' history entry each."""
-    if connection.vendor != "postgresql":
-        bulk_create_with_history(
-            offers, CourseOffer, batch_size=BULK_BATCH_SIZE, default_user=user, default_change_reason=reason
-        )
-        return
-    now = timezone.now()
-    columns = [f.attname for f in CourseOffer._meta.concrete_fields if not f.primary_key]
-    for offer in offers:
-        offer.created_at = offer.updated_at = now
-    for offer, pk in zip(offers, _pg_next_ids(CourseOffer, len(offers)), strict=True):
-        offer.pk = pk
-        offer._state.adding = False
-    _pg_copy(CourseOffer, ["id", *columns], [(o.pk, *(getattr(o, c) for c in columns)) for o in offers])
-    _offers_history_create(offers, history_type="+", user=user, reason=reason)
-
-
-def _offers_history_create(offers: list[CourseOffer], *, history_type: str, user, reason: str) -> None:
-    """One history entry per offer, as django-simple-history's bulk_history_create writes it."""
-    if connection.vendor != "postgresql":
-        CourseOffer.history.bulk_history_create(
-            offers, batch_size=BULK_BATCH_SIZE, update=history_type == "~", default_user=user,
-            default_change_reason=reason,
-        )
-        return
-    tracked = [f.attname for f in CourseOffer.history.model.tracked_fields]
-    columns = [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"]
-    now, user_id = timezone.now(), getattr(user, "pk", None)
-    rows = [(*(getattr(o, c) for c in tracked), now, reason, history_type, user_id) for o in offers]
-    _pg_copy(CourseOffer.history.model, columns, rows)
-
-
-def _offers_bulk_update(offers: list[CourseOffer], names: list[str]) -> None:
-    """Write the named fields of many offers. On PostgreSQL one `UPDATE ... FROM (VALUES ...)`
-    per batch (Django's bulk_update builds a CASE per field and row, many times slower)."""
-    if connection.vendor != "postgresql":
-        CourseOffer.objects.bulk_update(offers, names, batch_size=BULK_BATCH_SIZE)
-        return
-    fields = [CourseOffer._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
-    row = "(%s::bigint, " + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + ")"
-    table = quote(CourseOffer._meta.db_table)
-    with connection.cursor() as cursor:
-        for start in range(0, len(offers), BULK_BATCH_SIZE):
-            batch = offers[start : start + BULK_BATCH_SIZE]
-            params = []
-            for offer in batch:
-                params.append(offer.pk)
-                params.extend(f.get_db_prep_save(getattr(offer, f.attname), connection) for f in fields)
-            cursor.execute(
-                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([row] * len(batch))}) "
-                f"AS v(id, {columns}) WHERE t.id = v.id",
-                params,
-            )
+    if problems:
+        return OfferUpsertPlan(errors=problems)
+    preview = upsert_preview(spec=OFFER_UPSERT, objs=offers)
+    return OfferUpsertPlan(created=preview.created, updated=preview.changed, unchanged=preview.unchanged)
 
 
 def course_offers_upsert(
@@ -378,36 +278,120 @@ def course_offers_upsert(
     source: str = "bulk",
     fields_checked: bool = False,
 ) -> dict[str, int]:
-    """Create or update offers by natural key, all or nothing, in one transaction.
+    """Create or update offers by natural key, all or nothing, in one transaction (core.upsert).
 
     Answers the counts {created, updated, unchanged}. Any invalid row -> ApplicationError
     with {"errors": {index: {field: [messages]}}} and nothing written. Unchanged rows write
     nothing and leave no history; each created or updated offer leaves one history entry.
+    The database decides which offers are new, so concurrent uploads of the same new offers
+    do not fail (see core.upsert).
     """
-    with transaction.atomic():
-        plan = course_offers_plan(
-            rows=rows, user=user, college=college, errors=errors, lock=True, fields_checked=fields_checked
+    offers, problems = course_offers_check(
+        rows=rows, user=user, college=college, errors=errors, fields_checked=fields_checked
+    )
+    if problems:
+        count = len(problems)
+        raise ApplicationError(
+            f"{count} offer{'s' if count != 1 else ''} not valid: nothing was written.",
+            {"errors": {str(index): problems[index] for index in sorted(problems)}},
         )
-        if plan.errors:
-            count = len(plan.errors)
-            raise ApplicationError(
-                f"{count} offer{'s' if count != 1 else ''} not valid: nothing was written.",
-                {"errors": {str(index): plan.errors[index] for index in sorted(plan.errors)}},
-            )
-        reason = SOURCE_REASONS[source]
-        try:
-            with transaction.atomic():
-                if plan.created:
-                    _offers_bulk_create(plan.created, user=user, reason=reason)
-                if plan.updated:
-                    now = timezone.now()
-                    fields = sorted({name for _, changes in plan.updated for name in changes}) + ["updated_at"]
-                    offers = [offer for offer, _ in plan.updated]
-                    for offer in offers:
-                        offer.updated_at = now
-                    _offers_bulk_update(offers, fields)
-                    _offers_history_create(offers, history_type="~", user=user, reason=reason)
-        except IntegrityError as exc:
-            message = "Another upload changed the same offers at the same time; please try again."
-            raise ApplicationError(message, {"non_field_errors": [message]}) from exc
-    return plan.counts
+    return upsert(spec=OFFER_UPSERT, objs=offers, user=user, reason=SOURCE_REASONS[source]).as_counts()
+
+
+# --------------------------------------------------------------------------------------
+# The CSV upload of offers: the API's fields as columns, read by core.csv_reading, each row
+# checked by CourseOfferSerializer (as one API item), written by course_offers_upsert.
+# --------------------------------------------------------------------------------------
+
+OFFER_CSV_COLUMNS = (
+    "course_code", "title", "qualification_type", "level", "apprenticeship_standard", "academic_year",
+    "start_date", "duration_months", "planned_places", "expected_completion_rate", "delivery_ics",
+)
+OFFER_CSV_REQUIRED = (
+    "course_code", "title", "qualification_type", "academic_year", "start_date", "duration_months", "planned_places",
+)
+OFFER_CSV_EXAMPLE = {
+    "course_code": "HSC-TL-26", "title": "T Level in Health", "qualification_type": "t_level", "level": "3",
+    "apprenticeship_standard": "", "academic_year": "2026/27", "start_date": "07/09/2026", "duration_months": "24",
+    "planned_places": "40", "expected_completion_rate": "0.85", "delivery_ics": "",
+}
+OFFER_CSV_CHOICES = {"qualification_type": QualificationType.values}
+
+
+@dataclass
+class OfferCsv:
+    """An uploaded offers CSV read and checked: the plan (None when the file itself is unreadable),
+    every problem as 'line N: column: reason', and the items in the API's shape."""
+
+    plan: OfferUpsertPlan | None
+    problems: list[str]
+    items: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def course_offers_csv_template() -> str:
+    return csv_template(OFFER_CSV_COLUMNS, OFFER_CSV_EXAMPLE)
+
+
+def _offer_csv_items(text: str) -> tuple[list[dict[str, str]], list[int], list[str], dict[int, list[tuple]]]:
+    """(items in the API's shape, their lines, problems of the file, {index: [(column, reason)]} of rows)."""
+    try:
+        rows = csv_text_read(text, required_columns=OFFER_CSV_REQUIRED)
+    except CsvRefused as exc:
+        return [], [], exc.problems, {}
+    problems = []
+    if not rows:
+        problems.append("line 2: (file): the file has a header row but no offers")
+    if len(rows) > BULK_MAX_ITEMS:
+        problems.append(f"line 1: (file): the file has {len(rows):,} offers: upload at most {BULK_MAX_ITEMS:,} at "
+                        "a time")
+    if problems:
+        return [], [], problems, {}
+    items = []
+    for row in rows:
+        row.date("start_date")  # a date as a person writes it; a problem in those words when it is none
+        item = {column: row.raw(column) for column in OFFER_CSV_COLUMNS if row.raw(column)}
+        if "start_date" in item:
+            item["start_date"] = iso_date(item["start_date"])
+        items.append(item)
+    row_problems = {index: row.problems for index, row in enumerate(rows) if row.problems}
+    return items, [row.line for row in rows], [], row_problems
+
+
+def course_offers_csv_read(*, text: str, user, college: College, context: Mapping[str, Any]) -> OfferCsv:
+    """Read an offers CSV (header row with the API's field names) and check it, writing nothing.
+
+    Dates may be written 07/09/2026, 7/9/2026 or 2026-09-07. Every problem is named by its line
+    and column, a wrong code with the codes allowed.
+    """
+    from .api.serializers import validate_offer_items
+
+    items, lines, problems, row_problems = _offer_csv_items(text)
+    if problems:
+        return OfferCsv(plan=None, problems=problems)
+    rows, errors = validate_offer_items(items, context=dict(context))
+    plan = course_offers_plan(rows=rows, errors=errors, user=user, college=college, fields_checked=True,
+                              item_name=lambda index: f"Line {lines[index]}")
+    for index in sorted(plan.errors.keys() | row_problems.keys()):
+        named = row_problems.get(index, [])
+        problems += [problem(lines[index], column, reason) for column, reason in named]
+        errors_ = {name: messages for name, messages in plan.errors.get(index, {}).items()
+                   if name not in {column for column, _ in named}}
+        problems += item_problems(lines[index], errors_, choices=OFFER_CSV_CHOICES, values=items[index])
+    return OfferCsv(plan=plan, problems=problems, items=items)
+
+
+def course_offers_csv_import(*, text: str, user, college: College, context: Mapping[str, Any]) -> dict[str, int]:
+    """Check and write an offers CSV, all or nothing; any problem -> ApplicationError naming each line."""
+    from .api.serializers import validate_offer_items
+
+    items, _, problems, _ = _offer_csv_items(text)
+    if problems:
+        raise ApplicationError(f"The file was not imported ({len(problems)} problems); nothing was changed.",
+                               {"file": problems})
+    rows, errors = validate_offer_items(items, context=dict(context))
+    return course_offers_upsert(rows=rows, errors=errors, user=user, college=college, source="csv",
+                                fields_checked=True)

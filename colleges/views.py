@@ -1,20 +1,20 @@
 """Pages for colleges (and, from the course-offers work, their offers)."""
 
 import copy
-import csv
-import io
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
+from core.csv_reading import changes_text
 from core.errors import ApplicationError
 from core.permissions import can_write
 from core.roles import Role
+from core.upsert import UpsertBusy, UpsertRefused
 from core.views import (
     PortalCreateView,
     PortalDeleteView,
@@ -23,18 +23,19 @@ from core.views import (
     PortalUpdateView,
 )
 
-from .api.serializers import validate_offer_items
 from .filtersets import CollegeFilterSet, CourseOfferFilterSet
 from .forms import CourseOfferConfirmForm, CourseOfferForm, CourseOfferUploadForm
-from .models import College, CourseOffer
+from .models import College, CourseOffer, QualificationType
 from .selectors import college_list, course_offer_history, course_offer_list
 from .services import (
-    BULK_MAX_ITEMS,
+    OFFER_CSV_COLUMNS,
+    OFFER_CSV_REQUIRED,
     course_offer_create,
     course_offer_delete,
     course_offer_update,
-    course_offers_plan,
-    course_offers_upsert,
+    course_offers_csv_import,
+    course_offers_csv_read,
+    course_offers_csv_template,
 )
 
 
@@ -69,13 +70,6 @@ COLLEGE_PAGE_OFFERS = 20
 
 # --- Course offers ------------------------------------------------------------------------------
 
-OFFER_CSV_COLUMNS = (
-    "course_code", "title", "qualification_type", "level", "apprenticeship_standard", "academic_year",
-    "start_date", "duration_months", "planned_places", "expected_completion_rate", "delivery_ics",
-)
-OFFER_CSV_REQUIRED = (
-    "course_code", "title", "qualification_type", "academic_year", "start_date", "duration_months", "planned_places",
-)
 
 
 def may_write_offers_of(user, college) -> bool:
@@ -211,26 +205,15 @@ class CourseOfferDeleteView(PortalDeleteView):
         return HttpResponseRedirect(reverse("colleges:college_detail", args=[college.ukprn]))
 
 
-def _offers_from_csv(text: str) -> tuple[list[dict], list[str]]:
-    """CSV text -> items in the API's shape (empty cells left out), or the problems with its columns."""
-    reader = csv.DictReader(io.StringIO(text))
-    columns = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in OFFER_CSV_REQUIRED if name not in columns]
-    if missing:
-        return [], [f"The header row lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}."]
-    items = []
-    for record in reader:
-        item = {}
-        for key, value in record.items():
-            key = (key or "").strip()
-            if key in OFFER_CSV_COLUMNS and value is not None and value.strip():
-                item[key] = value.strip()
-        items.append(item)
-    if not items:
-        return [], ["The file has a header row but no offers."]
-    if len(items) > BULK_MAX_ITEMS:
-        return [], [f"The file has {len(items):,} offers: upload at most {BULK_MAX_ITEMS:,} at a time."]
-    return items, []
+OFFER_PREVIEW_NOUNS = {"new": "New offers", "change": "Offers that change", "same": "Offers already up to date"}
+
+
+def _offer_preview(plan) -> dict:
+    return {
+        "counts": plan.counts,
+        "created": [f"{o.course_code} {o.academic_year}: {o.title}" for o in plan.created[:50]],
+        "changed": [f"{o.course_code} {o.academic_year}: {changes_text(changes)}" for o, changes in plan.updated[:50]],
+    }
 
 
 class CourseOfferUploadView(LoginRequiredMixin, _CollegeOfferMixin, TemplateView):
@@ -240,19 +223,10 @@ class CourseOfferUploadView(LoginRequiredMixin, _CollegeOfferMixin, TemplateView
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(college=self.college, columns=OFFER_CSV_COLUMNS, required=OFFER_CSV_REQUIRED)
+        context.update(college=self.college, columns=OFFER_CSV_COLUMNS, required=OFFER_CSV_REQUIRED,
+                       qualification_types=QualificationType.values, nouns=OFFER_PREVIEW_NOUNS)
         context.setdefault("form", CourseOfferUploadForm())
         return context
-
-    def _plan(self, text: str):
-        items, problems = _offers_from_csv(text)
-        if problems:
-            return None, problems
-        rows, errors = validate_offer_items(items, context={"request": self.request})
-        plan = course_offers_plan(
-            rows=rows, errors=errors, user=self.request.user, college=self.college, fields_checked=True
-        )
-        return plan, []
 
     def post(self, request, *args, **kwargs):
         if "csv_text" in request.POST:
@@ -261,19 +235,16 @@ class CourseOfferUploadView(LoginRequiredMixin, _CollegeOfferMixin, TemplateView
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         text = form.cleaned_data["file"]
-        plan, problems = self._plan(text)
-        if problems:
-            for problem in problems:
+        checked = course_offers_csv_read(text=text, user=request.user, college=self.college,
+                                         context={"request": request})
+        if checked.plan is None:  # the file itself is unreadable: say so on the upload form
+            for problem in checked.problems:
                 form.add_error("file", problem)
             return self.render_to_response(self.get_context_data(form=form))
-        errors = [
-            {"line": index + 2, "fields": [(name, messages_) for name, messages_ in plan.errors[index].items()]}
-            for index in sorted(plan.errors)
-        ]
         return self.render_to_response(
             self.get_context_data(
-                plan=plan, row_errors=errors, confirm_form=CourseOfferConfirmForm(initial={"csv_text": text}),
-                template="preview",
+                plan=checked.plan, problems=checked.problems, preview=_offer_preview(checked.plan),
+                confirm_form=CourseOfferConfirmForm(initial={"csv_text": text}), template="preview",
             )
         )
 
@@ -282,17 +253,15 @@ class CourseOfferUploadView(LoginRequiredMixin, _CollegeOfferMixin, TemplateView
         if not form.is_valid():
             messages.error(request, "The upload could not be read again: please upload the file once more.")
             return HttpResponseRedirect(request.path)
-        items, problems = _offers_from_csv(form.cleaned_data["csv_text"])
-        if problems:
-            messages.error(request, problems[0])
-            return HttpResponseRedirect(request.path)
-        rows, errors = validate_offer_items(items, context={"request": request})
         try:
-            counts = course_offers_upsert(rows=rows, errors=errors, user=request.user, college=self.college,
-                                          source="csv", fields_checked=True)
+            counts = course_offers_csv_import(text=form.cleaned_data["csv_text"], user=request.user,
+                                              college=self.college, context={"request": request})
         except ApplicationError:
             messages.error(request, "The offers changed since the preview and some rows are no longer valid: "
                                     "nothing was written. Please upload the file again to see why.")
+            return HttpResponseRedirect(request.path)
+        except (UpsertBusy, UpsertRefused) as exc:
+            messages.error(request, str(exc.detail))
             return HttpResponseRedirect(request.path)
         messages.success(
             request,
@@ -300,3 +269,12 @@ class CourseOfferUploadView(LoginRequiredMixin, _CollegeOfferMixin, TemplateView
             f"{counts['unchanged']} already up to date.",
         )
         return HttpResponseRedirect(reverse("colleges:college_detail", args=[self.college.ukprn]))
+
+
+class CourseOfferUploadTemplateView(LoginRequiredMixin, _CollegeOfferMixin, View):
+    """The CSV template of the upload: the header row and one example offer."""
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(course_offers_csv_template(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="course-offers-template.csv"'
+        return response

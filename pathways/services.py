@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from portal.services import DATA_DIR, CsvRow, ImportResult, csv_rows_read, import_refused, rows_import
+from core.csv_reading import CsvRow
+from core.importing import DATA_DIR, ImportResult, csv_rows_read, import_refused, rows_import
+from core.upsert import NaturalKey, UpsertSpec, upsert
 
 from .models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector, Progression
 from .vocabulary import QualificationType
@@ -148,6 +151,21 @@ ENTRY_ROUTE_COLUMNS = (
 PROGRESSION_COLUMNS = ("from_occupation", "to_occupation", "typical_months", "via")
 
 
+ROUTE_UPSERT = UpsertSpec(
+    model=EntryRoute,
+    keys=(
+        NaturalKey(("occupation", "apprenticeship_standard"), where='"apprenticeship_standard_id" IS NOT NULL',
+                   applies=lambda route: route.apprenticeship_standard_id is not None),
+        NaturalKey(("occupation", "qualification_type", "level"), where='"apprenticeship_standard_id" IS NULL',
+                   applies=lambda route: route.apprenticeship_standard_id is None),
+    ),
+    fields=ENTRY_ROUTE_COLUMNS,
+)
+PROGRESSION_UPSERT = UpsertSpec(
+    model=Progression, keys=(NaturalKey(("from_occupation", "to_occupation")),), fields=PROGRESSION_COLUMNS
+)
+
+
 def _route_key(values: Mapping) -> tuple:
     standard = values["apprenticeship_standard"]
     if standard is not None:
@@ -207,12 +225,6 @@ def pathways_starter_set_import(
         if not row.problems:
             progression_records.append((row.line, values))
 
-    existing_routes = {
-        _route_key({"occupation": r.occupation, "apprenticeship_standard": r.apprenticeship_standard,
-                    "qualification_type": r.qualification_type, "level": r.level}): r
-        for r in EntryRoute.objects.select_related("occupation", "apprenticeship_standard")
-    }
-    existing_progressions = {(p.from_occupation_id, p.to_occupation_id): p for p in Progression.objects.all()}
     route_writes: list[EntryRoute] = []
     progression_writes: list[Progression] = []
     first_line: dict[tuple, int] = {}
@@ -226,18 +238,7 @@ def pathways_starter_set_import(
                                               f"(first on line {first_line[key]})")
             continue
         first_line[key] = line
-        route = existing_routes.get(key)
-        if route is not None and not update_existing:
-            routes.unchanged += 1
-            continue
-        if route is None:
-            route = EntryRoute(**values)
-        elif all(getattr(route, name) == value for name, value in values.items()):
-            routes.unchanged += 1
-            continue
-        else:
-            for name, value in values.items():
-                setattr(route, name, value)
+        route = EntryRoute(**values)
         try:
             route.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
@@ -253,17 +254,7 @@ def pathways_starter_set_import(
             problems[str(progressions_path)].append(f"line {line}: to_occupation: the same step appears again")
             continue
         first_line[key] = line
-        progression = existing_progressions.get(key)
-        if progression is not None and (not update_existing or all(
-            getattr(progression, name) == value for name, value in values.items()
-        )):
-            progressions.unchanged += 1
-            continue
-        if progression is None:
-            progression = Progression(**values)
-        else:
-            for name, value in values.items():
-                setattr(progression, name, value)
+        progression = Progression(**values)
         try:
             progression.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
@@ -277,16 +268,16 @@ def pathways_starter_set_import(
         if found:
             raise import_refused(path, sorted(found, key=lambda p: int(p.split(":")[0].removeprefix("line "))))
 
+    # Without update_existing a route or step already in the portal is left as staff left it:
+    # the writer then gives only the key, so a match is never changed (core.upsert).
+    route_spec = ROUTE_UPSERT if update_existing else dataclasses.replace(ROUTE_UPSERT, fields=())
+    progression_spec = PROGRESSION_UPSERT if update_existing else dataclasses.replace(PROGRESSION_UPSERT, fields=())
     with transaction.atomic():
-        for route in route_writes:
-            routes.added += route.pk is None
-            routes.changed += route.pk is not None
-            route._change_reason = "Starter set (data/entry_routes.csv)"
-            route.save()
-        for progression in progression_writes:
-            progressions.added += progression.pk is None
-            progressions.changed += progression.pk is not None
-            progression.save()
+        written = upsert(spec=route_spec, objs=route_writes, reason="Starter set (data/entry_routes.csv)")
+        routes.added, routes.changed, routes.unchanged = written.created, written.changed, written.unchanged
+        written = upsert(spec=progression_spec, objs=progression_writes)
+        progressions.added, progressions.changed = written.created, written.changed
+        progressions.unchanged = written.unchanged
     return ImportResult(
         entity="career pathways (entry routes and progressions)",
         added=routes.added + progressions.added,

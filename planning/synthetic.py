@@ -235,8 +235,8 @@ def _reference_data_import() -> list[str]:
     """The real reference data (only into a database that lacks some of it, so that corrections made
     in the portal, such as a college's ICS, are kept) and the starter pathways (adds only what is missing)."""
     from colleges.services import colleges_import
+    from core.importing import DATA_DIR
     from pathways.services import apprenticeship_standards_import, occupations_import, pathways_starter_set_import
-    from portal.services import DATA_DIR
     from trusts.models import Region
     from trusts.services import integrated_care_systems_import, regions_import, trusts_import
 

@@ -193,8 +193,8 @@ def _prepare_in_process() -> None:
 
     from colleges.models import College
     from core.roles import Role
+    from core.users import user_scope_find, users_create
     from hubs.models import Hub
-    from portal.services import user_scope_find, users_create
     from tests.factories import CourseOfferFactory, VacancyFactory
     from tests.hubs.factories import ActivityFactory, PartnershipFactory
     from trusts.models import Trust

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,18 +11,26 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.audit import audited_delete, audited_save
+from core.csv_reading import (
+    CsvRefused,
+    CsvRow,
+    Headerless,
+    csv_template,
+    csv_text_read,
+    iso_date,
+    item_problems,
+    line_of,
+)
 from core.errors import ApplicationError
+from core.importing import ImportResult, rows_import
 from core.permissions import require_write
 from core.roles import Role, is_staff
 from core.text import display_name
+from core.upsert import NaturalKey, UpsertSpec, upsert, upsert_preview
 from pathways.models import Occupation
-from portal.services import CsvRow, Headerless, ImportResult, rows_import
 
 from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 
@@ -169,9 +175,7 @@ def trusts_import(*, path: Path | str) -> ImportResult:
 # --------------------------------------------------------------------------------------
 
 VACANCY_FIELDS = ("sector", "trust", "ics", "occupation", "period", "vacancies_fte", "staff_in_post_fte")
-VACANCY_VALUE_FIELDS = ("ics", "vacancies_fte", "staff_in_post_fte", "synthetic")
 VACANCY_BULK_MAX_ITEMS = 20_000
-VACANCY_BATCH_SIZE = 1000
 VACANCY_FTE_MAX = Decimal("99999999.99")
 VACANCY_SOURCES = {"api": "API", "bulk": "API bulk upsert", "csv": "CSV upload", "page": "Web form"}
 
@@ -371,11 +375,22 @@ def _vacancy_series_name(vacancy: Vacancy) -> str:
     return f"{vacancy.occupation.code} at {where} in {vacancy.period:%B %Y}"
 
 
-def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user, lock: bool = False) -> VacancyPlan:
-    """Check every row and match it to an existing row by series and month, writing nothing.
+VACANCY_UPSERT = UpsertSpec(
+    model=Vacancy,
+    keys=(
+        NaturalKey(("sector", "trust", "occupation", "period"), where='"trust_id" IS NOT NULL',
+                   applies=lambda vacancy: vacancy.trust_id is not None),
+        NaturalKey(("sector", "ics", "occupation", "period"), where='"trust_id" IS NULL',
+                   applies=lambda vacancy: vacancy.trust_id is None),
+    ),
+)
 
-    Queries: one each for the trusts, ICSs and occupations named, one for the existing rows,
-    whatever the number of rows.
+
+def vacancies_check(*, rows: Sequence[Mapping[str, Any]], user) -> tuple[list[Vacancy], VacancyPlan]:
+    """Check every row the way a single write is checked, reading no vacancy: (the rows to write,
+    in item order; a plan holding only the errors and out-of-scope rows).
+
+    Queries: one each for the trusts, ICSs and occupations named, whatever the number of rows.
     """
     _vacancy_writer_check(user)
     if not isinstance(rows, Sequence) or isinstance(rows, str | bytes):
@@ -385,7 +400,7 @@ def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user, lock: bool = Fals
         raise ApplicationError(message, {"non_field_errors": [message]})
     plan = VacancyPlan()
     lookups = _VacancyLookups(rows)
-    built: dict[int, Vacancy] = {}
+    built: list[Vacancy] = []
     seen: dict[tuple, int] = {}
     for index, item in enumerate(rows):
         vacancy, errors, scope = _vacancy_build(item, user=user, lookups=lookups)
@@ -401,40 +416,25 @@ def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user, lock: bool = Fals
             plan.errors[index] = {"period": [message]}
             continue
         seen[key] = index
-        built[index] = vacancy
+        vacancy.synthetic = False  # real figures replace generated ones
+        built.append(vacancy)
+    return built, plan
+
+
+def vacancies_plan(*, rows: Sequence[Mapping[str, Any]], user) -> VacancyPlan:
+    """Check every row and say what an upsert would do now (the upload's preview), writing nothing.
+
+    Queries: one each for the trusts, ICSs and occupations named, one per natural key for the
+    existing rows, whatever the number of rows.
+    """
+    built, plan = vacancies_check(rows=rows, user=user)
     if not plan.ok or not built:
         return plan
-
-    values = list(built.values())
-    existing_rows = Vacancy.objects.filter(
-        occupation_id__in={v.occupation_id for v in values}, period__in={v.period for v in values}
-    ).filter(
-        Q(trust_id__in={v.trust_id for v in values if v.trust_id})
-        | Q(trust__isnull=True, ics_id__in={v.ics_id for v in values if not v.trust_id})
-    ).select_related("trust", "ics", "occupation")
-    if lock:
-        existing_rows = existing_rows.select_for_update(of=("self",))
-    existing = {_vacancy_key(row): row for row in existing_rows}
-    for index in sorted(built):
-        vacancy = built[index]
-        current = existing.get(_vacancy_key(vacancy))
-        if current is None:
-            plan.created.append(vacancy)
-            continue
-        vacancy.synthetic = False  # real figures replace generated ones
-        changed = [
-            name for name in VACANCY_VALUE_FIELDS
-            if getattr(current, Vacancy._meta.get_field(name).attname) != getattr(
-                vacancy, Vacancy._meta.get_field(name).attname
-            )
-        ]
-        if not changed:
-            plan.unchanged.append(current)
-            continue
-        plan.changes.append({name: (getattr(current, name), getattr(vacancy, name)) for name in changed})
-        for name in changed:
-            setattr(current, name, getattr(vacancy, name))
-        plan.updated.append(current)
+    preview = upsert_preview(spec=VACANCY_UPSERT, objs=built, select_related=("trust", "ics", "occupation"))
+    plan.created = preview.created
+    plan.updated = [vacancy for vacancy, _ in preview.changed]
+    plan.changes = [changes for _, changes in preview.changed]
+    plan.unchanged = preview.unchanged
     return plan
 
 
@@ -451,45 +451,21 @@ def _vacancy_scope_refused(out_of_scope: Mapping[int, Mapping[str, list[str]]], 
 
 def vacancies_upsert(*, rows: Sequence[Mapping[str, Any]], user, source: str = "bulk") -> dict[str, int]:
     """Create or update vacancy rows by series (sector + trust-or-ics + occupation) and month,
-    all or nothing, in one transaction. Answers the counts {created, updated, unchanged}.
+    all or nothing, in one transaction (core.upsert). Answers the counts {created, updated, unchanged}.
 
     A row outside an ICS analyst's own ICS -> PermissionDenied (403) naming it; any other bad
     row -> ApplicationError {"errors": {index: {field: [messages]}}}; either way nothing is written.
     """
-    with transaction.atomic():
-        plan = vacancies_plan(rows=rows, user=user, lock=True)
-        if plan.out_of_scope:
-            raise PermissionDenied(_vacancy_scope_refused(plan.out_of_scope))
-        if plan.errors:
-            count = len(plan.errors)
-            raise ApplicationError(
-                f"{count} vacancy row{'s' if count != 1 else ''} not valid: nothing was written.",
-                {"errors": {str(index): plan.errors[index] for index in sorted(plan.errors)}},
-            )
-        _vacancy_plan_apply(plan, user=user, source=source)
-    return plan.counts
-
-
-def _vacancy_plan_apply(plan: VacancyPlan, *, user, source: str) -> None:
-    reason = VACANCY_SOURCES[source]
-    try:
-        with transaction.atomic():
-            if plan.created:
-                bulk_create_with_history(
-                    plan.created, Vacancy, batch_size=VACANCY_BATCH_SIZE, default_user=user,
-                    default_change_reason=reason,
-                )
-            if plan.updated:
-                now = timezone.now()
-                for vacancy in plan.updated:
-                    vacancy.updated_at = now
-                bulk_update_with_history(
-                    plan.updated, Vacancy, fields=[*VACANCY_VALUE_FIELDS, "updated_at"],
-                    batch_size=VACANCY_BATCH_SIZE, default_user=user, default_change_reason=reason,
-                )
-    except IntegrityError as exc:
-        message = "Another upload changed the same vacancy rows at the same time; please try again."
-        raise ApplicationError(message, {"non_field_errors": [message]}) from exc
+    built, plan = vacancies_check(rows=rows, user=user)
+    if plan.out_of_scope:
+        raise PermissionDenied(_vacancy_scope_refused(plan.out_of_scope))
+    if plan.errors:
+        count = len(plan.errors)
+        raise ApplicationError(
+            f"{count} vacancy row{'s' if count != 1 else ''} not valid: nothing was written.",
+            {"errors": {str(index): plan.errors[index] for index in sorted(plan.errors)}},
+        )
+    return upsert(spec=VACANCY_UPSERT, objs=built, user=user, reason=VACANCY_SOURCES[source]).as_counts()
 
 
 def _vacancy_as_item(vacancy: Vacancy) -> dict[str, Any]:
@@ -575,34 +551,35 @@ class VacancyCsv:
         return not self.problems
 
 
+VACANCY_CSV_EXAMPLE = {
+    "sector": "nhs", "trust": "RXN", "ics": "", "occupation": "registered-nurses", "period": "01/06/2026",
+    "vacancies_fte": "12.5", "staff_in_post_fte": "310",
+}
+
+
+def vacancies_csv_template() -> str:
+    return csv_template(VACANCY_CSV_COLUMNS, VACANCY_CSV_EXAMPLE)
+
+
 def vacancies_csv_read(*, text: str, user) -> VacancyCsv:
     """Read a vacancy CSV (header row with the API's field names) and check it, writing nothing.
 
     Line numbers count the header as line 1. Every problem is named by its line and column;
-    rows outside an ICS analyst's ICS are problems too.
+    rows outside an ICS analyst's ICS are problems too. The month may be written 01/06/2026.
     """
     _vacancy_writer_check(user)
-    problems: list[str] = []
-    rows: list[dict[str, str]] = []
-    lines: list[int] = []
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
-        header = [name.strip() for name in (reader.fieldnames or [])]
-        reader.fieldnames = header
-        missing = [name for name in VACANCY_CSV_REQUIRED if name not in header]
-        if missing:
-            problems += [f"line 1: {name}: required column is missing from the header" for name in missing]
-            return VacancyCsv(plan=None, problems=problems, lines=[], rows=[])
-        start = reader.line_num + 1
-        for data in reader:
-            if None in data:
-                problems.append(f"line {start}: (row): has more cells than the header")
-            elif any((value or "").strip() for value in data.values()):
-                rows.append({name: (data.get(name) or "").strip() for name in VACANCY_CSV_COLUMNS})
-                lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        return VacancyCsv(plan=None, problems=[f"line {reader.line_num}: (file): {exc}"], lines=[], rows=[])
+        read = csv_text_read(text, required_columns=VACANCY_CSV_REQUIRED)
+    except CsvRefused as exc:
+        return VacancyCsv(plan=None, problems=exc.problems, lines=[], rows=[])
+    problems = [message for row in read for message in row.messages()]
+    read = [row for row in read if not row.problems]
+    rows = []
+    for row in read:
+        values = {name: row.raw(name) for name in VACANCY_CSV_COLUMNS}
+        values["period"] = iso_date(values["period"])
+        rows.append(values)
+    lines = [row.line for row in read]
     if not rows and not problems:
         problems.append("line 2: (file): the file has no vacancy rows")
     if len(rows) > VACANCY_BULK_MAX_ITEMS:
@@ -610,21 +587,17 @@ def vacancies_csv_read(*, text: str, user) -> VacancyCsv:
         return VacancyCsv(plan=None, problems=problems, lines=lines, rows=rows)
     plan = vacancies_plan(rows=rows, user=user)
     for index, fields in plan.problems().items():
-        for name, messages in fields.items():
-            problems.extend(f"line {lines[index]}: {name}: {message}" for message in messages)
-    problems.sort(key=lambda problem: int(re.match(r"line (\d+)", problem).group(1)))
+        problems += item_problems(lines[index], fields)
+    problems.sort(key=line_of)
     return VacancyCsv(plan=plan, problems=problems, lines=lines, rows=rows)
 
 
 def vacancies_csv_import(*, text: str, user) -> dict[str, int]:
     """Check and write a vacancy CSV, all or nothing; any problem -> ApplicationError naming each line."""
-    with transaction.atomic():
-        result = vacancies_csv_read(text=text, user=user)
-        if not result.ok:
-            raise ApplicationError(
-                f"The file was not imported ({len(result.problems)} problems); nothing was changed.",
-                {"file": result.problems},
-            )
-        plan = vacancies_plan(rows=result.rows, user=user, lock=True)
-        _vacancy_plan_apply(plan, user=user, source="csv")
-    return plan.counts
+    result = vacancies_csv_read(text=text, user=user)
+    if not result.ok:
+        raise ApplicationError(
+            f"The file was not imported ({len(result.problems)} problems); nothing was changed.",
+            {"file": result.problems},
+        )
+    return vacancies_upsert(rows=result.rows, user=user, source="csv")

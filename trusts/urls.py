@@ -20,4 +20,5 @@ urlpatterns = [
     path("trusts/<str:ods_code>/", views.TrustDetailView.as_view(), name="trust_detail"),
     path("vacancies/", views.VacancyListView.as_view(), name="vacancy_list"),
     path("vacancies/upload/", views.VacancyUploadView.as_view(), name="vacancy_upload"),
+    path("vacancies/upload/template.csv", views.VacancyUploadTemplateView.as_view(), name="vacancy_upload_template"),
 ]

@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
+from core.csv_reading import changes_text
 from core.errors import ApplicationError
 from core.permissions import can_write
 from core.roles import Role
+from core.upsert import UpsertBusy, UpsertRefused
 from core.views import PortalDetailView, PortalListView
 
 from . import selectors, services
@@ -146,6 +148,7 @@ class VacancyUploadView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         return self.render_to_response(self.get_context_data(
             stage="preview", checked=checked, plan=checked.plan, problems=checked.problems,
+            preview=_vacancy_preview(checked.plan), nouns=VACANCY_PREVIEW_NOUNS,
             confirm_form=VacancyConfirmForm(initial={"csv_text": text}),
         ))
 
@@ -160,6 +163,9 @@ class VacancyUploadView(LoginRequiredMixin, TemplateView):
         except ApplicationError:
             messages.error(request, "Some rows are no longer valid since the preview: nothing was written.")
             return self._preview(text, form=VacancyUploadForm())
+        except (UpsertBusy, UpsertRefused) as exc:
+            messages.error(request, str(exc.detail))
+            return self._preview(text, form=VacancyUploadForm())
         messages.success(
             request,
             f"Upload saved: {counts['created']:,} vacancy rows added, {counts['updated']:,} changed, "
@@ -169,3 +175,39 @@ class VacancyUploadView(LoginRequiredMixin, TemplateView):
         if request.user.role == Role.ICS:
             target += f"?ics={request.user.ics.code}"
         return HttpResponseRedirect(target)
+
+
+VACANCY_PREVIEW_NOUNS = {"new": "New rows", "change": "Rows that change", "same": "Rows already up to date"}
+
+
+def _vacancy_text(vacancy) -> str:
+    where = vacancy.trust.name if vacancy.trust_id else f"social care in {vacancy.ics.short_name}"
+    return f"{vacancy.occupation.name}, {where}, {vacancy.period:%B %Y}"
+
+
+def _vacancy_preview(plan) -> dict:
+    def created(vacancy) -> str:
+        text = f"{_vacancy_text(vacancy)}: {vacancy.vacancies_fte} FTE vacant"
+        if vacancy.staff_in_post_fte is not None:
+            text += f", {vacancy.staff_in_post_fte} FTE in post"
+        return text
+
+    return {
+        "counts": plan.counts,
+        "created": [created(vacancy) for vacancy in plan.created[:50]],
+        "changed": [f"{_vacancy_text(v)}: {changes_text(c)}" for v, c in plan.updated_with_changes[:50]],
+    }
+
+
+class VacancyUploadTemplateView(LoginRequiredMixin, View):
+    """The CSV template of the vacancy upload: the header row and one example row."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_write_vacancies(request.user):
+            raise PermissionDenied("Only ICS analysts and portal staff upload vacancies.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(services.vacancies_csv_template(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="vacancies-template.csv"'
+        return response

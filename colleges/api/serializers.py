@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api_fields import NaturalKeyField, prefetch_natural_keys
+from core.bulk_validation import validate_items
 from pathways.models import ApprenticeshipStandard
 from trusts.models import IntegratedCareSystem
 
@@ -35,17 +36,8 @@ def validate_offer_items(items: list, *, context: dict) -> tuple[dict[int, dict]
     references. Answers ({index: model values} of the valid items, {index: errors} of the others);
     the references of all items are fetched first with one query per kind."""
     prefetch_natural_keys(CourseOfferSerializer, items, context)
-    child = CourseOfferSerializer(context=context)
-    rows, errors = {}, {}
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            errors[index] = {"non_field_errors": ["Each item must be an object with the offer's fields."]}
-            continue
-        try:
-            rows[index] = child.run_validation(item)
-        except serializers.ValidationError as exc:
-            errors[index] = exc.detail
-    return rows, errors
+    # Each item answers what CourseOfferSerializer().run_validation(item) answers (core.bulk_validation).
+    return validate_items(CourseOfferSerializer(context=context), items)
 
 
 ACADEMIC_YEAR_HELP = "Like 2026/27: the second part is the next year."

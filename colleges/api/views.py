@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.roles import Role
+from core.upsert import BULK_CONTENTION
 
 from .. import selectors, services
 from ..filtersets import CollegeFilterSet, CourseOfferFilterSet
@@ -162,6 +163,7 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
                 ],
             ),
             **REFUSED,
+            **BULK_CONTENTION,
         },
         examples=[
             OpenApiExample("Two offers", value=[OFFER_EXAMPLE, APPRENTICESHIP_EXAMPLE], request_only=True),

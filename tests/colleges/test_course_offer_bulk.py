@@ -191,3 +191,11 @@ def test_text_with_tabs_newlines_and_backslashes_is_stored_exactly_with_its_hist
     offer = CourseOffer.objects.get(course_code="TL-1")
     assert offer.title == title
     assert offer.history.get().title == title
+
+
+@pytest.mark.parametrize("body", [[None], [None, "text"], [[]]])
+def test_a_bulk_body_of_items_that_are_not_objects_is_400_naming_each_item(officer, body):
+    response = officer.post(BULK, body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {str(index) for index in range(len(body))}
+    assert not CourseOffer.objects.exists()

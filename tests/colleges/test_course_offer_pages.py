@@ -240,7 +240,7 @@ def test_an_upload_with_a_bad_row_lists_it_by_line_and_writes_nothing(college_us
     response = upload(officer, college_user.college, text)
     # then
     assert response.status_code == 200
-    assert "Line 3, level" in response.content.decode()
+    assert "Line 3: level: " in response.content.decode()
     assert "Save these offers" not in response.content.decode()
     assert not CourseOffer.objects.exists()
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from core.errors import ApplicationError
+from core.importing import DATA_DIR
 from pathways.models import EntryRoute, Progression
 from pathways.services import pathways_starter_set_import
-from portal.services import DATA_DIR
 from tests.factories import ApprenticeshipStandardFactory, EntryRouteFactory, OccupationFactory
 
 ROUTES = "/api/v1/entry-routes/"

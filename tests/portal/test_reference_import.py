@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from colleges.models import College
 from colleges.services import colleges_import
 from core.errors import ApplicationError
+from core.importing import DATA_DIR
 from core.models import DataLoad
 from core.text import display_name
 from pathways.models import ApprenticeshipStandard, Occupation
 from pathways.services import apprenticeship_standards_import, occupations_import
-from portal.services import DATA_DIR
 from trusts.models import IntegratedCareSystem, Region, Trust, TrustKind
 from trusts.services import integrated_care_systems_import, regions_import, trusts_import
 

@@ -355,3 +355,11 @@ def test_vacancy_list_queries_do_not_grow_with_rows(world, staff_user, client_fo
     with django_assert_max_num_queries(3):
         response = client.get(LIST)
     assert response.data["count"] == rows
+
+
+@pytest.mark.parametrize("body", [[None], [None, "text"], [[]]])
+def test_a_bulk_body_of_items_that_are_not_objects_is_400_naming_each_item(world, staff_user, client_for, body):
+    response = client_for(staff_user).post(BULK, body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {str(index) for index in range(len(body))}
+    assert not Vacancy.objects.exists()

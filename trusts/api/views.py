@@ -5,6 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.roles import Role
+from core.upsert import BULK_CONTENTION
 
 from .. import selectors, services
 from ..filtersets import IntegratedCareSystemFilterSet, RegionFilterSet, TrustFilterSet, VacancyFilterSet
@@ -85,7 +86,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=VacancyWriteSerializer(many=True),
-        responses=VacancyBulkResultSerializer,
+        responses={200: VacancyBulkResultSerializer, **BULK_CONTENTION},
         description=(
             "Create or update rows by series (sector + trust-or-ics + occupation) and month. All or nothing: "
             "any invalid item -> 400 {\"errors\": {index: {field: [messages]}}}; an item outside an ICS "

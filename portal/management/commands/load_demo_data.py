@@ -19,6 +19,7 @@ from django.db import transaction
 
 from colleges.models import College, CourseOffer
 from core.errors import ApplicationError
+from core.importing import DATA_DIR
 from core.models import DataLoad
 from core.production import refuse_in_production
 from core.roles import Role
@@ -28,7 +29,6 @@ from hubs.services import hubs_demo_data_create
 from pathways.models import ApprenticeshipStandard, Occupation
 from pathways.vocabulary import QualificationType
 from portal.models import User
-from portal.services import DATA_DIR
 from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 
 DEFAULT_DEMO_PASSWORD = "portal-demo-2026"

@@ -7,9 +7,9 @@ from django.db import transaction
 
 from colleges.services import colleges_import
 from core.errors import ApplicationError
+from core.importing import DATA_DIR
 from core.models import DataLoad
 from pathways.services import apprenticeship_standards_import, occupations_import, pathways_starter_set_import
-from portal.services import DATA_DIR
 from trusts.services import integrated_care_systems_import, regions_import, trusts_import
 
 # option name, default file in data/, help text

@@ -1,0 +1,441 @@
+"""The one upsert engine: write many records by natural key, all or nothing, with history.
+
+Callers validate first (each item through the same serializer or checks that a single
+write uses) and hand over unsaved model instances; the engine matches them on the natural
+key, writes them in one transaction with exactly one django-simple-history row per created
+or changed record (none for an unchanged one) and answers created / changed / unchanged.
+
+On PostgreSQL the database decides: the rows are copied (COPY) into a session's temporary
+staging table, then one statement per natural key,
+
+    WITH up AS (INSERT INTO t SELECT ... FROM stage ORDER BY key
+                ON CONFLICT (key) DO UPDATE SET ... WHERE (t.values) IS DISTINCT FROM (excluded.values)
+                RETURNING t.*, (t.xmax = 0) AS created),
+         h AS (INSERT INTO t_history SELECT ... FROM up RETURNING history_type)
+    SELECT count(*) FILTER (WHERE created), ... ,
+
+inserts, updates and writes the history rows at once. Concurrent requests overlapping on new
+keys wait for each other on the unique index instead of failing; rows are taken in key order
+so that they rarely deadlock, and a deadlock or serialization failure is retried a few times
+before answering 503 with a JSON message. On other databases (the SQLite default) the same
+matching is done with the ORM inside one transaction, retried while the database is locked.
+
+This module is ground floor: it imports no app of the portal; models come as arguments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, OperationalError, connection, models, transaction
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+RETRIES = 4  # attempts after the first, on a deadlock, serialization failure or locked database
+BATCH_SIZE = 1000  # rows per statement on the ORM path
+RETRYABLE_PGCODES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock not available
+
+
+class UpsertBusy(APIException):
+    """Other writers kept the same records locked through every retry: nothing was written (503)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "Other uploads are changing the same records right now, so nothing was written. "
+        "Please send the same request again in a moment."
+    )
+    default_code = "busy"
+
+
+class UpsertRefused(APIException):
+    """The database refused the rows (a reference deleted meanwhile, say): nothing was written (409)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = (
+        "The records could not be written because something they refer to changed at the same time. "
+        "Nothing was written: check the references and send the request again."
+    )
+    default_code = "conflict"
+
+
+# The two answers above, for the OpenAPI schema of every bulk endpoint.
+BULK_CONTENTION = {
+    409: OpenApiResponse(description="The database refused the items (something they refer to changed meanwhile): "
+                                     '`{"detail": "..."}`; nothing was written.'),
+    503: OpenApiResponse(description="Other requests kept the same records locked through every retry: "
+                                     '`{"detail": "..."}`; nothing was written: send the request again.'),
+}
+
+
+@dataclass(frozen=True)
+class NaturalKey:
+    """A unique key of the model: its field names and, for a partial unique index, the index's
+    condition in SQL (over the table's columns) with the same condition in Python."""
+
+    fields: tuple[str, ...]
+    where: str = ""
+    applies: Callable[[models.Model], bool] | None = None
+
+    def covers(self, obj: models.Model) -> bool:
+        return self.applies is None or self.applies(obj)
+
+
+@dataclass(frozen=True)
+class UpsertSpec:
+    """How a model is upserted: its natural keys (each instance uses the first that applies to it),
+    the fields a writer gives (compared and replaced on a match; None: every field; the others
+    keep their default on create and their stored value on update), and the fields set only
+    when a record is created and then left alone (users correct them)."""
+
+    model: type[models.Model]
+    keys: tuple[NaturalKey, ...]
+    keep_on_update: tuple[str, ...] = ()
+    fields: tuple[str, ...] | None = None
+    history: bool = True  # write django-simple-history rows when the model has them
+
+    def key_for(self, obj: models.Model) -> NaturalKey:
+        for key in self.keys:
+            if key.covers(obj):
+                return key
+        raise ValueError(f"No natural key of {self.model.__name__} covers {obj!r}")
+
+    def key_value(self, obj: models.Model) -> tuple:
+        key = self.key_for(obj)
+        return (key.fields, *(getattr(obj, _field(self.model, name).attname) for name in key.fields))
+
+    @property
+    def writable_fields(self) -> list[models.Field]:
+        """Every concrete field a caller gives: not the primary key and not the automatic timestamps."""
+        return [
+            f for f in self.model._meta.concrete_fields
+            if not f.primary_key and not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False)
+        ]
+
+    def value_fields(self, key: NaturalKey) -> list[models.Field]:
+        """The fields compared and replaced on a match."""
+        skip = {*key.fields, *self.keep_on_update}
+        given = self.fields
+        return [f for f in self.writable_fields if f.name not in skip and (given is None or f.name in given)]
+
+    @property
+    def history_model(self):
+        history = getattr(self.model, "history", None) if self.history else None
+        return getattr(history, "model", None)
+
+
+@dataclass
+class UpsertResult:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+    def as_counts(self) -> dict[str, int]:
+        """The API's shape: {created, updated, unchanged}."""
+        return {"created": self.created, "updated": self.changed, "unchanged": self.unchanged}
+
+
+@dataclass
+class UpsertPreview:
+    """What an upsert would do (a read: nothing locked or written). `changed` pairs each stored
+    record, with the new values set on it, with {field: (old, new)}."""
+
+    created: list[models.Model] = field(default_factory=list)
+    changed: list[tuple[models.Model, dict[str, tuple[Any, Any]]]] = field(default_factory=list)
+    unchanged: list[models.Model] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"created": len(self.created), "updated": len(self.changed), "unchanged": len(self.unchanged)}
+
+
+def _field(model, name: str) -> models.Field:
+    return model._meta.get_field(name)
+
+
+def duplicates(spec: UpsertSpec, objs: Sequence[models.Model]) -> dict[int, int]:
+    """{index: index of the first item with the same natural key} for every repeated item."""
+    first: dict[tuple, int] = {}
+    repeated: dict[int, int] = {}
+    for index, obj in enumerate(objs):
+        key = spec.key_value(obj)
+        if key in first:
+            repeated[index] = first[key]
+        else:
+            first[key] = index
+    return repeated
+
+
+# --------------------------------------------------------------------------------------
+# Matching stored records (the preview, and the ORM path)
+# --------------------------------------------------------------------------------------
+
+
+def _stored(spec: UpsertSpec, objs: Sequence[models.Model], *, lock: bool = False,
+            select_related: Sequence[str] = ()) -> dict[tuple, models.Model]:
+    """The stored records matching `objs`, by natural key value: one query per natural key."""
+    found: dict[tuple, models.Model] = {}
+    by_key: dict[NaturalKey, list[models.Model]] = {}
+    for obj in objs:
+        by_key.setdefault(spec.key_for(obj), []).append(obj)
+    for key, group in by_key.items():
+        attnames = [_field(spec.model, name).attname for name in key.fields]
+        rows = spec.model._default_manager.filter(
+            **{f"{attname}__in": {getattr(obj, attname) for obj in group} for attname in attnames}
+        ).select_related(*select_related)
+        if lock:
+            rows = rows.select_for_update(of=("self",)) if select_related else rows.select_for_update()
+        for row in rows:
+            if key.covers(row):
+                found[spec.key_value(row)] = row
+    return found
+
+
+def _differences(spec: UpsertSpec, stored: models.Model, obj: models.Model) -> dict[str, tuple[Any, Any]]:
+    key = spec.key_for(obj)
+    return {
+        f.name: (getattr(stored, f.name), getattr(obj, f.name))
+        for f in spec.value_fields(key)
+        if getattr(stored, f.attname) != getattr(obj, f.attname)
+    }
+
+
+def upsert_preview(
+    *, spec: UpsertSpec, objs: Sequence[models.Model], select_related: Sequence[str] = ()
+) -> UpsertPreview:
+    """What `upsert` would do with `objs` now, computed by reading (one query per natural key)."""
+    preview = UpsertPreview()
+    stored = _stored(spec, objs, select_related=select_related)
+    for obj in objs:
+        current = stored.get(spec.key_value(obj))
+        if current is None:
+            preview.created.append(obj)
+            continue
+        changes = _differences(spec, current, obj)
+        if not changes:
+            preview.unchanged.append(current)
+            continue
+        for name in changes:
+            setattr(current, name, getattr(obj, name))
+        preview.changed.append((current, changes))
+    return preview
+
+
+# --------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------
+
+
+def upsert(*, spec: UpsertSpec, objs: Sequence[models.Model], user=None, reason: str = "") -> UpsertResult:
+    """Create or update `objs` by natural key, all or nothing, with one history row per write.
+
+    `objs` are validated, unsaved instances with distinct natural keys (see `duplicates`).
+    Raises UpsertBusy (503) when other writers keep the records locked through every retry,
+    UpsertRefused (409) when the database refuses the rows; nothing is written either way.
+    """
+    objs = list(objs)
+    if not objs:
+        return UpsertResult()
+    if duplicates(spec, objs):
+        raise ValueError("upsert() was given two items with the same natural key")
+    write = _pg_write if connection.vendor == "postgresql" else _orm_write
+    for attempt in range(RETRIES + 1):
+        try:
+            with transaction.atomic():
+                return write(spec, objs, user=user, reason=reason)
+        except OperationalError as exc:
+            if not _retryable(exc) or attempt == RETRIES:
+                if _retryable(exc):
+                    raise UpsertBusy() from exc
+                raise
+        except IntegrityError as exc:
+            # On PostgreSQL ON CONFLICT settles every race on the key: what remains is a reference or
+            # a rule the database refused. The ORM path may also lose a race on a new key: retry it.
+            if connection.vendor == "postgresql" or attempt == RETRIES:
+                raise UpsertRefused() from exc
+        time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+    raise UpsertBusy()  # not reached
+
+
+def _retryable(exc: Exception) -> bool:
+    cause = exc.__cause__
+    code = getattr(cause, "pgcode", None)
+    if code is not None:
+        return code in RETRYABLE_PGCODES
+    return "locked" in str(exc).lower() or "deadlock" in str(exc).lower()
+
+
+# --- PostgreSQL: COPY into a staging table, then INSERT ... ON CONFLICT ... RETURNING ------
+
+
+def _copy_text(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+# Fields whose Python value, as text, is already what PostgreSQL reads (get_db_prep_save is slow).
+PLAIN_TYPES = {
+    "CharField", "TextField", "SlugField", "EmailField", "URLField", "IntegerField", "BigIntegerField",
+    "SmallIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField",
+    "DecimalField", "DateField", "BooleanField", "ForeignKey", "OneToOneField",
+}
+
+
+def _copy_value(f: models.Field) -> Callable[[models.Model], Any]:
+    attname = f.attname
+    if f.get_internal_type() in PLAIN_TYPES:  # a relation's attname holds the target's key: a number or text
+        return lambda obj: getattr(obj, attname)
+    return lambda obj: f.get_db_prep_save(getattr(obj, attname), connection)
+
+
+def _stage_table(spec: UpsertSpec, columns: list[str]) -> str:
+    """The session's staging table for the model (named after its columns, so a migration that changes
+    them gets a new one): created once per database session, emptied by every commit."""
+    quote = connection.ops.quote_name
+    table = spec.model._meta.db_table
+    digest = hashlib.sha1(",".join(columns).encode()).hexdigest()[:8]
+    stage = f"upsert_{table[:40]}_{digest}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(stage)} ON COMMIT DELETE ROWS AS "
+            f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WITH NO DATA"
+        )
+        # Empty already after a commit; not inside an enclosing transaction (tests, nested calls).
+        cursor.execute(f"DELETE FROM {quote(stage)}")
+    return stage
+
+
+def _pg_copy(table: str, columns: list[str], rows: Iterable[Sequence]) -> None:
+    quote = connection.ops.quote_name
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_text(value) for value in row))
+        buffer.write("\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN", buffer)
+
+
+def _pg_write(spec: UpsertSpec, objs: list[models.Model], *, user, reason: str) -> UpsertResult:
+    quote = connection.ops.quote_name
+    model = spec.model
+    table = quote(model._meta.db_table)
+    fields = spec.writable_fields
+    columns = [f.column for f in fields]
+    stage = _stage_table(spec, columns)
+    getters = [_copy_value(f) for f in fields]
+    _pg_copy(stage, columns, ([get(o) for get in getters] for o in objs))
+
+    now = timezone.now()
+    auto_add = [f for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]
+    auto_now = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    history = spec.history_model
+    result = UpsertResult()
+    used_keys = {spec.key_for(obj) for obj in objs}
+    for key in spec.keys:
+        if key not in used_keys:
+            continue
+        key_columns = [quote(_field(model, name).column) for name in key.fields]
+        values = [quote(f.column) for f in spec.value_fields(key)]
+        insert_columns = [quote(c) for c in columns] + [quote(f.column) for f in (*auto_add, *auto_now)]
+        select = [f"s.{quote(c)}" for c in columns] + ["%(now)s"] * (len(auto_add) + len(auto_now))
+        stage_where = f"WHERE {key.where.replace('%', '%%')}" if key.where else ""
+        conflict = f"({', '.join(key_columns)})" + (f" WHERE {key.where.replace('%', '%%')}" if key.where else "")
+        if values:
+            assignments = [f"{c} = EXCLUDED.{c}" for c in values] + [
+                f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in auto_now
+            ]
+            action = (
+                f"DO UPDATE SET {', '.join(assignments)} WHERE ({', '.join(f't.{c}' for c in values)}) "
+                f"IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in values)})"
+            )
+        else:
+            action = "DO NOTHING"
+        up = (
+            f"INSERT INTO {table} AS t ({', '.join(insert_columns)}) "
+            f"SELECT {', '.join(select)} FROM {quote(stage)} AS s {stage_where} "
+            f"ORDER BY {', '.join(f's.{c}' for c in key_columns)} "
+            f"ON CONFLICT {conflict} {action} RETURNING t.*, (t.xmax = 0) AS upsert_created"
+        )
+        params: dict[str, Any] = {"now": now}
+        if history is not None:
+            tracked = [f.column for f in history.tracked_fields]
+            meta = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+            sql = (
+                f"WITH up AS ({up}), h AS ("
+                f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(c) for c in [*tracked, *meta])}) "
+                f"SELECT {', '.join(f'up.{quote(c)}' for c in tracked)}, %(now)s, %(reason)s, "
+                f"CASE WHEN up.upsert_created THEN '+' ELSE '~' END, %(user)s FROM up RETURNING history_type) "
+                f"SELECT count(*) FILTER (WHERE history_type = '+'), count(*) FILTER (WHERE history_type = '~') "
+                f"FROM h"
+            )
+            params.update(reason=reason[:100] or None, user=getattr(user, "pk", None))
+        else:
+            sql = (
+                f"WITH up AS ({up}) SELECT count(*) FILTER (WHERE upsert_created), "
+                f"count(*) FILTER (WHERE NOT upsert_created) FROM up"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            created, changed = cursor.fetchone()
+        result.created += created
+        result.changed += changed
+    result.unchanged = len(objs) - result.created - result.changed
+    return result
+
+
+# --- Other databases (the SQLite default): the same matching with the ORM, in one transaction ---
+
+
+def _orm_write(spec: UpsertSpec, objs: list[models.Model], *, user, reason: str) -> UpsertResult:
+    model = spec.model
+    result = UpsertResult()
+    stored = _stored(spec, objs, lock=connection.features.has_select_for_update)
+    created: list[models.Model] = []
+    changed: dict[tuple[str, ...], list[models.Model]] = {}
+    for obj in objs:
+        current = stored.get(spec.key_value(obj))
+        if current is None:
+            created.append(obj)
+            continue
+        differences = _differences(spec, current, obj)
+        if not differences:
+            result.unchanged += 1
+            continue
+        for name in differences:
+            setattr(current, name, getattr(obj, name))
+        changed.setdefault(tuple(sorted(differences)), []).append(current)
+    history = spec.history_model is not None
+    if created:
+        # auto_now / auto_now_add are set by bulk_create's pre_save.
+        model._default_manager.bulk_create(created, batch_size=BATCH_SIZE)
+        if history:
+            model.history.bulk_history_create(
+                created, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason
+            )
+    now = timezone.now()
+    auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    for names, group in changed.items():
+        for obj in group:
+            for name in auto_now:
+                setattr(obj, name, now)
+        model._default_manager.bulk_update(group, [*names, *auto_now], batch_size=BATCH_SIZE)
+        if history:
+            model.history.bulk_history_create(
+                group, batch_size=BATCH_SIZE, update=True, default_user=user, default_change_reason=reason
+            )
+    result.created = len(created)
+    result.changed = sum(len(group) for group in changed.values())
+    return result

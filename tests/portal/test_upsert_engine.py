@@ -1,0 +1,82 @@
+"""core.upsert, the one upsert engine: the database decides created / changed / unchanged,
+all or nothing, one history row per created or changed record and none for an unchanged one."""
+
+import datetime as dt
+
+import pytest
+
+from colleges.models import College, CourseOffer
+from colleges.services import OFFER_UPSERT
+from core.upsert import NaturalKey, UpsertRefused, UpsertSpec, upsert
+from tests.factories import CollegeFactory, HubFactory, UserFactory
+
+
+def offer(college, code: str, places: int = 30, level: int = 3) -> CourseOffer:
+    return CourseOffer(
+        college=college, course_code=code, title=f"Course {code}", qualification_type="t_level", level=level,
+        academic_year="2026/27", start_date=dt.date(2026, 9, 7), duration_months=24, planned_places=places,
+    )
+
+
+def test_the_counts_say_what_was_created_changed_and_left_alone(db):
+    # given
+    college = CollegeFactory()
+    upsert(spec=OFFER_UPSERT, objs=[offer(college, "A"), offer(college, "B")], reason="test")
+    # when
+    result = upsert(spec=OFFER_UPSERT, objs=[offer(college, "A", places=99), offer(college, "B"), offer(college, "C")],
+                    reason="test")
+    # then
+    assert (result.created, result.changed, result.unchanged) == (1, 1, 1)
+    assert result.as_counts() == {"created": 1, "updated": 1, "unchanged": 1}
+    assert dict(CourseOffer.objects.values_list("course_code", "planned_places")) == {"A": 99, "B": 30, "C": 30}
+
+
+def test_one_history_row_per_create_and_change_naming_the_user_and_reason_none_for_unchanged(db):
+    # given
+    college, user = CollegeFactory(), UserFactory(staff=True)
+    upsert(spec=OFFER_UPSERT, objs=[offer(college, "A"), offer(college, "B")], user=user, reason="first")
+    # when
+    upsert(spec=OFFER_UPSERT, objs=[offer(college, "A", places=5), offer(college, "B")], user=user, reason="second")
+    # then
+    rows = sorted(CourseOffer.history.values_list("course_code", "history_type", "planned_places",
+                                                  "history_change_reason", "history_user_id"))
+    assert rows == [
+        ("A", "+", 30, "first", user.pk), ("A", "~", 5, "second", user.pk), ("B", "+", 30, "first", user.pk)
+    ]
+
+
+def test_a_record_the_database_refuses_writes_nothing_of_the_batch(db):
+    # given a batch whose second record breaks a check constraint (level 9)
+    college = CollegeFactory()
+    upsert(spec=OFFER_UPSERT, objs=[offer(college, "A")], reason="test")
+    # when
+    with pytest.raises(UpsertRefused):
+        upsert(spec=OFFER_UPSERT, objs=[offer(college, "A", places=7), offer(college, "B", level=9)], reason="test")
+    # then
+    assert list(CourseOffer.objects.values_list("course_code", "planned_places")) == [("A", 30)]
+    assert CourseOffer.history.count() == 1
+
+
+def test_fields_a_writer_does_not_give_and_fields_kept_on_update_keep_their_stored_values(db):
+    # given a college whose hub and ICS a user set
+    stored = CollegeFactory(ukprn="10000001", name="Old name", postcode="L1 1AA", hub=HubFactory())
+    spec = UpsertSpec(model=College, keys=(NaturalKey(("ukprn",)),), fields=("ukprn", "name", "ics"),
+                      keep_on_update=("ics",))
+    other_board = CollegeFactory().ics
+    # when
+    result = upsert(spec=spec, objs=[College(ukprn="10000001", name="New name", ics=other_board)])
+    # then
+    college = College.objects.get(ukprn="10000001")
+    assert result.changed == 1
+    assert (college.name, college.postcode, college.hub_id, college.ics_id) == (
+        "New name", "L1 1AA", stored.hub_id, stored.ics_id
+    )
+
+
+def test_a_change_only_in_a_field_kept_on_update_is_unchanged(db):
+    stored = CollegeFactory(ukprn="10000001", name="Same")
+    spec = UpsertSpec(model=College, keys=(NaturalKey(("ukprn",)),), fields=("ukprn", "name", "ics"),
+                      keep_on_update=("ics",))
+    result = upsert(spec=spec, objs=[College(ukprn="10000001", name="Same", ics=CollegeFactory().ics)])
+    assert (result.created, result.changed, result.unchanged) == (0, 0, 1)
+    assert College.objects.get(ukprn="10000001").ics_id == stored.ics_id
