@@ -89,7 +89,7 @@ def _violations(page) -> list[str]:
 
 
 def _report_with_rows(ics, occupation):
-    from tests.pathways.factories import GapReportFactory, GapReportRowFactory
+    from tests.planning.factories import GapReportFactory, GapReportRowFactory
 
     report = GapReportFactory(horizon_years=3)
     region = ics.region
