@@ -201,9 +201,9 @@ def run(argv: list[str] | None = None) -> int:
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment, teardown_test_environment
 
-    from bench import synthetic
     from colleges.models import CourseOffer
     from core.throttling import TokenRateThrottle
+    from planning.generators import benchmark as synthetic
     from portal.api_tokens import api_token_issue
     from portal.models import User
 

@@ -280,7 +280,7 @@ def _gap_report_inputs(report: GapReport, run: GapComputation) -> dict:
 
 
 # --------------------------------------------------------------------------------------
-# Synthetic data for benchmarks (generated, marked as such: see planning/synthetic.py)
+# Synthetic data for benchmarks (generated, marked as such: see planning/generators/synthetic.py)
 # --------------------------------------------------------------------------------------
 
 
@@ -290,9 +290,9 @@ def synthetic_data_generate(*, scale: str, seed: int = 2026, last_period: dt.dat
 
     england: every real ICS, NHS trust and college, about 60 occupations, 60 months of vacancies
     ending `last_period` (default: this month), 50,000 course offers. Answers a
-    planning.synthetic.SyntheticDataResult (counts and seconds taken).
+    planning.generators.synthetic.SyntheticDataResult (counts and seconds taken).
     """
-    from .synthetic import SCALES, generate
+    from .generators.synthetic import SCALES, generate
 
     if scale not in SCALES:
         raise ApplicationError(f"Unknown scale {scale!r}: use one of {', '.join(SCALES)}.")

@@ -11,8 +11,8 @@ from colleges.models import CourseOffer
 from core.errors import ApplicationError
 from core.models import DataLoad
 from pathways.models import EntryRoute, Occupation
+from planning.generators.synthetic import SCALES, SYNTHETIC_COURSE_PREFIX
 from planning.services import synthetic_data_generate
-from planning.synthetic import SCALES, SYNTHETIC_COURSE_PREFIX
 from trusts.models import Trust, Vacancy
 
 LAST = dt.date(2026, 10, 1)

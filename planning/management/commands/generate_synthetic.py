@@ -1,4 +1,4 @@
-"""Generate the synthetic data set for benchmarks and load tests (see planning/synthetic.py)."""
+"""Generate the synthetic data set for benchmarks and load tests (see planning/generators/synthetic.py)."""
 
 import datetime as dt
 
@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
 from core.production import refuse_in_production
+from planning.generators.synthetic import SCALES
 from planning.services import synthetic_data_generate
-from planning.synthetic import SCALES
 
 
 def _month(value: str) -> dt.date:

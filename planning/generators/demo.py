@@ -1,4 +1,4 @@
-"""Load labelled demonstration data on top of the real reference data, and demo logins for each role.
+"""Labelled demonstration data on top of the real reference data, and demo logins for each role.
 
 Everything made here is generated, not published: hubs are named "(demo)", course codes start
 "DEMO-", vacancy rows are flagged synthetic, and a DataLoad(kind="demo") row makes every page show
@@ -14,21 +14,19 @@ import os
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandError
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from colleges.models import College, CourseOffer
 from core.errors import ApplicationError
 from core.importing import DATA_DIR
 from core.models import DataLoad
-from core.production import refuse_in_production
 from core.roles import Role
 from core.users import user_scope_find, users_create
 from hubs.models import Hub
 from hubs.services import hubs_demo_data_create
 from pathways.models import ApprenticeshipStandard, Occupation
 from pathways.vocabulary import QualificationType
-from portal.models import User
 from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
 
 DEFAULT_DEMO_PASSWORD = "portal-demo-2026"
@@ -83,7 +81,7 @@ def demo_password() -> str:
 def demo_logins_create() -> dict:
     created = 0
     for username, role, scope_codes in DEMO_LOGINS:
-        if User.objects.filter(username__iexact=username).exists():
+        if get_user_model().objects.filter(username__iexact=username).exists():
             continue
         if role == Role.COLLEGE and not College.objects.filter(ukprn=HUGH_BAIRD_UKPRN).exists():
             fallback = College.objects.filter(ics__region__code="Y62").order_by("name").first()
@@ -95,7 +93,7 @@ def demo_logins_create() -> dict:
                 email=f"{username}@demo.invalid", **scope,
             )
         except ApplicationError as exc:
-            raise CommandError(f"Could not create the demo login {username!r}: {exc.message}") from exc
+            raise ApplicationError(f"Could not create the demo login {username!r}: {exc.message}") from exc
         created += 1
     return {"logins added": created}
 
@@ -220,7 +218,7 @@ def demo_vacancies_create(today: dt.date | None = None) -> dict:
     occupations = {occupation.code: occupation for occupation in Occupation.objects.all()}
     missing = (set(NHS_SERIES) | set(SOCIAL_CARE_SERIES)) - set(occupations)
     if missing:
-        raise CommandError(f"Occupations {', '.join(sorted(missing))} are missing: run load_reference_data first.")
+        raise ApplicationError(f"Occupations {', '.join(sorted(missing))} are missing: run load_reference_data first.")
     existing = set(
         Vacancy.objects.filter(period__in=periods).values_list(
             "sector", "trust_id", "ics_id", "occupation_id", "period"
@@ -270,43 +268,31 @@ DEMO_STEPS: list[tuple[str, Callable[[], dict]]] = [
 ]
 
 
-class Command(BaseCommand):
-    help = (
-        "Load generated demonstration data (hubs, course offers, vacancies, and more) and one demo login per "
-        "role, labelled as demonstration data. Needs load_reference_data first. Safe to run again. The logins' "
-        f"password is $DEMO_PASSWORD, else {DEFAULT_DEMO_PASSWORD!r}."
-    )
+def demo_data_load() -> dict:
+    """Every demo step in one transaction, recorded as a demo load: {step: {what: count created}}.
+    Refuses when no reference data is loaded yet."""
+    if not Region.objects.exists() or not College.objects.exists():
+        raise ApplicationError("No reference data yet: run `python manage.py load_reference_data` first.")
+    summary = {}
+    with transaction.atomic():
+        for label, step in DEMO_STEPS:
+            summary[label] = step()
+        if any(count for created in summary.values() for count in created.values()):
+            DataLoad.objects.create(
+                kind=DataLoad.Kind.DEMO, description="Generated demonstration data: not real figures.", summary=summary
+            )
+        elif not DataLoad.objects.filter(kind=DataLoad.Kind.DEMO).exists():
+            DataLoad.objects.create(kind=DataLoad.Kind.DEMO, description="Generated demonstration data.",
+                                    summary=summary)
+    return summary
 
-    def handle(self, *args, **options):
-        refuse_in_production(
-            "load_demo_data", "it creates generated figures and demo logins whose password is published."
-        )
-        if not Region.objects.exists() or not College.objects.exists():
-            raise CommandError("No reference data yet: run `python manage.py load_reference_data` first.")
-        summary = {}
-        with transaction.atomic():
-            for label, step in DEMO_STEPS:
-                created = step()
-                summary[label] = created
-                self.stdout.write(f"{label}: " + "; ".join(f"{count} {what}" for what, count in created.items()))
-            if any(count for created in summary.values() for count in created.values()):
-                DataLoad.objects.create(
-                    kind=DataLoad.Kind.DEMO,
-                    description="Generated demonstration data: not real figures.",
-                    summary=summary,
-                )
-            elif not DataLoad.objects.filter(kind=DataLoad.Kind.DEMO).exists():
-                DataLoad.objects.create(kind=DataLoad.Kind.DEMO, description="Generated demonstration data.",
-                                        summary=summary)
-        self._print_logins()
 
-    def _print_logins(self):
-        password = demo_password()
-        self.stdout.write(self.style.SUCCESS("Demonstration data loaded. Demo logins (demonstration only):"))
-        for username, _role, _scope in DEMO_LOGINS:
-            user = User.objects.filter(username=username).select_related("hub", "ics", "college").first()
-            if user is None:
-                continue
-            where = f", {user.organisation}" if user.organisation else ""
-            self.stdout.write(f"  {username:<12} password {password:<20} {Role(user.role).label}{where}")
-        self.stdout.write("  (A login that already existed keeps the password it was given.)")
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, role label, organisation) of each demo login that exists."""
+    users = get_user_model().objects.select_related("hub", "ics", "college")
+    logins = []
+    for username, _role, _scope in DEMO_LOGINS:
+        user = users.filter(username=username).first()
+        if user is not None:
+            logins.append((username, Role(user.role).label, str(user.organisation or "")))
+    return logins
