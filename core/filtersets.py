@@ -36,8 +36,9 @@ class StrictNullBooleanField(forms.NullBooleanField):
     widget = StrictNullBooleanSelect
 
     def to_python(self, value):
-        if value in (True, False, None):
-            return value
+        # Pages may show it with a plain select, which hands over the raw text.
+        if isinstance(value, str | bool | None) and value in _BOOLEANS:
+            return _BOOLEANS[value]
         raise ValidationError("Enter true or false.", code="invalid")
 
     def validate(self, value):

@@ -25,7 +25,7 @@ from tests.live_server import ROLES, live_portal
 
 pytestmark = pytest.mark.postgres
 
-EXAMPLES_PER_OPERATION = {"staff": 3, "coordinator": 2, "ics": 2, "college": 2}
+EXAMPLES_PER_OPERATION = {"staff": 4, "coordinator": 3, "ics": 3, "college": 3}
 # Every signed-in role reads the same (DESIGN.md section 2), and a role's write is refused or
 # checked before its body is (403 before 400): staff exercise every operation with valid and
 # invalid data, the other roles every write with valid data, where their scope decides.
