@@ -97,12 +97,25 @@ def apprenticeship_standards_history_import(*, path: Path | str) -> ImportResult
     the current list"; a stored one (from the current list, or corrected by staff) is left as it is,
     whichever file is imported first.
 
+    A row whose LARS code belongs to a stored standard of another reference is that standard under
+    its older reference (the 2018 export's ST0005-02 is ST0005, LARS code 119): skipped, with a note,
+    so that a standard is stored once. Import the current list first.
+
     Level 0 and duration 0 mean "not yet set" in the export and are stored as blank, as are the
     approval date and LARS code "TBC".
     """
+    stored_lars: dict[str, set[str]] = {}
+    for reference, lars_code in ApprenticeshipStandard.objects.exclude(lars_code="").values_list(
+        "reference", "lars_code"
+    ):
+        stored_lars.setdefault(lars_code, set()).add(reference)
 
-    def parse(row: CsvRow) -> dict:
+    def parse(row: CsvRow) -> dict | str:
         lars = row.text("LARS code for providers only", required=False)
+        reference = row.raw("Reference")
+        others = sorted(stored_lars.get(lars, set()) - {reference})
+        if others:
+            return f"{reference} is {others[0]} (LARS code {lars}), stored from the current list"
         return {
             "reference": row.matching("Reference", REFERENCE_PATTERN, "a reference like ST0216"),
             "title": row.text("Name"),

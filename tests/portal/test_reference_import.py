@@ -87,17 +87,21 @@ def test_shipped_files_load_every_region_board_trust_college_standard_and_occupa
 
     # then every row is there, and nothing else
     assert counts() == {
-        "Region": 7, "IntegratedCareSystem": 42, "Trust": 270, "College": 176, "ApprenticeshipStandard": 128,
+        "Region": 7, "IntegratedCareSystem": 42, "Trust": 270, "College": 176, "ApprenticeshipStandard": 126,
         "Occupation": 33,
     }
     assert [(r.added, r.changed, r.unchanged) for r in reference_data] == [
-        (7, 0, 0), (42, 0, 0), (270, 0, 0), (176, 0, 0), (122, 0, 0), (6, 0, 62), (33, 0, 0)
+        (7, 0, 0), (42, 0, 0), (270, 0, 0), (176, 0, 0), (122, 0, 0), (4, 0, 62), (33, 0, 0)
     ]
     assert Trust.objects.open().count() == 202
     assert Trust.objects.filter(closed_on__isnull=False).count() == 68
     assert set(Region.objects.values_list("code", flat=True)) == {"Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"}
     assert results["apprenticeship standards (current list)"].skipped == [
         "line 2: FA0007 is a foundation apprenticeship, not an apprenticeship standard"
+    ]
+    assert results["apprenticeship standards (older list, kept as history)"].skipped == [
+        "line 11: ST0006-02 is ST0006 (LARS code 118), stored from the current list",
+        "line 21: ST0005-02 is ST0005 (LARS code 119), stored from the current list",
     ]
     assert results["NHS trusts"].skipped == [
         "line 152: RQF: outside England: no ICB",
@@ -191,7 +195,9 @@ def test_a_standard_only_in_the_2018_list_is_kept_and_marked_not_current(referen
     assert (funeral_director.status, funeral_director.current) == (StandardStatus.NOT_LISTED, False)
     assert set(ApprenticeshipStandard.objects.filter(status=StandardStatus.NOT_LISTED).values_list(
         "reference", flat=True
-    )) == {"ST0005-02", "ST0006-02", "ST0109", "ST0494", "ST0584", "ST0594"}
+    )) == {"ST0109", "ST0494", "ST0584", "ST0594"}
+    # the 2018 references ST0005-02 and ST0006-02 are ST0005 and ST0006 (same LARS codes): stored once
+    assert not ApprenticeshipStandard.objects.filter(reference__in=["ST0005-02", "ST0006-02"]).exists()
 
 
 def test_for_a_standard_in_both_lists_the_2026_one_wins_whichever_is_imported_first(tmp_path):
@@ -208,7 +214,8 @@ def test_for_a_standard_in_both_lists_the_2026_one_wins_whichever_is_imported_fi
     assert (support_worker.duration_months, support_worker.version, support_worker.status) == (
         8, "1.3", StandardStatus.APPROVED
     )
-    assert (again.added, again.changed, again.unchanged) == (0, 0, 68)
+    # (ST0005-02 and ST0006-02, stored first, are kept, but now skipped as ST0005 and ST0006 of the current list)
+    assert (again.added, again.changed, again.unchanged, len(again.skipped)) == (0, 0, 66, 2)
 
 
 def test_standards_store_not_yet_set_duration_and_date_as_blank(reference_data):
@@ -253,7 +260,7 @@ def test_a_rerun_adds_and_changes_nothing_and_saves_nothing(reference_data):
 
     # then every row is reported unchanged, and no row was written
     assert [(r.added, r.changed) for r in again] == [(0, 0)] * 7
-    assert [r.unchanged for r in again] == [7, 42, 270, 176, 122, 68, 33]  # the 2018 list: its 68, all stored
+    assert [r.unchanged for r in again] == [7, 42, 270, 176, 122, 66, 33]  # the 2018 list: 68, less 2 skipped
     assert counts() == before
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
     assert writes == []
@@ -603,7 +610,7 @@ def test_load_reference_data_reports_each_entity_and_records_the_load():
     assert "skipped line 152: RQF: outside England: no ICB" in text
     assert "occupations: 33 added, 0 changed, 0 unchanged" in text
     assert "apprenticeship standards (current list): 122 added, 0 changed, 0 unchanged, 1 skipped" in text
-    assert "apprenticeship standards (older list, kept as history): 6 added, 0 changed, 62 unchanged" in text
+    assert "apprenticeship standards (older list, kept as history): 4 added, 0 changed, 62 unchanged, 2 skipped" in text
     load = DataLoad.objects.get()
     assert load.kind == DataLoad.Kind.REFERENCE
     assert load.summary["colleges"] == {"added": 176, "changed": 0, "unchanged": 0, "skipped": 0}
