@@ -30,8 +30,8 @@ class OccupationAdmin(admin.ModelAdmin):
 
 @admin.register(ApprenticeshipStandard)
 class ApprenticeshipStandardAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "level", "duration_months", "route"]
-    list_filter = ["level", "route"]
+    list_display = ["reference", "title", "version", "status", "level", "duration_months", "route"]
+    list_filter = ["status", "level", "route"]
     search_fields = ["reference", "title"]
 
 

@@ -1,8 +1,17 @@
 import django_filters
+from django.db.models import Q
 
 from core.filtersets import PortalFilterSet
 
-from .models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector, Progression
+from .models import (
+    CURRENT_STATUSES,
+    ApprenticeshipStandard,
+    EntryRoute,
+    Occupation,
+    OccupationSector,
+    Progression,
+    StandardStatus,
+)
 from .vocabulary import QualificationType
 
 
@@ -17,10 +26,18 @@ class OccupationFilterSet(PortalFilterSet):
 
 class ApprenticeshipStandardFilterSet(PortalFilterSet):
     search_fields = ("title", "reference")
+    status = django_filters.ChoiceFilter(choices=StandardStatus.choices)
+    current = django_filters.BooleanFilter(
+        method="current_filter", label="Current (approved for delivery, starts may be paused)"
+    )
 
     class Meta:
         model = ApprenticeshipStandard
-        fields = ["reference", "level", "route"]
+        fields = ["reference", "level", "route", "status", "current"]
+
+    def current_filter(self, queryset, name, value):
+        approved = Q(status__in=CURRENT_STATUSES)
+        return queryset.filter(approved) if value else queryset.exclude(approved)
 
 
 class EntryRouteFilterSet(PortalFilterSet):

@@ -53,8 +53,30 @@ class Occupation(models.Model):
         return (self.code,)
 
 
+class StandardStatus(models.TextChoices):
+    """A standard's status in the Skills England export (labels as published), plus one of the portal's
+    own for a standard that the current list no longer names (kept from an older list, as history)."""
+
+    APPROVED = "approved", "Approved for delivery"
+    PAUSED = "paused", "Approved for delivery (paused for starts)"
+    IN_DEVELOPMENT = "in_development", "In development"
+    PROPOSAL = "proposal", "Proposal in development"
+    RETIRED = "retired", "Retired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NOT_LISTED = "not_listed", "Not in the current list"
+
+
+# A standard is current while it is approved for delivery, including while starts are paused:
+# apprentices already on it carry on and course offers of it still count.
+CURRENT_STATUSES = (StandardStatus.APPROVED, StandardStatus.PAUSED)
+
+
 class ApprenticeshipStandard(models.Model):
-    """An apprenticeship standard approved by IfATE (now Skills England)."""
+    """An apprenticeship standard approved by IfATE (now Skills England).
+
+    The current list is Skills England's export (status, version); standards that only an older list
+    names are kept, with the status "not in the current list" (DESIGN.md section 7).
+    """
 
     reference = models.CharField(max_length=9, unique=True, validators=[STANDARD_REFERENCE])
     title = models.CharField(max_length=200)
@@ -67,6 +89,9 @@ class ApprenticeshipStandard(models.Model):
     route = models.CharField(max_length=100, blank=True)
     lars_code = models.CharField("LARS code", max_length=10, blank=True)
     approved_for_delivery_on = models.DateField(null=True, blank=True)
+    version = models.CharField(max_length=10, blank=True, help_text="The version in force, e.g. 1.3.")
+    status = models.CharField(max_length=20, choices=StandardStatus.choices, default=StandardStatus.APPROVED)
+    retired_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["reference"]
@@ -84,6 +109,11 @@ class ApprenticeshipStandard(models.Model):
 
     def natural_key(self):
         return (self.reference,)
+
+    @property
+    def current(self) -> bool:
+        """Approved for delivery (starts may be paused): see CURRENT_STATUSES."""
+        return self.status in CURRENT_STATUSES
 
 
 class EntryRoute(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -14,61 +14,196 @@ from core.csv_reading import CsvRow
 from core.importing import DATA_DIR, ImportResult, csv_rows_read, import_refused, rows_import
 from core.upsert import NaturalKey, UpsertSpec, upsert
 
-from .models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector, Progression
+from .models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector, Progression, StandardStatus
 from .vocabulary import QualificationType
 
 # --------------------------------------------------------------------------------------
 # Reference data imports (formats in data/SOURCES.md)
 # --------------------------------------------------------------------------------------
 
-STANDARD_COLUMNS = (
+CURRENT_STANDARD_COLUMNS = (
+    "programme_type", "name", "reference", "version", "status", "approved_for_delivery_date", "retired_date",
+    "route", "level", "typical_duration_months", "lars_code",
+)
+STANDARD_HISTORY_COLUMNS = (
     "Name", "Reference", "Approved for Delivery Date", "Route", "Level", "Typical Duration (months)",
     "LARS code for providers only",
 )
+STANDARDS_FILE = "apprenticeship_standards_health_care_2026.csv"  # Skills England, August 2026: the current list
+STANDARDS_HISTORY_FILE = "ifate_standards_health_care_2018.csv"  # IfATE, May 2018: kept as history
+LEAVERS_FILE = "nhs_leavers_by_staff_group_region_2024_25.csv"  # NHS leaver rates by staff group
+REFERENCE_PATTERN = r"ST[0-9]{4}(-[0-9]{2})?"
+# The statuses the Skills England export publishes (not the portal's own "not in the current list").
+PUBLISHED_STATUSES = {
+    label.lower(): value for value, label in StandardStatus.choices if value != StandardStatus.NOT_LISTED
+}
+
+
+def _standard_status(row: CsvRow) -> str:
+    published = row.text("status")
+    status = PUBLISHED_STATUSES.get(" ".join(published.split()).lower())
+    if status is None and published:
+        allowed = ", ".join(repr(label) for label in PUBLISHED_STATUSES)
+        row.error("status", f"{published!r} is not a status of the Skills England export ({allowed})")
+    return status or ""
 
 
 def apprenticeship_standards_import(*, path: Path | str) -> ImportResult:
-    """Apprenticeship standards, from the IfATE standards CSV export (ifate_standards_health_care_2018.csv).
+    """The current list of apprenticeship standards, from the Skills England standards export
+    (apprenticeship_standards_health_care_2026.csv: reference, version, status, level, typical
+    duration, route). Every field the file gives replaces the stored one, so for a reference that an
+    older list also names this file wins. Duration 0 and approval date "TBC" (standards still in
+    development) are stored as blank. Foundation apprenticeships and units are not standards: skipped.
+    A standard the file does not name is left as it is.
+    """
+
+    def parse(row: CsvRow) -> dict | str:
+        programme = row.text("programme_type")
+        if programme and programme.lower() != "apprenticeship standard":
+            return f"{row.raw('reference')} is a {programme.lower()}, not an apprenticeship standard"
+        lars = row.text("lars_code", required=False)
+        return {
+            "reference": row.matching("reference", REFERENCE_PATTERN, "a reference like ST0216"),
+            "title": row.text("name"),
+            "version": row.text("version", required=False),
+            "status": _standard_status(row),
+            "level": row.integer("level", zero_is_blank=True, minimum=1, maximum=8),
+            "duration_months": row.integer("typical_duration_months", zero_is_blank=True, minimum=1, maximum=72),
+            "route": " ".join(row.text("route", required=False).split()),
+            "lars_code": "" if lars.upper() == "TBC" else lars,
+            "approved_for_delivery_on": row.date("approved_for_delivery_date", "%d-%m-%Y", blank_words=("TBC",)),
+            "retired_on": row.date("retired_date", "%d-%m-%Y"),
+        }
+
+    return rows_import(
+        path=path, model=ApprenticeshipStandard, key="reference", entity="apprenticeship standards (current list)",
+        required_columns=CURRENT_STANDARD_COLUMNS, parse=parse,
+        columns={
+            "reference": "reference", "title": "name", "duration_months": "typical_duration_months",
+            "approved_for_delivery_on": "approved_for_delivery_date", "retired_on": "retired_date",
+        },
+    )
+
+
+# Every field the history import gives: set when it adds a standard, never changed after.
+HISTORY_FIELDS = (
+    "title", "level", "duration_months", "route", "lars_code", "approved_for_delivery_on", "status",
+)
+
+
+def apprenticeship_standards_history_import(*, path: Path | str) -> ImportResult:
+    """Standards of an older list, kept as history: the IfATE standards export of May 2018
+    (ifate_standards_health_care_2018.csv). A standard not yet stored is added with the status "not in
+    the current list"; a stored one (from the current list, or corrected by staff) is left as it is,
+    whichever file is imported first.
+
+    A row whose LARS code belongs to a stored standard of another reference is that standard under
+    its older reference (the 2018 export's ST0005-02 is ST0005, LARS code 119): skipped, with a note,
+    so that a standard is stored once. Import the current list first.
 
     Level 0 and duration 0 mean "not yet set" in the export and are stored as blank, as are the
     approval date and LARS code "TBC".
     """
+    stored_lars: dict[str, set[str]] = {}
+    for reference, lars_code in ApprenticeshipStandard.objects.exclude(lars_code="").values_list(
+        "reference", "lars_code"
+    ):
+        stored_lars.setdefault(lars_code, set()).add(reference)
 
-    def parse(row: CsvRow) -> dict:
+    def parse(row: CsvRow) -> dict | str:
         lars = row.text("LARS code for providers only", required=False)
+        reference = row.raw("Reference")
+        others = sorted(stored_lars.get(lars, set()) - {reference})
+        if others:
+            return f"{reference} is {others[0]} (LARS code {lars}), stored from the current list"
         return {
-            "reference": row.matching("Reference", r"ST[0-9]{4}(-[0-9]{2})?", "a reference like ST0216"),
+            "reference": row.matching("Reference", REFERENCE_PATTERN, "a reference like ST0216"),
             "title": row.text("Name"),
             "level": row.integer("Level", zero_is_blank=True, minimum=1, maximum=8),
             "duration_months": row.integer("Typical Duration (months)", zero_is_blank=True, minimum=1, maximum=72),
             "route": " ".join(row.text("Route", required=False).split()),
             "lars_code": "" if lars.upper() == "TBC" else lars,
             "approved_for_delivery_on": row.date("Approved for Delivery Date", "%d-%m-%Y", blank_words=("TBC",)),
+            "status": StandardStatus.NOT_LISTED,
         }
 
     return rows_import(
-        path=path, model=ApprenticeshipStandard, key="reference", entity="apprenticeship standards",
-        required_columns=STANDARD_COLUMNS, parse=parse,
+        path=path, model=ApprenticeshipStandard, key="reference",
+        entity="apprenticeship standards (older list, kept as history)",
+        required_columns=STANDARD_HISTORY_COLUMNS, parse=parse,
         columns={
             "reference": "Reference", "title": "Name", "level": "Level", "duration_months": "Typical Duration (months)",
             "route": "Route", "lars_code": "LARS code for providers only",
             "approved_for_delivery_on": "Approved for Delivery Date",
         },
+        keep_on_update=HISTORY_FIELDS,
     )
 
 
 OCCUPATION_COLUMNS = ("soc2020_code", "code", "name", "sector", "staff_group", "annual_leaver_rate")
 SOC_COLUMNS = ("soc2020_code", "title", "health_or_care", "description")
+LEAVER_COLUMNS = ("period", "nhse_region_code", "main_staff_group", "staff_group", "denominator_start_fte",
+                  "leavers_fte")
+ENGLAND = "All NHSE regions"  # the England rows of the NHS leaver rates
+RATE_PLACES = Decimal("0.0001")
 
 
-def occupations_import(*, path: Path | str, soc_path: Path | str) -> ImportResult:
+def nhs_leaver_rates_read(*, path: Path | str) -> dict[str, Decimal]:
+    """England's leaver rate (FTE) of each NHS staff group, from the NHS Workforce Statistics turnover
+    table by staff group and NHS England region (nhs_leavers_by_staff_group_region_2024_25.csv), for
+    the latest period the file holds: leavers (FTE) over staff at the start of the period (FTE), to 4
+    places. The main groups' "All staff groups" rows are left out (the name is not one group's)."""
+    rows = csv_rows_read(path=path, required_columns=LEAVER_COLUMNS)
+    england = [row for row in rows if row.raw("nhse_region_code") == ENGLAND]
+    latest = max((row.raw("period") for row in england), default="")
+    rates: dict[str, Decimal] = {}
+    problems: list[str] = []
+    for row in england:
+        group = row.raw("staff_group")
+        if row.raw("period") != latest or (group == "All staff groups" != row.raw("main_staff_group")):
+            continue
+        staff = row.decimal("denominator_start_fte", required=True, minimum=Decimal(0))
+        leavers = row.decimal("leavers_fte", required=True, minimum=Decimal(0))
+        if staff == 0:
+            row.error("denominator_start_fte", "is 0, so no rate can be worked out")
+        problems += row.messages()
+        if not row.problems:
+            rates[group] = (leavers / staff).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+    if problems:
+        raise import_refused(path, problems)
+    if not rates:
+        raise import_refused(path, [f"line 2: nhse_region_code: no England rows ({ENGLAND!r})"])
+    return rates
+
+
+def occupations_import(
+    *, path: Path | str, soc_path: Path | str, leavers_path: Path | str = DATA_DIR / LEAVERS_FILE,
+) -> ImportResult:
     """Occupations: the SOC 2020 unit groups the portal keeps (data/occupations.csv), described from
     the ONS file (soc2020_unit_groups.csv). Unit groups the ONS file flags as health or care that the
     portal leaves out are listed in the result's notes.
+
+    An occupation that names an NHS staff group (`nhs_leaver_staff_group`) takes as its leaver rate
+    England's published rate for that group (nhs_leaver_rates_read); the others (social-care roles)
+    give theirs in `annual_leaver_rate`, a documented assumption (data/PATHWAYS.md).
     """
     soc_rows = csv_rows_read(path=soc_path, required_columns=SOC_COLUMNS)
     unit_groups = {row.raw("soc2020_code"): row for row in soc_rows}
+    leaver_rates = nhs_leaver_rates_read(path=leavers_path)
     kept: set[str] = set()
+
+    def leaver_rate(row: CsvRow) -> Decimal | None:
+        group = row.raw("nhs_leaver_staff_group")
+        if not group:
+            return row.decimal("annual_leaver_rate", required=True, minimum=Decimal(0), maximum=Decimal(1))
+        if row.raw("annual_leaver_rate"):
+            row.error("annual_leaver_rate", f"leave it blank: the rate is England's published rate for {group!r} "
+                                            "(nhs_leaver_staff_group)")
+            return None
+        if group not in leaver_rates:
+            row.error("nhs_leaver_staff_group", f"unknown NHS staff group {group!r} (not in {Path(leavers_path).name})")
+            return None
+        return leaver_rates[group]
 
     def parse(row: CsvRow) -> dict:
         soc_code = row.matching("soc2020_code", r"[1-9][0-9]{3}", "a SOC 2020 unit group code like 6131")
@@ -80,9 +215,7 @@ def occupations_import(*, path: Path | str, soc_path: Path | str) -> ImportResul
             "soc_code": soc_code,
             "sector": row.choice("sector", OccupationSector.values),
             "staff_group": row.text("staff_group", required=False),
-            "annual_leaver_rate": row.decimal(
-                "annual_leaver_rate", required=True, minimum=Decimal(0), maximum=Decimal(1)
-            ),
+            "annual_leaver_rate": leaver_rate(row),
             "description": unit_group.raw("description") if unit_group else "",
         }
 

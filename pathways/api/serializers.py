@@ -12,9 +12,16 @@ class OccupationSerializer(serializers.ModelSerializer):
 
 
 class ApprenticeshipStandardSerializer(serializers.ModelSerializer):
+    current = serializers.BooleanField(
+        read_only=True, help_text="Approved for delivery (starts may be paused): the status is approved or paused."
+    )
+
     class Meta:
         model = ApprenticeshipStandard
-        fields = ["reference", "title", "level", "duration_months", "route"]
+        fields = [
+            "reference", "title", "version", "status", "current", "level", "duration_months", "route",
+            "approved_for_delivery_on", "retired_on",
+        ]
 
 
 class EntryRouteSerializer(serializers.ModelSerializer):

@@ -165,9 +165,14 @@ def test_staff_add_a_progression_and_others_may_not(hcsw, staff_user, ics_user, 
 @pytest.fixture
 def reference(db):
     """The real occupations and standards the starter set refers to."""
-    from pathways.services import apprenticeship_standards_import, occupations_import
+    from pathways.services import (
+        apprenticeship_standards_history_import,
+        apprenticeship_standards_import,
+        occupations_import,
+    )
 
-    apprenticeship_standards_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv")
+    apprenticeship_standards_import(path=DATA_DIR / "apprenticeship_standards_health_care_2026.csv")
+    apprenticeship_standards_history_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv")
     occupations_import(path=DATA_DIR / "occupations.csv", soc_path=DATA_DIR / "soc2020_unit_groups.csv")
 
 
@@ -188,6 +193,25 @@ def test_the_starter_set_loads_and_a_rerun_keeps_staff_changes(reference):
     assert route.conversion_rate == Decimal("0.5")
     assert EntryRoute.objects.filter(occupation__code="registered-nurses", qualification_type="access_to_he",
                                      lag_months=36).exists()
+
+
+def test_the_starter_set_routes_go_through_current_standards(reference):
+    pathways_starter_set_import()
+
+    # the nursing associate route points at ST0827 (NMC 2018), not ST0508 (retired 2019), and the
+    # registered nurse degree apprenticeship at ST0781, not ST0293 (NMC 2010, retired)
+    associate = EntryRoute.objects.get(occupation__code="health-associate-professionals",
+                                       apprenticeship_standard__title__startswith="Nursing associate")
+    assert (associate.apprenticeship_standard.reference, associate.level) == ("ST0827", 5)
+    assert associate.apprenticeship_standard.current
+    nurse = EntryRoute.objects.get(occupation__code="registered-nurses", qualification_type="apprenticeship")
+    assert nurse.apprenticeship_standard.reference == "ST0781"
+    assert not EntryRoute.objects.filter(apprenticeship_standard__reference__in=["ST0508", "ST0293"]).exists()
+    # one route keeps a retired standard on purpose: dental laboratory assistant ST0110 (data/PATHWAYS.md)
+    not_current = EntryRoute.objects.filter(apprenticeship_standard__isnull=False).exclude(
+        apprenticeship_standard__status__in=["approved", "paused"]
+    )
+    assert [route.apprenticeship_standard.reference for route in not_current] == ["ST0110"]
 
 
 def test_the_starter_set_can_be_reset_to_the_files(reference):

@@ -99,17 +99,17 @@ class TestOnceDemoDataIsLoaded:
         offers = CourseOffer.objects.select_related("college__ics", "apprenticeship_standard")
         assert 500 < offers.count() < 3000
         assert not offers.exclude(course_code__startswith="DEMO-").exists()
-        # apprenticeships follow what each college taught in 2024/25 (DfE), where the name matches an IfATE title:
-        # Hugh Baird taught Healthcare Support Worker (ST0216) and Senior Healthcare Support Worker (ST0217), and
-        # Assistant Practitioner (Health), which has no exact IfATE title in the 2018 file
+        # apprenticeships follow what each college taught in 2024/25 (DfE), where the name matches a standard's title:
+        # Hugh Baird taught Adult Care Worker, Lead Adult Care Worker, Healthcare Support Worker, Senior Healthcare
+        # Support Worker and Assistant Practitioner (Health), all five exact titles in the 2026 Skills England list
+        # (the last had none in the 2018 IfATE list), under their current references
         apprenticeships = offers.filter(qualification_type=QualificationType.APPRENTICESHIP)
         hugh_baird = set(
             apprenticeships.filter(college__ukprn="10003193", academic_year="2026/27").values_list(
                 "apprenticeship_standard__reference", flat=True
             )
         )
-        assert {"ST0216", "ST0217"} <= hugh_baird
-        assert len(hugh_baird) == 4  # plus Adult Care Worker and Lead Adult Care Worker
+        assert hugh_baird == {"ST0005", "ST0006", "ST0215", "ST0216", "ST0217"}
         assert apprenticeships.exists()
         assert not apprenticeships.filter(apprenticeship_standard__isnull=True).exists()
         assert offers.filter(qualification_type=QualificationType.T_LEVEL).exists()

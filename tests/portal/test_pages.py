@@ -129,6 +129,14 @@ def test_about_the_data_says_what_is_real_what_is_generated_and_the_licence(clie
 
 
 @pytest.mark.django_db
+def test_about_the_data_says_where_the_standards_and_leaver_rates_come_from(client):
+    page = text(client.get("/about/data/"))
+    assert "Skills England" in page and "14 August 2026" in page and "not in the current list" in page
+    assert "NHS Workforce Statistics, leavers by staff group" in page
+    assert "England's rate for its staff group" in page and "social-care roles" in page
+
+
+@pytest.mark.django_db
 def test_about_the_data_has_an_empty_state_before_any_load(client):
     page = text(client.get("/about/data/"))
     assert "No data has been loaded yet" in page

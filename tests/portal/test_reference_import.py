@@ -16,8 +16,12 @@ from core.errors import ApplicationError
 from core.importing import DATA_DIR
 from core.models import DataLoad
 from core.text import display_name
-from pathways.models import ApprenticeshipStandard, Occupation
-from pathways.services import apprenticeship_standards_import, occupations_import
+from pathways.models import ApprenticeshipStandard, Occupation, StandardStatus
+from pathways.services import (
+    apprenticeship_standards_history_import,
+    apprenticeship_standards_import,
+    occupations_import,
+)
 from trusts.models import IntegratedCareSystem, Region, Trust, TrustKind
 from trusts.services import integrated_care_systems_import, regions_import, trusts_import
 
@@ -32,7 +36,8 @@ def load_shipped_files():
         integrated_care_systems_import(path=DATA_DIR / "integrated_care_boards.csv"),
         trusts_import(path=DATA_DIR / "nhs_trusts_ods.csv"),
         colleges_import(path=DATA_DIR / "fe_college_locations.csv"),
-        apprenticeship_standards_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv"),
+        apprenticeship_standards_import(path=DATA_DIR / "apprenticeship_standards_health_care_2026.csv"),
+        apprenticeship_standards_history_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv"),
         occupations_import(path=DATA_DIR / "occupations.csv", soc_path=DATA_DIR / "soc2020_unit_groups.csv"),
     ]
 
@@ -82,15 +87,22 @@ def test_shipped_files_load_every_region_board_trust_college_standard_and_occupa
 
     # then every row is there, and nothing else
     assert counts() == {
-        "Region": 7, "IntegratedCareSystem": 42, "Trust": 270, "College": 176, "ApprenticeshipStandard": 68,
+        "Region": 7, "IntegratedCareSystem": 42, "Trust": 270, "College": 176, "ApprenticeshipStandard": 126,
         "Occupation": 33,
     }
     assert [(r.added, r.changed, r.unchanged) for r in reference_data] == [
-        (7, 0, 0), (42, 0, 0), (270, 0, 0), (176, 0, 0), (68, 0, 0), (33, 0, 0)
+        (7, 0, 0), (42, 0, 0), (270, 0, 0), (176, 0, 0), (122, 0, 0), (4, 0, 62), (33, 0, 0)
     ]
     assert Trust.objects.open().count() == 202
     assert Trust.objects.filter(closed_on__isnull=False).count() == 68
     assert set(Region.objects.values_list("code", flat=True)) == {"Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"}
+    assert results["apprenticeship standards (current list)"].skipped == [
+        "line 2: FA0007 is a foundation apprenticeship, not an apprenticeship standard"
+    ]
+    assert results["apprenticeship standards (older list, kept as history)"].skipped == [
+        "line 11: ST0006-02 is ST0006 (LARS code 118), stored from the current list",
+        "line 21: ST0005-02 is ST0005 (LARS code 119), stored from the current list",
+    ]
     assert results["NHS trusts"].skipped == [
         "line 152: RQF: outside England: no ICB",
         "line 173: RT4: outside England: no ICB",
@@ -152,30 +164,82 @@ def test_trust_kind_is_derived_from_the_name(reference_data, ods_code, kind):
     assert Trust.objects.get(ods_code=ods_code).kind == kind
 
 
-def test_standards_store_not_yet_set_level_duration_and_date_as_blank(reference_data):
+def test_the_2026_list_gives_each_standard_its_status_version_level_duration_and_route(reference_data):
+    # the Skills England export of 14 August 2026: ST0827 v2.0, approved for delivery 08-04-2019, level 5, 24 months
+    nursing_associate = ApprenticeshipStandard.objects.get(reference="ST0827")
+    assert (nursing_associate.title, nursing_associate.version, nursing_associate.status) == (
+        "Nursing associate (NMC 2018)", "2.0", StandardStatus.APPROVED
+    )
+    assert (nursing_associate.level, nursing_associate.duration_months, nursing_associate.route) == (
+        5, 24, "Health and science"
+    )
+    assert nursing_associate.approved_for_delivery_on == dt.date(2019, 4, 8)
+    assert nursing_associate.current
+    # the standard it replaced is in the list too, retired on 27-07-2019
+    replaced = ApprenticeshipStandard.objects.get(reference="ST0508")
+    assert (replaced.status, replaced.retired_on, replaced.current) == (
+        StandardStatus.RETIRED, dt.date(2019, 7, 27), False
+    )
+    # paused for starts is still approved for delivery, so current
+    assert ApprenticeshipStandard.objects.get(reference="ST0283").status == StandardStatus.PAUSED
+    assert ApprenticeshipStandard.objects.get(reference="ST0283").current
+
+
+def test_a_standard_only_in_the_2018_list_is_kept_and_marked_not_current(reference_data):
+    # ST0584 Funeral Director is in the 2018 IfATE export (level 3, duration 0, LARS TBC) and not in the 2026 one
+    funeral_director = ApprenticeshipStandard.objects.get(reference="ST0584")
+
+    assert (funeral_director.title, funeral_director.level, funeral_director.route) == (
+        "Funeral Director", 3, "Social care"
+    )
+    assert (funeral_director.status, funeral_director.current) == (StandardStatus.NOT_LISTED, False)
+    assert set(ApprenticeshipStandard.objects.filter(status=StandardStatus.NOT_LISTED).values_list(
+        "reference", flat=True
+    )) == {"ST0109", "ST0494", "ST0584", "ST0594"}
+    # the 2018 references ST0005-02 and ST0006-02 are ST0005 and ST0006 (same LARS codes): stored once
+    assert not ApprenticeshipStandard.objects.filter(reference__in=["ST0005-02", "ST0006-02"]).exists()
+
+
+def test_for_a_standard_in_both_lists_the_2026_one_wins_whichever_is_imported_first(tmp_path):
+    # given the 2018 list imported first: ST0216 had 12 months there, 8 in the 2026 list (v1.3)
+    apprenticeship_standards_history_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv")
+    assert ApprenticeshipStandard.objects.get(reference="ST0216").duration_months == 12
+
+    # when the 2026 list is imported, and then the 2018 list again
+    apprenticeship_standards_import(path=DATA_DIR / "apprenticeship_standards_health_care_2026.csv")
+    again = apprenticeship_standards_history_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv")
+
+    # then ST0216 is as the 2026 list has it, and the 2018 list changed nothing
     support_worker = ApprenticeshipStandard.objects.get(reference="ST0216")
-    assert (support_worker.title, support_worker.level, support_worker.duration_months) == (
-        "Healthcare support worker", 2, 12
+    assert (support_worker.duration_months, support_worker.version, support_worker.status) == (
+        8, "1.3", StandardStatus.APPROVED
     )
-    assert support_worker.approved_for_delivery_on == dt.date(2016, 5, 19)
-    assert support_worker.route == "Health and science"
-    youth_worker = ApprenticeshipStandard.objects.get(reference="ST0522")
-    assert (youth_worker.level, youth_worker.duration_months, youth_worker.approved_for_delivery_on) == (
-        None, None, None
-    )
-    assert youth_worker.lars_code == ""
-    assert ApprenticeshipStandard.objects.filter(duration_months__isnull=True).count() == 40
-    assert ApprenticeshipStandard.objects.filter(level__isnull=True).count() == 1
+    # (ST0005-02 and ST0006-02, stored first, are kept, but now skipped as ST0005 and ST0006 of the current list)
+    assert (again.added, again.changed, again.unchanged, len(again.skipped)) == (0, 0, 66, 2)
 
 
-def test_occupations_take_the_ons_description_and_the_portal_leaver_rate(reference_data):
+def test_standards_store_not_yet_set_duration_and_date_as_blank(reference_data):
+    # ST0702 Pharmacist (degree): "Proposal in development", duration 0, approval date TBC in the 2026 list
+    pharmacist = ApprenticeshipStandard.objects.get(reference="ST0702")
+    assert (pharmacist.status, pharmacist.level, pharmacist.duration_months, pharmacist.approved_for_delivery_on) == (
+        StandardStatus.PROPOSAL, 7, None, None
+    )
+    assert not pharmacist.current
+    # 5 standards in development with duration 0 in 2026, and ST0494, ST0584, ST0594 (duration 0 in 2018)
+    assert ApprenticeshipStandard.objects.filter(duration_months__isnull=True).count() == 8
+    assert ApprenticeshipStandard.objects.filter(level__isnull=True).count() == 0
+
+
+def test_occupations_take_the_ons_description_and_the_leaver_rate_of_their_staff_group(reference_data):
     results = {result.entity: result for result in reference_data}
     support_workers = Occupation.objects.get(code="healthcare-support-workers")
 
     assert support_workers.soc_code == "6131"
     assert support_workers.sector == "both"
-    assert support_workers.annual_leaver_rate == Decimal("0.13")
+    # "Support to doctors, nurses & midwives", England: 29,392.73028 FTE leavers / 297,142.35686 FTE = 0.09892
+    assert support_workers.annual_leaver_rate == Decimal("0.0989")
     assert support_workers.description.startswith("Nursing auxiliaries and assistants")
+    # social-care roles keep the portal's documented assumption
     assert Occupation.objects.get(code="care-workers").annual_leaver_rate == Decimal("0.25")
     # the 46 unit groups flagged health or care, less the 33 kept, are reported as left out
     left_out = results["occupations"].notes
@@ -195,8 +259,8 @@ def test_a_rerun_adds_and_changes_nothing_and_saves_nothing(reference_data):
         again = load_shipped_files()
 
     # then every row is reported unchanged, and no row was written
-    assert [(r.added, r.changed) for r in again] == [(0, 0)] * 6
-    assert [r.unchanged for r in again] == list(before.values())
+    assert [(r.added, r.changed) for r in again] == [(0, 0)] * 7
+    assert [r.unchanged for r in again] == [7, 42, 270, 176, 122, 66, 33]  # the 2018 list: 68, less 2 skipped
     assert counts() == before
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
     assert writes == []
@@ -274,9 +338,9 @@ def test_the_ods_trust_file_imports_as_published_without_a_header_row(reference_
 
 
 def test_a_new_row_is_added_beside_the_existing_ones(reference_data, tmp_path):
-    # given a newer standards file with one more standard
-    header, rows = shipped_rows("ifate_standards_health_care_2018.csv")
-    extra = dict(rows[0], Reference="ST0999", Name="Imaginary test standard", Level="4")
+    # given a newer standards file (the Skills England format) with one more standard
+    header, rows = shipped_rows("apprenticeship_standards_health_care_2026.csv")
+    extra = dict(rows[1], reference="ST0999", name="Imaginary test standard", level="4", version="1.0")
     newer = tmp_path / "standards.csv"
     with newer.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=header)
@@ -287,8 +351,25 @@ def test_a_new_row_is_added_beside_the_existing_ones(reference_data, tmp_path):
     result = apprenticeship_standards_import(path=newer)
 
     # then one was added and the others left alone
-    assert (result.added, result.changed, result.unchanged) == (1, 0, 68)
+    assert (result.added, result.changed, result.unchanged) == (1, 0, 122)
     assert ApprenticeshipStandard.objects.get(reference="ST0999").level == 4
+
+
+def test_a_later_export_changes_a_standard_in_place(reference_data, tmp_path):
+    # given a later export: ST0216 moves to version 1.4 and is retired
+    newer = copy_with_change(
+        tmp_path, "apprenticeship_standards_health_care_2026.csv", "reference", "ST0216",
+        version="1.4", status="Retired", retired_date="31-07-2027",
+    )
+
+    result = apprenticeship_standards_import(path=newer)
+
+    assert (result.added, result.changed, result.unchanged) == (0, 1, 121)
+    support_worker = ApprenticeshipStandard.objects.get(reference="ST0216")
+    assert (support_worker.version, support_worker.status, support_worker.retired_on) == (
+        "1.4", StandardStatus.RETIRED, dt.date(2027, 7, 31)
+    )
+    assert not support_worker.current
 
 
 # --- malformed files: refused whole, with line and reason ----------------------------
@@ -364,29 +445,36 @@ def test_every_problem_in_a_file_is_listed_in_line_order(reference_data, tmp_pat
 
 
 STANDARD_HEADER = [
-    "Name", "Reference", "Approved for Delivery Date", "Route", "Level", "Typical Duration (months)",
-    "LARS code for providers only",
+    "programme_type", "name", "reference", "version", "status", "approved_for_delivery_date", "retired_date",
+    "route", "level", "typical_duration_months", "lars_code",
 ]
+STANDARD = "Apprenticeship standard"
+APPROVED = "Approved for delivery"
 
 
 @pytest.mark.parametrize(
     ("bad_row", "problem"),
     [
-        (["Too high", "ST0998", "01-09-2020", "Health and science", "9", "12", "1"],
-         "line 3: Level: 9 is outside 1 to 8"),
-        (["Not a number", "ST0998", "01-09-2020", "Health and science", "three", "12", "1"],
-         "line 3: Level: 'three' is not a whole number"),
-        (["Bad reference", "ST998", "01-09-2020", "Health and science", "3", "12", "1"],
-         "line 3: Reference: 'ST998' is not a reference like ST0216"),
-        (["Bad date", "ST0998", "2020-09-01", "Health and science", "3", "12", "1"],
-         "line 3: Approved for Delivery Date: '2020-09-01' is not a date written DD-MM-YYYY"),
-        (["Too long", "ST0998", "01-09-2020", "Health and science", "3", "99", "1"],
-         "line 3: Typical Duration (months): 99 is outside 1 to 72"),
+        ([STANDARD, "Too high", "ST0998", "1.0", APPROVED, "01-09-2020", "", "Health and science", "9", "12", "1"],
+         "line 3: level: 9 is outside 1 to 8"),
+        ([STANDARD, "Not a number", "ST0998", "1.0", APPROVED, "01-09-2020", "", "Health and science", "three", "12",
+          "1"], "line 3: level: 'three' is not a whole number"),
+        ([STANDARD, "Bad reference", "ST998", "1.0", APPROVED, "01-09-2020", "", "Health and science", "3", "12", "1"],
+         "line 3: reference: 'ST998' is not a reference like ST0216"),
+        ([STANDARD, "Bad date", "ST0998", "1.0", APPROVED, "2020-09-01", "", "Health and science", "3", "12", "1"],
+         "line 3: approved_for_delivery_date: '2020-09-01' is not a date written DD-MM-YYYY"),
+        ([STANDARD, "Too long", "ST0998", "1.0", APPROVED, "01-09-2020", "", "Health and science", "3", "99", "1"],
+         "line 3: typical_duration_months: 99 is outside 1 to 72"),
+        ([STANDARD, "Odd status", "ST0998", "1.0", "Shelved", "01-09-2020", "", "Health and science", "3", "12", "1"],
+         "line 3: status: 'Shelved' is not a status of the Skills England export ('approved for delivery', "
+         "'approved for delivery (paused for starts)', 'in development', 'proposal in development', 'retired', "
+         "'withdrawn')"),
     ],
 )
 def test_a_malformed_standards_file_is_refused_and_changes_nothing(reference_data, tmp_path, bad_row, problem):
     before = counts()
-    good = ["A good new standard", "ST0997", "01-09-2020", "Health and science", "3", "18", "500"]
+    good = [STANDARD, "A good new standard", "ST0997", "1.0", APPROVED, "01-09-2020", "", "Health and science", "3",
+            "18", "500"]
     path = write_csv(tmp_path / "standards.csv", STANDARD_HEADER, [good, bad_row])
 
     with pytest.raises(ApplicationError) as refused:
@@ -394,6 +482,13 @@ def test_a_malformed_standards_file_is_refused_and_changes_nothing(reference_dat
 
     assert refused.value.errors == {"file": [problem]}
     assert counts() == before
+
+
+def test_the_2018_export_is_refused_as_the_current_list_naming_the_missing_columns(reference_data):
+    with pytest.raises(ApplicationError) as refused:
+        apprenticeship_standards_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv")
+
+    assert "line 1: programme_type: required column is missing from the header" in refused.value.errors["file"]
 
 
 @pytest.mark.parametrize(
@@ -450,6 +545,47 @@ def test_an_occupation_naming_an_unknown_soc_unit_group_is_refused(reference_dat
     assert counts() == before
 
 
+LEAVER_HEADER = ["soc2020_code", "code", "name", "sector", "staff_group", "nhs_leaver_staff_group",
+                 "annual_leaver_rate", "basis"]
+
+
+def test_an_occupation_naming_an_unknown_nhs_staff_group_or_a_rate_beside_one_is_refused(reference_data, tmp_path):
+    before = counts()
+    path = write_csv(tmp_path / "occupations.csv", LEAVER_HEADER, [
+        ["6131", "support", "Support", "nhs", "", "Nurses & health visitors", "", ""],
+        ["6131", "made-up", "Made up", "nhs", "", "Nurses and health visitors", "", ""],
+        ["6131", "both-given", "Both given", "nhs", "", "Midwives", "0.1", ""],
+    ])
+
+    with pytest.raises(ApplicationError) as refused:
+        occupations_import(path=path, soc_path=DATA_DIR / "soc2020_unit_groups.csv")
+
+    assert refused.value.errors == {"file": [
+        "line 3: nhs_leaver_staff_group: unknown NHS staff group 'Nurses and health visitors' "
+        "(not in nhs_leavers_by_staff_group_region_2024_25.csv)",
+        "line 4: annual_leaver_rate: leave it blank: the rate is England's published rate for 'Midwives' "
+        "(nhs_leaver_staff_group)",
+    ]}
+    assert counts() == before
+
+
+def test_a_later_leaver_file_gives_the_occupations_its_england_rate(reference_data, tmp_path):
+    # given a later turnover table where England's nurses and health visitors: 36,000 leavers of 400,000 FTE
+    header, rows = shipped_rows("nhs_leavers_by_staff_group_region_2024_25.csv")
+    for row in rows:
+        row["period"] = "202510 to 202610"
+        if row["nhse_region_code"] == "All NHSE regions" and row["staff_group"] == "Nurses & health visitors":
+            row.update(denominator_start_fte="400000", leavers_fte="36000")
+    newer = write_csv(tmp_path / "leavers.csv", header, [list(row.values()) for row in rows])
+
+    result = occupations_import(path=DATA_DIR / "occupations.csv", soc_path=DATA_DIR / "soc2020_unit_groups.csv",
+                                leavers_path=newer)
+
+    # then the six nursing occupations change to 0.09, the others stay
+    assert (result.added, result.changed, result.unchanged) == (0, 6, 27)
+    assert Occupation.objects.get(code="mental-health-nurses").annual_leaver_rate == Decimal("0.0900")
+
+
 def test_a_row_with_too_many_cells_is_refused(reference_data, tmp_path):
     path = tmp_path / "regions.csv"
     path.write_text("region_ods_code,region_ons_code_2022,region_name\nY56,E40000003,London,extra\n")
@@ -473,6 +609,8 @@ def test_load_reference_data_reports_each_entity_and_records_the_load():
     assert "NHS trusts: 270 added, 0 changed, 0 unchanged, 3 skipped" in text
     assert "skipped line 152: RQF: outside England: no ICB" in text
     assert "occupations: 33 added, 0 changed, 0 unchanged" in text
+    assert "apprenticeship standards (current list): 122 added, 0 changed, 0 unchanged, 1 skipped" in text
+    assert "apprenticeship standards (older list, kept as history): 4 added, 0 changed, 62 unchanged, 2 skipped" in text
     load = DataLoad.objects.get()
     assert load.kind == DataLoad.Kind.REFERENCE
     assert load.summary["colleges"] == {"added": 176, "changed": 0, "unchanged": 0, "skipped": 0}
@@ -508,6 +646,7 @@ def test_the_shipped_files_are_unchanged_copies_with_their_sources_stated():
     assert "Contains public sector information licensed under the Open Government Licence v3.0" in sources
     for filename in ("nhs_england_regions.csv", "integrated_care_boards.csv", "nhs_trusts_ods.csv",
                      "fe_college_locations.csv", "ifate_standards_health_care_2018.csv", "soc2020_unit_groups.csv",
-                     "occupations.csv"):
+                     "occupations.csv", "apprenticeship_standards_health_care_2026.csv",
+                     "nhs_leavers_by_staff_group_region_2024_25.csv"):
         assert (DATA_DIR / filename).exists()
         assert f"`{filename}`" in sources

@@ -9,7 +9,15 @@ from colleges.services import colleges_import
 from core.errors import ApplicationError
 from core.importing import DATA_DIR
 from core.models import DataLoad
-from pathways.services import apprenticeship_standards_import, occupations_import, pathways_starter_set_import
+from pathways.services import (
+    LEAVERS_FILE,
+    STANDARDS_FILE,
+    STANDARDS_HISTORY_FILE,
+    apprenticeship_standards_history_import,
+    apprenticeship_standards_import,
+    occupations_import,
+    pathways_starter_set_import,
+)
 from trusts.services import integrated_care_systems_import, regions_import, trusts_import
 
 # option name, default file in data/, help text
@@ -18,8 +26,11 @@ FILES = [
     ("icbs", "integrated_care_boards.csv", "integrated care boards (ONS names and codes, with region)"),
     ("trusts", "nhs_trusts_ods.csv", "NHS trusts (ODS etr.csv fields with a header row)"),
     ("colleges", "fe_college_locations.csv", "FE colleges placed in ICBs (DfE apprenticeship data)"),
-    ("standards", "ifate_standards_health_care_2018.csv", "apprenticeship standards (IfATE CSV export)"),
+    ("standards", STANDARDS_FILE, "the current apprenticeship standards (Skills England CSV export)"),
+    ("standards_history", STANDARDS_HISTORY_FILE,
+     "an older list of standards, kept as history: only those not yet stored are added (IfATE CSV export)"),
     ("occupations", "occupations.csv", "the occupations the portal keeps, with leaver rates"),
+    ("leavers", LEAVERS_FILE, "NHS leaver rates by staff group and region (NHS Workforce Statistics)"),
     ("soc", "soc2020_unit_groups.csv", "ONS SOC 2020 unit groups, for occupation descriptions"),
 ]
 
@@ -33,7 +44,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         for option, filename, text in FILES:
-            parser.add_argument(f"--{option}", type=Path, default=DATA_DIR / filename, metavar="PATH",
+            parser.add_argument(f"--{option.replace('_', '-')}", type=Path, default=DATA_DIR / filename, metavar="PATH",
                                 help=f"{text}; default data/{filename}")
 
     def handle(self, *args, **options):
@@ -43,8 +54,9 @@ class Command(BaseCommand):
             lambda: integrated_care_systems_import(path=paths["icbs"]),
             lambda: trusts_import(path=paths["trusts"]),
             lambda: colleges_import(path=paths["colleges"]),
-            lambda: apprenticeship_standards_import(path=paths["standards"]),
-            lambda: occupations_import(path=paths["occupations"], soc_path=paths["soc"]),
+            lambda: apprenticeship_standards_import(path=paths["standards"]),  # the current list wins
+            lambda: apprenticeship_standards_history_import(path=paths["standards_history"]),
+            lambda: occupations_import(path=paths["occupations"], soc_path=paths["soc"], leavers_path=paths["leavers"]),
             lambda: pathways_starter_set_import(),  # entry routes and progressions: data/PATHWAYS.md
         ]
         results = []
