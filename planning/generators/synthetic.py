@@ -180,18 +180,18 @@ COURSES = [
     (QualificationType.APPRENTICESHIP, None, "ST0216", "Healthcare support worker apprenticeship", 12, (6, 20), 8),
     (QualificationType.APPRENTICESHIP, None, "ST0217", "Senior healthcare support worker apprenticeship", 18,
      (6, 20), 8),
-    (QualificationType.APPRENTICESHIP, None, "ST0005-02", "Adult care worker apprenticeship", 12, (6, 20), 7),
-    (QualificationType.APPRENTICESHIP, None, "ST0006-02", "Lead adult care worker apprenticeship", 18, (6, 16), 6),
+    (QualificationType.APPRENTICESHIP, None, "ST0005", "Adult care worker apprenticeship", 12, (6, 20), 7),
+    (QualificationType.APPRENTICESHIP, None, "ST0006", "Lead adult care worker apprenticeship", 18, (6, 16), 6),
     (QualificationType.APPRENTICESHIP, None, "ST0007", "Lead practitioner in adult care apprenticeship", 18,
      (4, 12), 2),
     (QualificationType.APPRENTICESHIP, None, "ST0008", "Leader in adult care apprenticeship", 24, (4, 12), 2),
-    (QualificationType.APPRENTICESHIP, None, "ST0508", "Nursing associate apprenticeship", 24, (6, 20), 4),
+    (QualificationType.APPRENTICESHIP, None, "ST0827", "Nursing associate apprenticeship", 24, (6, 20), 4),
     (QualificationType.APPRENTICESHIP, None, "ST0215", "Assistant practitioner apprenticeship", 18, (4, 12), 2),
-    (QualificationType.APPRENTICESHIP, None, "ST0293", "Registered nurse degree apprenticeship", 48, (4, 12), 1),
+    (QualificationType.APPRENTICESHIP, None, "ST0781", "Registered nurse degree apprenticeship", 48, (4, 12), 1),
     (QualificationType.APPRENTICESHIP, None, "ST0627", "Ambulance support worker apprenticeship", 12, (6, 16), 1),
     (QualificationType.APPRENTICESHIP, None, "ST0287", "Associate ambulance practitioner apprenticeship", 18,
      (4, 12), 1),
-    (QualificationType.APPRENTICESHIP, None, "ST0113", "Dental nurse apprenticeship", 18, (4, 12), 2),
+    (QualificationType.APPRENTICESHIP, None, "ST1431", "Dental nurse apprenticeship", 18, (4, 12), 2),
     (QualificationType.APPRENTICESHIP, None, "ST0300", "Pharmacy technician apprenticeship", 24, (4, 12), 2),
     (QualificationType.APPRENTICESHIP, None, "ST0218", "Healthcare science assistant apprenticeship", 12, (4, 10), 1),
     (QualificationType.APPRENTICESHIP, None, "ST0220", "Healthcare science associate apprenticeship", 24, (4, 10), 1),
@@ -236,7 +236,14 @@ def _reference_data_import() -> list[str]:
     in the portal, such as a college's ICS, are kept) and the starter pathways (adds only what is missing)."""
     from colleges.services import colleges_import
     from core.importing import DATA_DIR
-    from pathways.services import apprenticeship_standards_import, occupations_import, pathways_starter_set_import
+    from pathways.services import (
+        STANDARDS_FILE,
+        STANDARDS_HISTORY_FILE,
+        apprenticeship_standards_history_import,
+        apprenticeship_standards_import,
+        occupations_import,
+        pathways_starter_set_import,
+    )
     from trusts.models import Region
     from trusts.services import integrated_care_systems_import, regions_import, trusts_import
 
@@ -250,7 +257,8 @@ def _reference_data_import() -> list[str]:
             integrated_care_systems_import(path=DATA_DIR / "integrated_care_boards.csv"),
             trusts_import(path=DATA_DIR / "nhs_trusts_ods.csv"),
             colleges_import(path=DATA_DIR / "fe_college_locations.csv"),
-            apprenticeship_standards_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv"),
+            apprenticeship_standards_import(path=DATA_DIR / STANDARDS_FILE),
+            apprenticeship_standards_history_import(path=DATA_DIR / STANDARDS_HISTORY_FILE),
             occupations_import(path=DATA_DIR / "occupations.csv", soc_path=DATA_DIR / "soc2020_unit_groups.csv"),
         ]
     results.append(pathways_starter_set_import())

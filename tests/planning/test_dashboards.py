@@ -396,7 +396,7 @@ def test_methodology_is_public_and_states_the_caveats(client):
     assert response.status_code == 200
     text = response.content.decode()
     for phrase in ["bank or agency staff still count as vacancies", "estimates for a whole area",
-                   "where most of its apprentices are taught", "dates from 2018", "indicative assumptions",
+                   "where most of its apprentices are taught", "the current list is Skills England's of August 2026", "indicative assumptions",
                    "merged in April 2026", "Open Government Licence"]:
         assert phrase in text, phrase
     assert text.count("<h1") == 1
