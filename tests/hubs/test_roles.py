@@ -265,3 +265,9 @@ def test_deleting_a_partnership_records_its_roles_leaving(client_for, coordinato
     assert PartnershipOccupation.history.filter(
         partnership_id=partnership.pk, history_type="-", history_user=coordinator_user
     ).count() == 1
+
+
+def test_the_partnership_list_shows_the_roles_each_works_on(ics_user):
+    PartnershipFactory(occupations=[OccupationFactory(name="Nursing associate")])
+    text = _signed_in(ics_user).get("/partnerships/").content.decode()
+    assert "Roles it works on" in text and "Nursing associate" in text
