@@ -15,6 +15,7 @@ from django.db.models import Case, ProtectedError, When
 from colleges.models import College
 from core.errors import ApplicationError
 from core.permissions import require_write
+from pathways.models import Occupation
 
 from .models import (
     Activity,
@@ -339,6 +340,8 @@ def hubs_demo_data_create(*, per_hub: int = 3) -> dict:
         [Agenda.WIDENING_PARTICIPATION, Agenda.CLINICAL_SERVICES],
     ]
     kinds = [ActivityKind.INDUSTRY_PLACEMENT, ActivityKind.CAREERS_EVENT, ActivityKind.GUARANTEED_INTERVIEWS]
+    # Demo partnerships work on roles a college can train for (those with entry routes), in turn.
+    roles = list(Occupation.objects.filter(entry_routes__isnull=False).distinct().order_by("name")[:6])
     teams = [CollegeTeam.SENIOR_LEADERSHIP, CollegeTeam.SENIOR_CURRICULUM_LEADERSHIP, CollegeTeam.STUDENT_SERVICES]
     for hub in Hub.objects.select_related("region"):
         if Partnership.objects.filter(college__hub=hub, summary__startswith=DEMO_PREFIX).exists():
@@ -361,6 +364,8 @@ def hubs_demo_data_create(*, per_hub: int = 3) -> dict:
             created += 1
             codes = agendas_cycle[number % len(agendas_cycle)]
             links = [PartnershipAgenda.objects.create(partnership=partnership, agenda=code) for code in codes]
+            if roles:
+                PartnershipOccupation.objects.create(partnership=partnership, occupation=roles[created % len(roles)])
             college_contact = Contact.objects.create(
                 partnership=partnership, side=ContactSide.COLLEGE, team=teams[number % len(teams)],
                 name=f"Demo College Lead {number + 1}", job_title="Director of health curriculum (demo)",
