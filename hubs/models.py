@@ -178,11 +178,6 @@ class Partnership(models.Model):
     @property
     def agenda_codes(self) -> list[str]:
         return [link.agenda for link in self.agenda_links.all()]
-
-    @property
-    def occupation_codes(self) -> list[str]:
-        return sorted(occupation.code for occupation in self.occupations.all())
-
     def clean(self):
         super().clean()
         if self.trust_id is None and self.ics_id is None:
