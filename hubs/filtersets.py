@@ -4,9 +4,14 @@ import django_filters
 from django import forms
 
 from core.filtersets import PortalFilterSet
+from pathways.models import Occupation
 from trusts.selectors import ics_choices
 
 from .models import Activity, ActivityKind, Agenda, CaseStudy, Hub, Partnership, PartnershipStatus
+
+
+def occupation_choices():
+    return list(Occupation.objects.order_by("name").values_list("code", "name"))
 
 
 def hub_choices():
@@ -37,7 +42,14 @@ class PartnershipFilterSet(PortalFilterSet):
     college = django_filters.CharFilter(field_name="college__ukprn", label="College (UKPRN)")
     trust = django_filters.CharFilter(field_name="trust__ods_code", label="Trust (ODS code)")
     ics = django_filters.CharFilter(field_name="ics__code", label="ICS (ICB code)")
-    page_selects = {"hub": ("Hub", hub_choices), "ics": ("ICS", ics_choices)}
+    occupation = django_filters.CharFilter(
+        field_name="occupations__code", distinct=True, label="Occupation it works on (code)"
+    )
+    page_selects = {
+        "hub": ("Hub", hub_choices),
+        "ics": ("ICS", ics_choices),
+        "occupation": ("Role it works on", occupation_choices),
+    }
     status = django_filters.ChoiceFilter(choices=PartnershipStatus.choices)
     agenda = django_filters.ChoiceFilter(
         field_name="agenda_links__agenda", choices=Agenda.choices, label="Agenda", distinct=True
@@ -45,7 +57,7 @@ class PartnershipFilterSet(PortalFilterSet):
 
     class Meta:
         model = Partnership
-        fields = ["hub", "college", "trust", "ics", "status", "agenda"]
+        fields = ["hub", "college", "trust", "ics", "status", "agenda", "occupation"]
 
 
 class ActivityFilterSet(PortalFilterSet):

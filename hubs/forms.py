@@ -6,6 +6,7 @@ from django import forms
 from colleges.models import College
 from core.forms import ServiceManualFormMixin
 from core.roles import Role, is_staff
+from pathways.models import Occupation
 from trusts.models import IntegratedCareSystem, Trust
 
 from .models import Activity, Agenda, CaseStudy, Contact, ContactSide, Hub, Partnership
@@ -73,6 +74,13 @@ class PartnershipForm(ServiceManualFormMixin, forms.ModelForm):
         help_text="Choose every agenda the college and its NHS partner work on together.",
         error_messages={"required": "Choose at least one agenda."},
     )
+    occupations = forms.ModelMultipleChoiceField(
+        queryset=Occupation.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Roles the partnership works on",
+        help_text="Choose the health and care roles it trains or recruits for, if any.",
+    )
 
     class Meta:
         model = Partnership
@@ -106,11 +114,12 @@ class PartnershipForm(ServiceManualFormMixin, forms.ModelForm):
         self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0]]
         if self.instance.pk:
             self.initial.setdefault("agendas", self.instance.agenda_codes)
+            self.initial.setdefault("occupations", [occupation.pk for occupation in self.instance.occupations.all()])
             if self.instance.trust_id:
                 self.initial["ics"] = None
 
     def service_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in (*self.Meta.fields, "agendas")}
+        return {name: self.cleaned_data[name] for name in (*self.Meta.fields, "agendas", "occupations")}
 
 
 class ContactForm(ServiceManualFormMixin, forms.ModelForm):

@@ -130,6 +130,14 @@ class Partnership(models.Model):
     status = models.CharField(max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.EXPLORING)
     started_on = models.DateField("start date", validators=[validate_planning_date])
     summary = models.TextField(max_length=2000)
+    occupations = models.ManyToManyField(
+        "pathways.Occupation",
+        through="PartnershipOccupation",
+        blank=True,
+        related_name="partnerships",
+        verbose_name="roles it works on",
+        help_text="The health and care roles this partnership works on (leave empty if none in particular).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -170,7 +178,6 @@ class Partnership(models.Model):
     @property
     def agenda_codes(self) -> list[str]:
         return [link.agenda for link in self.agenda_links.all()]
-
     def clean(self):
         super().clean()
         if self.trust_id is None and self.ics_id is None:
@@ -207,6 +214,25 @@ class PartnershipAgenda(models.Model):
 
     def __str__(self):
         return self.get_agenda_display()
+
+
+class PartnershipOccupation(models.Model):
+    """One role a partnership works on (kept, like its agendas, with its own audit history)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="occupation_links")
+    occupation = models.ForeignKey("pathways.Occupation", on_delete=models.PROTECT, related_name="partnership_links")
+
+    history = ChangeHistory()
+
+    class Meta:
+        ordering = ["partnership", "occupation"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "occupation"], name="partnership_occupation_unique"),
+        ]
+        indexes = [models.Index(fields=["occupation", "partnership"])]
+
+    def __str__(self):
+        return str(self.occupation)
 
 
 class ContactQuerySet(models.QuerySet):

@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractYear
 
 from colleges.models import College
 from core.roles import Role
+from pathways.models import Occupation
 from trusts.models import IntegratedCareSystem, Trust
 
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     Hub,
     Partnership,
     PartnershipAgenda,
+    PartnershipOccupation,
 )
 
 ACTIVITY_FIGURES = ("learners", "placements_offered", "placements_filled", "interviews_guaranteed", "hires")
@@ -56,10 +58,17 @@ def hub_coordinators(*, hub: Hub) -> QuerySet:
     return users.order_by("last_name", "username")
 
 
-def partnership_list() -> QuerySet[Partnership]:
+def partnership_list(*, with_occupations: bool = True) -> QuerySet[Partnership]:
+    """Partnerships with their college, hub, trust, ICS and agendas, and (unless told not to: one query
+    fewer for lists that do not show them) the roles they work on."""
+    prefetches = [Prefetch("agenda_links", queryset=PartnershipAgenda.objects.order_by("agenda"))]
+    if with_occupations:
+        prefetches.append(
+            Prefetch("occupations", queryset=Occupation.objects.order_by("name").only("id", "code", "name"))
+        )
     return Partnership.objects.select_related(
         "college", "college__hub", "college__hub__region", "trust", "ics"
-    ).prefetch_related(Prefetch("agenda_links", queryset=PartnershipAgenda.objects.order_by("agenda")))
+    ).prefetch_related(*prefetches)
 
 
 def partnership_relationship_map(*, partnership: Partnership) -> list[dict]:
@@ -184,7 +193,7 @@ def _display(field, value, names):
 
 
 def partnership_history(*, partnership: Partnership) -> list[dict]:
-    """The partnership's own changes, its agendas and contacts being added, changed or removed, newest first."""
+    """The partnership's own changes, its agendas, roles and contacts being added, changed or removed, newest first."""
     own = history_entries(
         Partnership.history.filter(id=partnership.id).select_related("history_user").order_by("-history_date"),
         Partnership,
@@ -203,6 +212,24 @@ def partnership_history(*, partnership: Partnership) -> list[dict]:
         }
         for record in agenda_records
     ]
+    occupation_records = list(
+        PartnershipOccupation.history.filter(partnership_id=partnership.id).select_related("history_user")
+    )
+    occupation_names = dict(
+        Occupation.objects.filter(pk__in={record.occupation_id for record in occupation_records}).values_list(
+            "pk", "name"
+        )
+    ) if occupation_records else {}
+    roles = [
+        {
+            "when": record.history_date,
+            "who": record.history_user,
+            "action": {"+": "Added role", "-": "Removed role", "~": "Changed role"}[record.history_type],
+            "subject": occupation_names.get(record.occupation_id, "a role since removed from the portal"),
+            "changes": [],
+        }
+        for record in occupation_records
+    ]
     contact_records = Contact.history.filter(partnership_id=partnership.id).select_related("history_user")
     contacts = [
         {
@@ -214,7 +241,7 @@ def partnership_history(*, partnership: Partnership) -> list[dict]:
         }
         for record in contact_records
     ]
-    return sorted(own + agendas + contacts, key=lambda entry: entry["when"], reverse=True)
+    return sorted(own + agendas + roles + contacts, key=lambda entry: entry["when"], reverse=True)
 
 
 def activity_history(*, activity: Activity) -> list[dict]:

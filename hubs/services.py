@@ -15,6 +15,7 @@ from django.db.models import Case, ProtectedError, When
 from colleges.models import College
 from core.errors import ApplicationError
 from core.permissions import require_write
+from pathways.models import Occupation
 
 from .models import (
     Activity,
@@ -27,6 +28,7 @@ from .models import (
     Hub,
     Partnership,
     PartnershipAgenda,
+    PartnershipOccupation,
     PartnershipStatus,
 )
 
@@ -81,6 +83,21 @@ def _sync_agendas(*, partnership: Partnership, agendas: list[str], user) -> None
             link.save()
 
 
+def _sync_occupations(*, partnership: Partnership, occupations: Iterable, user) -> None:
+    """Add and remove the partnership's roles one link at a time, so the history names each change."""
+    wanted = {occupation.pk: occupation for occupation in occupations}
+    current = {link.occupation_id: link for link in partnership.occupation_links.all()}
+    for occupation_id, link in current.items():
+        if occupation_id not in wanted:
+            link._history_user = user
+            link.delete()
+    for occupation_id, occupation in wanted.items():
+        if occupation_id not in current:
+            link = PartnershipOccupation(partnership=partnership, occupation=occupation)
+            link._history_user = user
+            link.save()
+
+
 # --- hubs ------------------------------------------------------------------------------
 
 
@@ -128,7 +145,7 @@ def hub_delete(*, user, hub: Hub) -> None:
 
 
 @transaction.atomic
-def partnership_create(*, user, agendas: Iterable[str], **values) -> Partnership:
+def partnership_create(*, user, agendas: Iterable[str], occupations: Iterable = (), **values) -> Partnership:
     partnership = Partnership()
     _set(partnership, PARTNERSHIP_FIELDS, values)
     if partnership.status in (None, ""):
@@ -139,12 +156,13 @@ def partnership_create(*, user, agendas: Iterable[str], **values) -> Partnership
     partnership._history_user = user
     partnership.save()
     _sync_agendas(partnership=partnership, agendas=codes, user=user)
+    _sync_occupations(partnership=partnership, occupations=occupations or (), user=user)
     return partnership
 
 
 @transaction.atomic
 def partnership_update(*, user, partnership: Partnership, agendas: Iterable[str] | None = None,
-                       **values) -> Partnership:
+                       occupations: Iterable | None = None, **values) -> Partnership:
     require_write(user, partnership)
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     if "ics" not in values and values.get("trust", partnership.trust) is not None:
@@ -159,13 +177,15 @@ def partnership_update(*, user, partnership: Partnership, agendas: Iterable[str]
     partnership.save()
     if codes is not None:
         _sync_agendas(partnership=partnership, agendas=codes, user=user)
+    if occupations is not None:
+        _sync_occupations(partnership=partnership, occupations=occupations, user=user)
     return partnership
 
 
 @transaction.atomic
 def partnership_delete(*, user, partnership: Partnership) -> None:
     require_write(user, partnership)
-    for link in partnership.agenda_links.all():
+    for link in [*partnership.agenda_links.all(), *partnership.occupation_links.all()]:
         link._history_user = user
         link.delete()
     partnership._history_user = user
@@ -320,6 +340,8 @@ def hubs_demo_data_create(*, per_hub: int = 3) -> dict:
         [Agenda.WIDENING_PARTICIPATION, Agenda.CLINICAL_SERVICES],
     ]
     kinds = [ActivityKind.INDUSTRY_PLACEMENT, ActivityKind.CAREERS_EVENT, ActivityKind.GUARANTEED_INTERVIEWS]
+    # Demo partnerships work on roles a college can train for (those with entry routes), in turn.
+    roles = list(Occupation.objects.filter(entry_routes__isnull=False).distinct().order_by("name")[:6])
     teams = [CollegeTeam.SENIOR_LEADERSHIP, CollegeTeam.SENIOR_CURRICULUM_LEADERSHIP, CollegeTeam.STUDENT_SERVICES]
     for hub in Hub.objects.select_related("region"):
         if Partnership.objects.filter(college__hub=hub, summary__startswith=DEMO_PREFIX).exists():
@@ -342,6 +364,8 @@ def hubs_demo_data_create(*, per_hub: int = 3) -> dict:
             created += 1
             codes = agendas_cycle[number % len(agendas_cycle)]
             links = [PartnershipAgenda.objects.create(partnership=partnership, agenda=code) for code in codes]
+            if roles:
+                PartnershipOccupation.objects.create(partnership=partnership, occupation=roles[created % len(roles)])
             college_contact = Contact.objects.create(
                 partnership=partnership, side=ContactSide.COLLEGE, team=teams[number % len(teams)],
                 name=f"Demo College Lead {number + 1}", job_title="Director of health curriculum (demo)",

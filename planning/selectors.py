@@ -22,6 +22,7 @@ from django.db.models import (
 )
 
 from colleges.models import College, CourseOffer
+from hubs.models import Activity
 from hubs.selectors import partnership_list
 from pathways import rules
 from pathways.models import EntryRoute, Occupation, Progression
@@ -377,10 +378,46 @@ def dashboard_offers(*, report: GapReport, geography: Geography, occupation: Occ
     return OfferSupply(report, geography, occupation, routes, bounds, offers)
 
 
-def dashboard_partnerships(*, report: GapReport, geography: Geography, occupation: Occupation, supply: OfferSupply):
+def _partnerships_in(geography: Geography, prefix: str = "") -> Q:
+    """Partnerships lying in the geography: their ICS (the trust's, or the one partnered as a whole),
+    or their trust's board today, is one of its ICSs."""
+    if geography.is_national:
+        return Q()
+    return Q(**{f"{prefix}ics_id__in": geography.boards}) | Q(**{f"{prefix}trust__ics_id__in": geography.boards})
+
+
+def dashboard_role_partnerships(*, geography: Geography, occupation: Occupation) -> list:
+    """The partnerships that say they work on the occupation, in the geography (2 queries: partnerships,
+    agendas)."""
+    return list(
+        partnership_list(with_occupations=False)
+        .filter(_partnerships_in(geography), occupation_links__occupation=occupation)
+        .order_by("college__name", "trust__name", "ics__name")
+    )
+
+
+ROLE_OUTCOMES = ("placements_offered", "placements_filled", "interviews_guaranteed", "hires")
+
+
+def dashboard_role_outcomes(*, geography: Geography, occupation: Occupation) -> dict:
+    """What the activities of the partnerships working on the occupation in the geography add up to:
+    {"activities", "learners", "placements_offered", "placements_filled", "interviews_guaranteed", "hires"},
+    zeros when there are none (1 aggregate query; a partnership names a role once, so no activity counts twice)."""
+    totals = Activity.objects.filter(
+        _partnerships_in(geography, "partnership__"), partnership__occupation_links__occupation=occupation
+    ).aggregate(
+        activities=Count("id", distinct=True), learners=Sum("learners"),
+        **{name: Sum(name) for name in ROLE_OUTCOMES},
+    )
+    return {name: value or 0 for name, value in totals.items()}
+
+
+def dashboard_partnerships(*, report: GapReport, geography: Geography, occupation: Occupation, supply: OfferSupply,
+                           exclude: list | tuple = ()):
     """Partnerships already in place between the colleges supplying the occupation here (`supply`) and
     the trusts carrying its vacancies here, or the ICS as a whole (2 queries: partnerships, agendas,
-    besides the sums by college that `supply` may already hold)."""
+    besides the sums by college that `supply` may already hold). `exclude`: partnerships listed already
+    (those working on the role)."""
     if not supply.routes:
         return []
     colleges = [row["id"] for row in supply.colleges()]
@@ -389,9 +426,10 @@ def dashboard_partnerships(*, report: GapReport, geography: Geography, occupatio
     ).values("trust_id")
     whole_ics = Q(trust__isnull=True) & _vacancies_in(geography)
     return list(
-        partnership_list()
+        partnership_list(with_occupations=False)
         .filter(college_id__in=colleges)
         .filter(Q(trust_id__in=trusts) | whole_ics)
+        .exclude(pk__in=[partnership.pk for partnership in exclude])
         .order_by("college__name", "trust__name", "ics__name")
     )
 

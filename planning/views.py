@@ -44,7 +44,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_NAMES = {
     "occupations": "By occupation", "years": "Year by year", "coverage": "Coverage over the years",
     "regions": "Regions", "icss": "ICSs", "trusts": "Vacancies by employer", "colleges": "Colleges",
-    "offers": "Course offers", "partnerships": "Partnerships",
+    "offers": "Course offers", "role_partnerships": "Partnerships on the role", "role_outcomes": "Role outcomes",
+    "partnerships": "Partnerships",
 }
 
 
@@ -535,11 +536,29 @@ def _occupation_areas_table(rows, bounds, occupation, geography) -> Table:
     return table
 
 
-def _partnerships_table(partnerships, occupation) -> Table:
+def _role_outcomes_table(outcomes: dict, occupation, geography) -> Table:
+    table = Table(
+        "role_outcomes",
+        f"What the partnerships working on {occupation.name} in {_short(geography.name)} have achieved",
+        [
+            Column("Role"), Column("Activities", "int"), Column("Learners", "int"), Column("Placements offered", "int"),
+            Column("Placements filled", "int"), Column("Guaranteed interviews", "int"), Column("Hires", "int"),
+        ],
+        note="Totals of every activity the partnerships have logged, whenever it happened.",
+    )
+    if outcomes["activities"]:
+        table.add(
+            occupation.name, outcomes["activities"], outcomes["learners"], outcomes["placements_offered"],
+            outcomes["placements_filled"], outcomes["interviews_guaranteed"], outcomes["hires"],
+        )
+    return table
+
+
+def _partnerships_table(partnerships, occupation, key: str = "partnerships", caption: str = "") -> Table:
     partnership_link = _url_maker("hubs:partnership_detail")
     table = Table(
-        "partnerships",
-        f"Partnerships already joining these colleges and employers for {occupation.name}",
+        key,
+        caption or f"Partnerships already joining these colleges and employers for {occupation.name}",
         [Column("College"), Column("NHS partner"), Column("Status"), Column("Agendas"), Column("Started", "date")],
     )
     for partnership in partnerships:
@@ -570,8 +589,10 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
         rows = selectors.dashboard_occupation_years(report=report, geography=geography, occupation=occupation)
         trusts = selectors.dashboard_trusts(report=report, geography=geography, occupation=occupation)
         supply = selectors.dashboard_offers(report=report, geography=geography, occupation=occupation)
+        role_partnerships = selectors.dashboard_role_partnerships(geography=geography, occupation=occupation)
+        outcomes = selectors.dashboard_role_outcomes(geography=geography, occupation=occupation)
         partnerships = selectors.dashboard_partnerships(
-            report=report, geography=geography, occupation=occupation, supply=supply
+            report=report, geography=geography, occupation=occupation, supply=supply, exclude=role_partnerships
         )
         tables = [
             _occupation_years_table(rows, bounds, occupation, geography),
@@ -593,6 +614,13 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
                 region_code=None if geography.is_national else geography.code,
             )
             tables.append(_occupation_areas_table(areas, bounds, occupation, geography))
+        tables.append(
+            _partnerships_table(
+                role_partnerships, occupation, "role_partnerships",
+                f"Partnerships working on {occupation.name} in {_short(geography.name)}",
+            )
+        )
+        tables.append(_role_outcomes_table(outcomes, occupation, geography))
         tables.append(_partnerships_table(partnerships, occupation))
         context.update(routes=supply.routes, has_rows=bool(rows))
     context["tables"] = {table.key: table for table in tables}

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from colleges.models import College
 from core.api_fields import NaturalKeyField
+from pathways.models import Occupation
 from trusts.models import IntegratedCareSystem, Region, Trust
 
 from ..models import Activity, ActivityKind, Agenda, Hub, Partnership, PartnershipStatus
@@ -35,10 +36,14 @@ class PartnershipSerializer(serializers.ModelSerializer):
     agendas = serializers.ListField(
         source="agenda_codes", child=serializers.ChoiceField(choices=Agenda.choices), allow_empty=False
     )
+    occupations = NaturalKeyField(
+        slug_field="code", queryset=Occupation.objects.all(), many=True, required=False,
+        help_text="Codes of the occupations (roles) the partnership works on; may be empty.",
+    )
 
     class Meta:
         model = Partnership
-        fields = ["id", "college", "trust", "ics", "status", "agendas", "started_on", "summary"]
+        fields = ["id", "college", "trust", "ics", "status", "agendas", "occupations", "started_on", "summary"]
         validators = []  # uniqueness and the trust-ICS rule are checked by the service (full_clean)
 
     def to_internal_value(self, data):

@@ -15,6 +15,7 @@ from hubs.models import (
     ContactSide,
     Partnership,
     PartnershipAgenda,
+    PartnershipOccupation,
     PartnershipStatus,
 )
 from tests.factories import CollegeFactory, HubFactory, TrustFactory
@@ -37,6 +38,13 @@ class PartnershipFactory(DjangoModelFactory):
         if create:
             for code in extracted if extracted is not None else [Agenda.WORKFORCE_AND_LEARNING]:
                 PartnershipAgenda.objects.create(partnership=obj, agenda=code)
+
+    @factory.post_generation
+    def occupations(obj, create, extracted, **kwargs):  # noqa: N805
+        """PartnershipFactory(occupations=[occupation, ...]): the roles it works on (none by default)."""
+        if create and extracted:
+            for occupation in extracted:
+                PartnershipOccupation.objects.create(partnership=obj, occupation=occupation)
 
 
 class ContactFactory(DjangoModelFactory):

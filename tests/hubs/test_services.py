@@ -83,3 +83,19 @@ def test_a_partnership_follows_its_trust_to_a_successor_board(coordinator_user):
     # then
     partnership.refresh_from_db()
     assert partnership.status == "strategic" and partnership.ics == trust.ics
+
+
+def test_demo_partnerships_work_on_roles_colleges_train_for():
+    # given a hub with colleges and an occupation with an entry route
+    from tests.factories import EntryRouteFactory, OccupationFactory
+
+    hub = HubFactory()
+    ics = IntegratedCareSystemFactory(region=hub.region)
+    TrustFactory(ics=ics)
+    CollegeFactory(hub=hub, ics=ics)
+    trained = EntryRouteFactory().occupation
+    OccupationFactory()  # no route: not chosen
+    # when
+    services.hubs_demo_data_create(per_hub=3)
+    # then
+    assert [list(p.occupations.all()) for p in Partnership.objects.all()] == [[trained]]

@@ -517,9 +517,9 @@ def test_geography_pages_make_the_same_number_of_queries_whatever_the_data(clien
 
 
 def test_drill_down_makes_the_same_number_of_queries_whatever_the_data(client, coordinator_user):
-    from tests.hubs.factories import PartnershipFactory
+    from tests.hubs.factories import ActivityFactory, PartnershipFactory
 
-    # given an occupation with one trust, one offer and one partnership in an ICS
+    # given an occupation with one trust, one offer, one partnership and one working on the role in an ICS
     _signed_in(client, coordinator_user)
     report, region, (ics,), (job,) = _england_report()
     EntryRouteFactory(occupation=job)
@@ -531,6 +531,7 @@ def test_drill_down_makes_the_same_number_of_queries_whatever_the_data(client, c
             college = CollegeFactory(ics=ics)
             CourseOfferFactory(college=college)
             PartnershipFactory(college=college, trust=trust)
+            ActivityFactory(partnership=PartnershipFactory(college=college, trust=None, ics=ics, occupations=[job]))
             EntryRouteFactory(occupation=job, qualification_type="apprenticeship",
                               apprenticeship_standard=ApprenticeshipStandardFactory())
 
@@ -543,7 +544,7 @@ def test_drill_down_makes_the_same_number_of_queries_whatever_the_data(client, c
     large = [_query_count(client, url) for url in urls]
     # then
     assert large == small
-    assert max(large) <= 20
+    assert max(large) <= 22
 
 
 def test_drill_down_shows_trusts_colleges_offers_and_partnerships(client, coordinator_user):
@@ -565,7 +566,7 @@ def test_drill_down_shows_trusts_colleges_offers_and_partnerships(client, coordi
     assert "Alpha Hospitals NHS Trust" in text and "12.50" in text
     assert "Riverside College" in text and "T Level in Health" in text
     assert "8.00" in text  # 20 places x 0.80 x 0.5
-    assert "Partnerships already in place" in text and "Active" in text
+    assert "Other partnerships between these colleges and employers" in text and "Active" in text
 
 
 def test_region_and_england_drill_downs_lead_to_each_icss_drill_down(client, coordinator_user):
@@ -619,11 +620,13 @@ def test_excel_download_has_a_sheet_per_table(client, coordinator_user):
     assert book.sheetnames == ["About", "By occupation", "Year by year", "Coverage over the years"]
     assert book["By occupation"]["A3"].value == job.name and book["By occupation"]["B3"].value == 1234.5
     assert load_workbook(io.BytesIO(drill.content)).sheetnames == [
-        "About", "Year by year", "Vacancies by employer", "Colleges", "Course offers", "Partnerships",
+        "About", "Year by year", "Vacancies by employer", "Colleges", "Course offers", "Partnerships on the role",
+        "Role outcomes", "Partnerships",
     ]
     region_drill = client.get(f"/dashboards/region/{region.code}/occupations/{job.code}/?format=xlsx")
     assert load_workbook(io.BytesIO(region_drill.content)).sheetnames == [
-        "About", "Year by year", "Vacancies by employer", "Colleges", "ICSs", "Partnerships",
+        "About", "Year by year", "Vacancies by employer", "Colleges", "ICSs", "Partnerships on the role",
+        "Role outcomes", "Partnerships",
     ]
 
 
