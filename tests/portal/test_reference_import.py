@@ -3,10 +3,8 @@
 import csv
 import datetime as dt
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,7 +12,6 @@ from colleges.models import College
 from colleges.services import colleges_import
 from core.errors import ApplicationError
 from core.importing import DATA_DIR
-from core.models import DataLoad
 from core.text import display_name
 from pathways.models import ApprenticeshipStandard, Occupation, StandardStatus
 from pathways.services import (
@@ -22,6 +19,7 @@ from pathways.services import (
     apprenticeship_standards_import,
     occupations_import,
 )
+from tests.shared import shared_data
 from trusts.models import IntegratedCareSystem, Region, Trust, TrustKind
 from trusts.services import integrated_care_systems_import, regions_import, trusts_import
 
@@ -73,9 +71,12 @@ def copy_with_change(tmp_path, filename, key_column, key, **changes):
     return target
 
 
-@pytest.fixture
-def reference_data():
-    return load_shipped_files()
+@pytest.fixture(scope="module")
+def reference_data(django_db_setup, django_db_blocker):
+    """The shipped files, loaded once for this module (tests.shared.shared_data): every test here starts
+    from them, and what it writes is rolled back after it. Tests that start from an empty database
+    are in test_reference_load.py."""
+    yield from shared_data(django_db_blocker, load_shipped_files)
 
 
 # --- good files ---------------------------------------------------------------------
@@ -198,24 +199,6 @@ def test_a_standard_only_in_the_2018_list_is_kept_and_marked_not_current(referen
     )) == {"ST0109", "ST0494", "ST0584", "ST0594"}
     # the 2018 references ST0005-02 and ST0006-02 are ST0005 and ST0006 (same LARS codes): stored once
     assert not ApprenticeshipStandard.objects.filter(reference__in=["ST0005-02", "ST0006-02"]).exists()
-
-
-def test_for_a_standard_in_both_lists_the_2026_one_wins_whichever_is_imported_first(tmp_path):
-    # given the 2018 list imported first: ST0216 had 12 months there, 8 in the 2026 list (v1.3)
-    apprenticeship_standards_history_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv")
-    assert ApprenticeshipStandard.objects.get(reference="ST0216").duration_months == 12
-
-    # when the 2026 list is imported, and then the 2018 list again
-    apprenticeship_standards_import(path=DATA_DIR / "apprenticeship_standards_health_care_2026.csv")
-    again = apprenticeship_standards_history_import(path=DATA_DIR / "ifate_standards_health_care_2018.csv")
-
-    # then ST0216 is as the 2026 list has it, and the 2018 list changed nothing
-    support_worker = ApprenticeshipStandard.objects.get(reference="ST0216")
-    assert (support_worker.duration_months, support_worker.version, support_worker.status) == (
-        8, "1.3", StandardStatus.APPROVED
-    )
-    # (ST0005-02 and ST0006-02, stored first, are kept, but now skipped as ST0005 and ST0006 of the current list)
-    assert (again.added, again.changed, again.unchanged, len(again.skipped)) == (0, 0, 66, 2)
 
 
 def test_standards_store_not_yet_set_duration_and_date_as_blank(reference_data):
@@ -597,56 +580,3 @@ def test_a_row_with_too_many_cells_is_refused(reference_data, tmp_path):
 
 
 # --- the command --------------------------------------------------------------------
-
-
-def test_load_reference_data_reports_each_entity_and_records_the_load():
-    out = StringIO()
-
-    call_command("load_reference_data", stdout=out)
-
-    text = out.getvalue()
-    assert "regions: 7 added, 0 changed, 0 unchanged" in text
-    assert "NHS trusts: 270 added, 0 changed, 0 unchanged, 3 skipped" in text
-    assert "skipped line 152: RQF: outside England: no ICB" in text
-    assert "occupations: 33 added, 0 changed, 0 unchanged" in text
-    assert "apprenticeship standards (current list): 122 added, 0 changed, 0 unchanged, 1 skipped" in text
-    assert "apprenticeship standards (older list, kept as history): 4 added, 0 changed, 62 unchanged, 2 skipped" in text
-    load = DataLoad.objects.get()
-    assert load.kind == DataLoad.Kind.REFERENCE
-    assert load.summary["colleges"] == {"added": 176, "changed": 0, "unchanged": 0, "skipped": 0}
-
-    again = StringIO()
-    call_command("load_reference_data", stdout=again)
-    assert "colleges: 0 added, 0 changed, 176 unchanged" in again.getvalue()
-
-
-def test_load_reference_data_takes_a_newer_file_per_entity_and_refuses_a_bad_one_whole(tmp_path):
-    # given a trust file with one bad row, on an empty database
-    bad = copy_with_change(tmp_path, "nhs_trusts_ods.csv", "ods_code", "RJZ", open_date="1 April 1993")
-
-    # when the whole load runs with it
-    with pytest.raises(CommandError) as refused:
-        call_command("load_reference_data", "--trusts", str(bad), stdout=StringIO())
-
-    # then the line and reason are given, and not even the regions before it were kept
-    assert "open_date: '1 April 1993' is not a date written YYYYMMDD" in str(refused.value)
-    assert "No reference data was changed" in str(refused.value)
-    assert counts() == dict.fromkeys(counts(), 0)
-    assert not DataLoad.objects.exists()
-
-
-def test_a_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match="could not be opened"):
-        call_command("load_reference_data", "--regions", str(tmp_path / "nope.csv"), stdout=StringIO())
-
-
-def test_the_shipped_files_are_unchanged_copies_with_their_sources_stated():
-    # the portal ships the extracts it imports, and says where they came from
-    sources = (DATA_DIR / "SOURCES.md").read_text()
-    assert "Contains public sector information licensed under the Open Government Licence v3.0" in sources
-    for filename in ("nhs_england_regions.csv", "integrated_care_boards.csv", "nhs_trusts_ods.csv",
-                     "fe_college_locations.csv", "ifate_standards_health_care_2018.csv", "soc2020_unit_groups.csv",
-                     "occupations.csv", "apprenticeship_standards_health_care_2026.csv",
-                     "nhs_leavers_by_staff_group_region_2024_25.csv"):
-        assert (DATA_DIR / filename).exists()
-        assert f"`{filename}`" in sources
