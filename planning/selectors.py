@@ -22,6 +22,7 @@ from django.db.models import (
 )
 
 from colleges.models import College, CourseOffer
+from core.api_pagination import queryset_cache_key
 from hubs.selectors import partnership_list
 from pathways import rules
 from pathways.models import EntryRoute, Occupation, Progression
@@ -433,6 +434,31 @@ def gap_report_rows(
     if year:
         rows = rows.filter(year=year)
     return rows.annotate(level_order=_LEVEL_ORDER).order_by("level_order", "code", "occupation__name", "year")
+
+
+# The columns of a row as the API answers them (occupation by code and name), read without model instances.
+GAP_REPORT_ROW_VALUES = ("level", "code", "name", "year", "demand_fte", "supply_fte", "gap_fte", "coverage")
+
+
+def gap_report_row_values(report: GapReport) -> QuerySet:
+    """A report's rows as dicts, in the order of `gap_report_rows`: the keys of GAP_REPORT_ROW_VALUES
+    plus `occupation_code` and `occupation_name`. One query; the API filters and pages it."""
+    return (
+        GapReportRow.objects.filter(report=report)
+        .alias(level_order=_LEVEL_ORDER)
+        .order_by("level_order", "code", "occupation__name", "year")
+        .values(*GAP_REPORT_ROW_VALUES, occupation_code=F("occupation__code"), occupation_name=F("occupation__name"))
+    )
+
+
+def gap_report_rows_count_key(report: GapReport, rows: QuerySet) -> str | None:
+    """Where the count of `rows` (a report's rows, filtered on their own columns only: level, code, year)
+    may be kept: a succeeded report's rows are stored once and never change, so neither does their count
+    (the key names the run by its finish). None for a report not succeeded. Filters on the occupation
+    (its code, or `q` on its name) must not use it: occupations can be renamed."""
+    if report.status != GapReport.Status.SUCCEEDED or report.finished_at is None:
+        return None
+    return queryset_cache_key(f"gap-report-rows-count:{report.pk}:{report.finished_at.timestamp()}", rows)
 
 
 # --- Public pathway pages: how to become ... ------------------------------------------------------

@@ -58,3 +58,27 @@ class GapReportRowSerializer(serializers.ModelSerializer):
             "coverage",
         ]
         read_only_fields = fields
+
+
+_FIGURE = _figure()
+
+
+def gap_report_rows_data(rows) -> list[dict]:
+    """Rows from `selectors.gap_report_row_values` in the JSON of GapReportRowSerializer, key for key and
+    figure for figure (the same field rounds them), without a model instance or a serializer per row."""
+    figure = _FIGURE.to_representation
+    return [
+        {
+            "level": row["level"],
+            "code": row["code"],
+            "name": row["name"],
+            "occupation": row["occupation_code"],
+            "occupation_name": row["occupation_name"],
+            "year": row["year"],
+            "demand_fte": figure(row["demand_fte"]),
+            "supply_fte": figure(row["supply_fte"]),
+            "gap_fte": figure(row["gap_fte"]),
+            "coverage": None if row["coverage"] is None else figure(row["coverage"]),
+        }
+        for row in rows
+    ]

@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api_pagination import PortalCursorPagination
 from core.roles import Role
 from core.upsert import BULK_CONTENTION
 
@@ -61,6 +62,8 @@ class VacancyViewSet(viewsets.ModelViewSet):
     filterset_class = VacancyFilterSet
     write_roles = (Role.ICS,)
     ordering_fields = ["period", "vacancies_fte", "staff_in_post_fte", "id"]
+    pagination_class = PortalCursorPagination
+    cursor_ordering = ("-period", "-id")  # the default order, an index range (vacancy_period_id)
 
     @extend_schema(request=VacancyWriteSerializer, responses={201: VacancySerializer})
     def create(self, request, *args, **kwargs):
