@@ -18,6 +18,7 @@ from .serializers import (
     CourseOfferHistorySerializer,
     CourseOfferSerializer,
     FieldErrorsSerializer,
+    render_course_offer_values,
     validate_offer_items,
 )
 
@@ -120,6 +121,14 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
     pagination_class = PortalCursorPagination
     # The default order, an index range (the natural key's unique index).
     cursor_ordering = ("college_id", "course_code", "academic_year")
+
+    def get_queryset(self):
+        # The list reads dicts, not model instances (issue 13); one offer and writes read instances.
+        return selectors.course_offer_list_values() if self.action == "list" else super().get_queryset()
+
+    def list(self, request, *args, **kwargs):
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(render_course_offer_values(rows))
 
     def perform_create(self, serializer):
         serializer.instance = services.course_offer_create(

@@ -17,6 +17,7 @@ from .serializers import (
     VacancyBulkResultSerializer,
     VacancySerializer,
     VacancyWriteSerializer,
+    render_vacancy_values,
 )
 
 
@@ -64,6 +65,14 @@ class VacancyViewSet(viewsets.ModelViewSet):
     ordering_fields = ["period", "vacancies_fte", "staff_in_post_fte", "id"]
     pagination_class = PortalCursorPagination
     cursor_ordering = ("-period", "-id")  # the default order, an index range (vacancy_period_id)
+
+    def get_queryset(self):
+        # The list reads dicts, not model instances (issue 13); one row and writes read instances.
+        return selectors.vacancy_list_values() if self.action == "list" else super().get_queryset()
+
+    def list(self, request, *args, **kwargs):
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(render_vacancy_values(rows))
 
     @extend_schema(request=VacancyWriteSerializer, responses={201: VacancySerializer})
     def create(self, request, *args, **kwargs):
