@@ -84,13 +84,6 @@ class PortalPageNumberPagination(PageNumberPagination):
         return super().paginate_queryset(queryset, request, view)
 
 
-def queryset_cache_key(prefix: str, queryset) -> str:
-    """A cache key naming `queryset`'s rows: its SQL and parameters, hashed."""
-    sql, params = queryset.query.sql_with_params()
-    digest = hashlib.sha256(json.dumps([sql, [str(p) for p in params]]).encode()).hexdigest()[:32]
-    return f"{prefix}:{digest}"
-
-
 class PortalCursorPagination(PortalPageNumberPagination):
     """Page numbers as everywhere, plus keyset cursors (`?cursor=`) in the view's `cursor_ordering`.
 

@@ -9,10 +9,40 @@ so the JSON stays key for key and character for character what the serializer gi
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Iterable
 
 from django.utils.functional import cached_property
+from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, RelatedField
+
+
+def decimal_representation(field: serializers.DecimalField) -> Callable:
+    """`field.to_representation` of a non-null value, with its context made once instead of per value:
+    the same quantize (places, rounding, max_digits as precision) and the same text. Fields with
+    options that change the text (not coerced to a string, localized, normalized) keep their own."""
+    coerce = getattr(field, "coerce_to_string", serializers.api_settings.COERCE_DECIMAL_TO_STRING)
+    if field.decimal_places is None or not coerce or field.localize or field.normalize_output:
+        return field.to_representation
+    exponent = decimal.Decimal(".1") ** field.decimal_places
+    rounding = field.rounding
+    context = decimal.DefaultContext.copy()  # DRF copies the thread's context, which starts as this one
+    if field.max_digits is not None:
+        context.prec = field.max_digits
+
+    def represent(value):
+        if not isinstance(value, decimal.Decimal):
+            value = decimal.Decimal(str(value).strip())
+        return f"{value.quantize(exponent, rounding=rounding, context=context):f}"
+
+    return represent
+
+
+def representation(field) -> Callable:
+    """How `field` shows a non-null value."""
+    if isinstance(field, serializers.DecimalField):
+        return decimal_representation(field)
+    return field.to_representation
 
 
 class ValuesRendering:
@@ -38,7 +68,7 @@ class ValuesRendering:
                 continue
             related = isinstance(field, RelatedField | ManyRelatedField)
             plan.append((name, self.sources.get(name, name), self.computed.get(name),
-                         None if related else field.to_representation))
+                         None if related else representation(field)))
         return plan
 
     def __call__(self, rows: Iterable[dict]) -> list[dict]:

@@ -4,6 +4,8 @@ and the public pathway pages' offers near you. Every gap rule comes from pathway
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,7 +24,6 @@ from django.db.models import (
 )
 
 from colleges.models import College, CourseOffer
-from core.api_pagination import queryset_cache_key
 from hubs.selectors import partnership_list
 from pathways import rules
 from pathways.models import EntryRoute, Occupation, Progression
@@ -451,14 +452,17 @@ def gap_report_row_values(report: GapReport) -> QuerySet:
     )
 
 
-def gap_report_rows_count_key(report: GapReport, rows: QuerySet) -> str | None:
-    """Where the count of `rows` (a report's rows, filtered on their own columns only: level, code, year)
-    may be kept: a succeeded report's rows are stored once and never change, so neither does their count
-    (the key names the run by its finish). None for a report not succeeded. Filters on the occupation
-    (its code, or `q` on its name) must not use it: occupations can be renamed."""
+def gap_report_rows_count_key(report: GapReport, filters: dict[str, list[str]]) -> str | None:
+    """Where the count of a report's rows filtered by `filters` (query parameters on the rows' own
+    columns only: level, code, year) may be kept: a succeeded report's rows are stored once and never
+    change, so neither does their count (the key names the run by its finish). None for a report not
+    succeeded. Filters on the occupation (its code, or `q` on its name) must not use it: occupations
+    can be renamed."""
     if report.status != GapReport.Status.SUCCEEDED or report.finished_at is None:
         return None
-    return queryset_cache_key(f"gap-report-rows-count:{report.pk}:{report.finished_at.timestamp()}", rows)
+    named = sorted((name, values) for name, values in filters.items() if name in ("level", "code", "year"))
+    digest = hashlib.sha256(json.dumps(named).encode()).hexdigest()[:32]
+    return f"gap-report-rows-count:{report.pk}:{report.finished_at.timestamp()}:{digest}"
 
 
 # --- Public pathway pages: how to become ... ------------------------------------------------------

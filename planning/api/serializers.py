@@ -2,6 +2,7 @@ from decimal import ROUND_HALF_UP
 
 from rest_framework import serializers
 
+from core.api_values import decimal_representation
 from core.dates import validate_planning_date
 
 from ..models import DEFAULT_HORIZON_YEARS, MAX_HORIZON_YEARS, MIN_HORIZON_YEARS, GapReport, GapReportRow
@@ -66,7 +67,7 @@ _FIGURE = _figure()
 def gap_report_rows_data(rows) -> list[dict]:
     """Rows from `selectors.gap_report_row_values` in the JSON of GapReportRowSerializer, key for key and
     figure for figure (the same field rounds them), without a model instance or a serializer per row."""
-    figure = _FIGURE.to_representation
+    figure = decimal_representation(_FIGURE)
     return [
         {
             "level": row["level"],

@@ -66,7 +66,7 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         filters read only the rows' own columns."""
         if self.action != "rows" or not set(self.request.query_params) <= ROW_OWN_PARAMETERS:
             return None
-        return selectors.gap_report_rows_count_key(self.report, rows)
+        return selectors.gap_report_rows_count_key(self.report, dict(self.request.query_params.lists()))
 
     @extend_schema(responses=GapReportRowSerializer(many=True))
     @action(
