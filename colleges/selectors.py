@@ -10,10 +10,10 @@ def college_list():
     return College.objects.select_related("ics", "ics__region", "hub", "hub__region")
 
 
-def course_offer_list_values():
-    """The offer list as dicts (no model instances), in the default order: the offer's own columns and
-    the natural keys `college_code`, `standard_code`, `delivery_ics_code`, `college_ics_code`."""
-    return CourseOffer.objects.values(
+def course_offer_values(offers):
+    """`offers` as dicts, for the API's list: the offer's own columns and the natural keys
+    `college_code`, `standard_code`, `delivery_ics_code`, `college_ics_code`, with no model instances."""
+    return offers.values(
         "id", "college_id", "course_code", "title", "qualification_type", "level", "academic_year", "start_date",
         "duration_months", "planned_places", "expected_completion_rate", "created_at", "updated_at",
         college_code=F("college__ukprn"), standard_code=F("apprenticeship_standard__reference"),

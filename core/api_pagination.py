@@ -2,6 +2,8 @@
 
 Every list answers `{"count", "next", "previous", "results"}` (DESIGN.md section 5).
 
+- A view may read its page as dicts: `view.list_values(queryset)` gives the page's `.values()`, while
+  the count is of the filtered queryset itself (no joins but those its filters need).
 - `?page=` and `?page_size=` (up to 1000) work everywhere. The count is exact on every page: a
   list may say where its count never changes (`view.list_count_cache_key(queryset)`, e.g. the rows
   of a stored gap report), and only then is it counted once and kept.
@@ -21,7 +23,7 @@ import json
 from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
@@ -51,6 +53,22 @@ class _CachedCountPaginator(Paginator):
         return count
 
 
+class _ValuesList:
+    """A filtered list counted as its queryset (no joins but its filters') and read as `values(queryset)`
+    (the page's columns, natural keys joined): a view's `list_values`."""
+
+    ordered = True
+
+    def __init__(self, queryset, values):
+        self.queryset, self.values = queryset, values
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, index):
+        return self.values(self.queryset)[index]
+
+
 class PortalPageNumberPagination(PageNumberPagination):
     """`?page=` and `?page_size=` (up to 1000), answering {count, next, previous, results}.
 
@@ -76,8 +94,11 @@ class PortalPageNumberPagination(PageNumberPagination):
     def django_paginator_class(self, object_list, per_page, **kwargs):
         view = getattr(self, "_view", None)
         key_for = getattr(view, "list_count_cache_key", None)
-        return _CachedCountPaginator(object_list, per_page, count_key=key_for(object_list) if key_for else None,
-                                     **kwargs)
+        count_key = key_for(object_list) if key_for else None
+        values = getattr(view, "list_values", None)
+        if values is not None and isinstance(object_list, QuerySet):
+            object_list = _ValuesList(object_list, values)
+        return _CachedCountPaginator(object_list, per_page, count_key=count_key, **kwargs)
 
     def paginate_queryset(self, queryset, request, view=None):
         self._view = view
@@ -118,7 +139,8 @@ class PortalCursorPagination(PortalPageNumberPagination):
         if keys is not None:
             lookup = TupleLessThan if walk_descending else TupleGreaterThan
             rows = rows.filter(lookup(Tuple(*[F(c) for c in columns]), tuple(keys)))
-        page = list(rows[: page_size + 1])
+        values = getattr(view, "list_values", None)
+        page = list((values(rows) if values is not None else rows)[: page_size + 1])
         more = len(page) > page_size
         page = page[:page_size]
         if backwards:

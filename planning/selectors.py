@@ -441,14 +441,11 @@ def gap_report_rows(
 GAP_REPORT_ROW_VALUES = ("level", "code", "name", "year", "demand_fte", "supply_fte", "gap_fte", "coverage")
 
 
-def gap_report_row_values(report: GapReport) -> QuerySet:
-    """A report's rows as dicts, in the order of `gap_report_rows`: the keys of GAP_REPORT_ROW_VALUES
-    plus `occupation_code` and `occupation_name`. One query; the API filters and pages it."""
-    return (
-        GapReportRow.objects.filter(report=report)
-        .alias(level_order=_LEVEL_ORDER)
-        .order_by("level_order", "code", "occupation__name", "year")
-        .values(*GAP_REPORT_ROW_VALUES, occupation_code=F("occupation__code"), occupation_name=F("occupation__name"))
+def gap_report_row_values(rows: QuerySet[GapReportRow]) -> QuerySet:
+    """`rows` (from `gap_report_rows`, filtered) as dicts, in their order: the keys of GAP_REPORT_ROW_VALUES
+    plus `occupation_code` and `occupation_name`, with no model instances."""
+    return rows.values(
+        *GAP_REPORT_ROW_VALUES, occupation_code=F("occupation__code"), occupation_name=F("occupation__name")
     )
 
 

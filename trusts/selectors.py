@@ -24,10 +24,10 @@ def vacancy_list():
     return Vacancy.objects.select_related("trust", "ics", "ics__region", "occupation")
 
 
-def vacancy_list_values():
-    """The vacancy list as dicts (no model instances), in the default order: the row's own columns and the
-    natural keys `trust_code`, `ics_code`, `occupation_code`. The API's list renders it."""
-    return Vacancy.objects.values(
+def vacancy_values(rows):
+    """`rows` (vacancies) as dicts, for the API's list: the row's own columns and the natural keys
+    `trust_code`, `ics_code`, `occupation_code`, with no model instances."""
+    return rows.values(
         "id", "sector", "period", "vacancies_fte", "staff_in_post_fte", "synthetic",
         trust_code=F("trust__ods_code"), ics_code=F("ics__code"), occupation_code=F("occupation__code"),
     )

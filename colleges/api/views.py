@@ -122,9 +122,9 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
     # The default order, an index range (the natural key's unique index).
     cursor_ordering = ("college_id", "course_code", "academic_year")
 
-    def get_queryset(self):
-        # The list reads dicts, not model instances (issue 13); one offer and writes read instances.
-        return selectors.course_offer_list_values() if self.action == "list" else super().get_queryset()
+    def list_values(self, offers):
+        """The list's page is read as dicts, not model instances (issue 13); its count is of the offers alone."""
+        return selectors.course_offer_values(offers) if self.action == "list" else offers
 
     def list(self, request, *args, **kwargs):
         rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

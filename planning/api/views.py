@@ -59,7 +59,11 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if getattr(self, "swagger_fake_view", False):  # drawing the OpenAPI schema
             return GapReportRow.objects.none()
         self.report = get_object_or_404(selectors.gap_report_list(), pk=self.kwargs["pk"])
-        return selectors.gap_report_row_values(self.report)
+        return selectors.gap_report_rows(self.report)
+
+    def list_values(self, rows):
+        """The page of `rows/` is read as dicts (issue 13); reports are read as models."""
+        return selectors.gap_report_row_values(rows) if self.action == "rows" else rows
 
     def list_count_cache_key(self, rows):
         """The pagination keeps the count of a succeeded report's rows (they never change) when the

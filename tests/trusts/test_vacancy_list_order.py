@@ -144,3 +144,20 @@ def test_a_cursor_page_takes_the_same_few_queries_whatever_the_rows(rows, staff_
     if first["next"]:
         with django_assert_max_num_queries(2):
             assert client.get(first["next"]).json()["count"] == rows
+
+
+def test_the_count_of_an_unfiltered_page_reads_the_vacancy_table_alone(staff_user, client_for):
+    # given
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _months(3)
+    client = client_for(staff_user)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LIST, {"page_size": 2}).json()["count"] == 3
+
+    # then: the natural keys are joined for the page of two, not for the count of all
+    counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    assert len(counts) == 1 and "JOIN" not in counts[0]

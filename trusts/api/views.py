@@ -66,9 +66,9 @@ class VacancyViewSet(viewsets.ModelViewSet):
     pagination_class = PortalCursorPagination
     cursor_ordering = ("-period", "-id")  # the default order, an index range (vacancy_period_id)
 
-    def get_queryset(self):
-        # The list reads dicts, not model instances (issue 13); one row and writes read instances.
-        return selectors.vacancy_list_values() if self.action == "list" else super().get_queryset()
+    def list_values(self, rows):
+        """The list's page is read as dicts, not model instances (issue 13); its count is of the rows alone."""
+        return selectors.vacancy_values(rows) if self.action == "list" else rows
 
     def list(self, request, *args, **kwargs):
         rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
