@@ -29,7 +29,7 @@ from pathways import rules
 from pathways.models import EntryRoute, Occupation, Progression
 from trusts.models import IntegratedCareSystem, Region, Vacancy
 
-from .models import GapReport, GapReportRow, GapReportSupply
+from .models import LEVEL_ORDER, GapReport, GapReportRow, GapReportSupply
 
 # --------------------------------------------------------------------------------------
 # Gap dashboards: what an ICS people board, a region's hub and England read from a report.
@@ -402,11 +402,7 @@ def dashboard_partnerships(*, report: GapReport, geography: Geography, occupatio
 # Gap reports: the job rows and their result rows, for the API, the admin and the pages.
 # --------------------------------------------------------------------------------------
 
-_LEVEL_ORDER = Case(
-    When(level=GapReportRow.Level.NATIONAL, then=Value(0)),
-    When(level=GapReportRow.Level.REGION, then=Value(1)),
-    default=Value(2),
-)
+_LEVEL_ORDER = LEVEL_ORDER  # the expression of the rows' index (planning.models)
 
 
 def gap_report_list() -> QuerySet[GapReport]:
