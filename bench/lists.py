@@ -236,7 +236,7 @@ def _deep_pages(client, vacancies: int, repeat: int) -> None:
 
     row = body["results"][-1]
     token = signing.dumps({"k": [row["period"], row["id"]], "b": False, "c": body["count"],
-                           "f": _filters_digest()}, salt=CURSOR_SALT, compress=True)
+                           "f": _filters_digest()}, salt=f"{CURSOR_SALT}:trusts.Vacancy:-period,-id", compress=True)
     by_cursor = f"/api/v1/vacancies/?cursor={token}&page_size={PAGE_SIZE}"
     numbered = [row["id"] for row in _get(client, by_number).json()["results"]]
     cursored = [row["id"] for row in _get(client, by_cursor).json()["results"]]

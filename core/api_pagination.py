@@ -124,6 +124,7 @@ class PortalCursorPagination(PortalPageNumberPagination):
             if clash in request.query_params:
                 raise ValidationError({clash: [f"Leave out {clash} when walking the list by cursor."]})
         ordering = list(view.cursor_ordering)
+        self._list = f"{queryset.model._meta.label}:{','.join(ordering)}"
         descending = ordering[0].startswith("-")
         columns = [name.lstrip("-") for name in ordering]
         page_size = self.get_page_size(request)
@@ -181,12 +182,12 @@ class PortalCursorPagination(PortalPageNumberPagination):
 
     def _token(self, row, backwards: bool) -> str:
         keys = [_value(row, column) for column in self._columns]
-        return signing.dumps({"k": keys, "b": backwards, "c": self.count, "f": self._filters}, salt=CURSOR_SALT,
-                             compress=True)
+        return signing.dumps({"k": keys, "b": backwards, "c": self.count, "f": self._filters},
+                             salt=f"{CURSOR_SALT}:{self._list}", compress=True)
 
     def _decode(self, raw: str, filters: str, model, columns: list[str]) -> dict:
-        try:
-            position = signing.loads(raw, salt=CURSOR_SALT)
+        try:  # signed for this list (its model and order): another list's cursor is not one of its own
+            position = signing.loads(raw, salt=f"{CURSOR_SALT}:{self._list}")
         except signing.BadSignature:
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from None
         if position.get("f") != filters:

@@ -85,3 +85,21 @@ def test_the_history_of_an_offer_stays_paged_by_number(staff_user, client_for):
     assert response.status_code == 200
     body = response.json()
     assert (body["count"], body["next"], body["previous"]) == (1, None, None)
+
+
+def test_a_cursor_of_another_list_is_400_naming_it(staff_user, client_for):
+    # given: a cursor of the vacancy list
+    from tests.factories import VacancyFactory
+
+    VacancyFactory.create_batch(2)
+    CourseOfferFactory.create_batch(2)
+    client = client_for(staff_user)
+    vacancy_next = client.get("/api/v1/vacancies/", {"cursor": "", "page_size": 1}).json()["next"]
+    token = vacancy_next.split("cursor=")[1].split("&")[0]
+
+    # when
+    response = client.get(LIST, {"cursor": token, "page_size": 1})
+
+    # then
+    assert response.status_code == 400
+    assert list(response.json()) == ["cursor"]
