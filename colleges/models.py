@@ -44,6 +44,7 @@ class College(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="college_name")]  # the lists' default order
         constraints = [
             models.CheckConstraint(name="college_ukprn_format", condition=Q(ukprn__regex=r"^1[0-9]{7}$")),
         ]
@@ -107,7 +108,9 @@ class CourseOffer(models.Model):
     history = ChangeHistory(no_db_index=["college", "apprenticeship_standard", "delivery_ics", "updated_at"])
 
     class Meta:
-        ordering = ["college__name", "academic_year", "course_code"]
+        # By college, course and year: the natural key's unique index serves it, so a page is an index
+        # range, not a sort of every offer on college names (issue 13). Unique, so keyset cursors can use it.
+        ordering = ["college_id", "course_code", "academic_year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["college", "course_code", "academic_year"], name="course_offer_unique_natural_key"

@@ -1,3 +1,5 @@
+from django.db.models import F
+
 from pathways.models import ApprenticeshipStandard
 from trusts.models import IntegratedCareSystem
 
@@ -6,6 +8,17 @@ from .models import College, CourseOffer
 
 def college_list():
     return College.objects.select_related("ics", "ics__region", "hub", "hub__region")
+
+
+def course_offer_values(offers):
+    """`offers` as dicts, for the API's list: the offer's own columns and the natural keys
+    `college_code`, `standard_code`, `delivery_ics_code`, `college_ics_code`, with no model instances."""
+    return offers.values(
+        "id", "college_id", "course_code", "title", "qualification_type", "level", "academic_year", "start_date",
+        "duration_months", "planned_places", "expected_completion_rate", "created_at", "updated_at",
+        college_code=F("college__ukprn"), standard_code=F("apprenticeship_standard__reference"),
+        delivery_ics_code=F("delivery_ics__code"), college_ics_code=F("college__ics__code"),
+    )
 
 
 def course_offer_list():

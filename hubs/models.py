@@ -145,7 +145,10 @@ class Partnership(models.Model):
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
-        ordering = ["college__name", "trust__name", "ics__name"]
+        # By college, then in the order they were made: the (college, id) index serves it, where names
+        # on three joined tables would sort every row (issue 13).
+        ordering = ["college_id", "id"]
+        indexes = [models.Index(fields=["college", "id"], name="partnership_college_id")]
         constraints = [
             models.UniqueConstraint(
                 fields=["college", "trust"],

@@ -1,6 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from core.dates import validate_planning_date
 from core.roles import Role, is_staff
@@ -81,6 +81,14 @@ class GapReport(models.Model):
         return is_staff(user) or bool(user and user.is_authenticated and user.role == Role.ICS)
 
 
+# England first, then regions, then ICSs: the order of a report's rows (also an index's first key).
+LEVEL_ORDER = models.Case(
+    models.When(level=rules.Level.NATIONAL, then=models.Value(0)),
+    models.When(level=rules.Level.REGION, then=models.Value(1)),
+    default=models.Value(2),
+)
+
+
 class GapReportRow(models.Model):
     """One line of a report: a geography, an occupation and a year of the horizon (cumulative)."""
 
@@ -114,6 +122,12 @@ class GapReportRow(models.Model):
             models.UniqueConstraint(
                 fields=["report", "level", "code", "occupation", "year"], name="gap_report_row_unique"
             ),
+        ]
+        indexes = [
+            # The rows' order (England, regions, ICSs; then code; then occupation name and year) read as an
+            # index range on its first two keys, each (level, code) group's ~180 rows sorted on the way:
+            # a page of 100 reads ~200 rows, not a sort of all 8,814 at England scale (issue 13).
+            models.Index(F("report"), LEVEL_ORDER, F("code"), name="gap_report_row_order"),
         ]
 
     def __str__(self):

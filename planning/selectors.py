@@ -4,6 +4,8 @@ and the public pathway pages' offers near you. Every gap rule comes from pathway
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,7 +30,7 @@ from pathways import rules
 from pathways.models import EntryRoute, Occupation, Progression
 from trusts.models import IntegratedCareSystem, Region, Vacancy
 
-from .models import GapReport, GapReportRow, GapReportSupply
+from .models import LEVEL_ORDER, GapReport, GapReportRow, GapReportSupply
 
 # --------------------------------------------------------------------------------------
 # Gap dashboards: what an ICS people board, a region's hub and England read from a report.
@@ -438,11 +440,7 @@ def dashboard_partnerships(*, report: GapReport, geography: Geography, occupatio
 # Gap reports: the job rows and their result rows, for the API, the admin and the pages.
 # --------------------------------------------------------------------------------------
 
-_LEVEL_ORDER = Case(
-    When(level=GapReportRow.Level.NATIONAL, then=Value(0)),
-    When(level=GapReportRow.Level.REGION, then=Value(1)),
-    default=Value(2),
-)
+_LEVEL_ORDER = LEVEL_ORDER  # the expression of the rows' index (planning.models)
 
 
 def gap_report_list() -> QuerySet[GapReport]:
@@ -471,6 +469,31 @@ def gap_report_rows(
     if year:
         rows = rows.filter(year=year)
     return rows.annotate(level_order=_LEVEL_ORDER).order_by("level_order", "code", "occupation__name", "year")
+
+
+# The columns of a row as the API answers them (occupation by code and name), read without model instances.
+GAP_REPORT_ROW_VALUES = ("level", "code", "name", "year", "demand_fte", "supply_fte", "gap_fte", "coverage")
+
+
+def gap_report_row_values(rows: QuerySet[GapReportRow]) -> QuerySet:
+    """`rows` (from `gap_report_rows`, filtered) as dicts, in their order: the keys of GAP_REPORT_ROW_VALUES
+    plus `occupation_code` and `occupation_name`, with no model instances."""
+    return rows.values(
+        *GAP_REPORT_ROW_VALUES, occupation_code=F("occupation__code"), occupation_name=F("occupation__name")
+    )
+
+
+def gap_report_rows_count_key(report: GapReport, filters: dict[str, list[str]]) -> str | None:
+    """Where the count of a report's rows filtered by `filters` (query parameters on the rows' own
+    columns only: level, code, year) may be kept: a succeeded report's rows are stored once and never
+    change, so neither does their count (the key names the run by its finish). None for a report not
+    succeeded. Filters on the occupation (its code, or `q` on its name) must not use it: occupations
+    can be renamed."""
+    if report.status != GapReport.Status.SUCCEEDED or report.finished_at is None:
+        return None
+    named = sorted((name, values) for name, values in filters.items() if name in ("level", "code", "year"))
+    digest = hashlib.sha256(json.dumps(named).encode()).hexdigest()[:32]
+    return f"gap-report-rows-count:{report.pk}:{report.finished_at.timestamp()}:{digest}"
 
 
 # --- Public pathway pages: how to become ... ------------------------------------------------------

@@ -95,7 +95,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# Persistent connections (issue 13): a request reuses its worker's connection for up to
+# DJANGO_CONN_MAX_AGE seconds (0 closes it after each request) instead of opening one per request;
+# the health check replaces a connection the server dropped before the request uses it.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded default has several writers at once (requests, the eager report task, imports):
     # - WAL lets readers go on while one connection writes;

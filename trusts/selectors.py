@@ -1,6 +1,6 @@
 """Base querysets for the geography and trusts: one per model, used by pages and API alike."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from .models import IntegratedCareSystem, Region, Trust, Vacancy
 
@@ -22,6 +22,15 @@ def trust_list():
 
 def vacancy_list():
     return Vacancy.objects.select_related("trust", "ics", "ics__region", "occupation")
+
+
+def vacancy_values(rows):
+    """`rows` (vacancies) as dicts, for the API's list: the row's own columns and the natural keys
+    `trust_code`, `ics_code`, `occupation_code`, with no model instances."""
+    return rows.values(
+        "id", "sector", "period", "vacancies_fte", "staff_in_post_fte", "synthetic",
+        trust_code=F("trust__ods_code"), ics_code=F("ics__code"), occupation_code=F("occupation__code"),
+    )
 
 
 def region_choices():

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api_fields import NaturalKeyField, prefetch_natural_keys
+from core.api_values import ValuesRendering
 from core.bulk_validation import validate_items
 from pathways.models import ApprenticeshipStandard
 from trusts.models import IntegratedCareSystem
@@ -196,3 +197,30 @@ class CourseOfferHistorySerializer(serializers.Serializer):
     user = serializers.CharField(allow_null=True, help_text="Username of who made the change.")
     source = serializers.CharField(help_text="How the change came in: API, API bulk upsert, Web form, CSV upload.")
     changes = HistoryChangeSerializer(many=True, help_text="Fields that changed, related objects by natural key.")
+
+
+def _completion_date(row):
+    from pathways.rules import completion_date
+
+    return completion_date(row["start_date"], row["duration_months"])
+
+
+def _completion_rate(row):
+    from pathways.rules import completion_rate
+
+    return completion_rate(row["expected_completion_rate"], row["qualification_type"])
+
+
+# The list's rows, read as values (colleges.selectors.course_offer_list_values), rendered as CourseOfferSerializer
+# renders an offer: the same properties (`ics`, `completion_date`, `effective_completion_rate`) from the same rules.
+render_course_offer_values = ValuesRendering(
+    CourseOfferSerializer,
+    sources={
+        "college": "college_code", "apprenticeship_standard": "standard_code", "delivery_ics": "delivery_ics_code",
+    },
+    computed={
+        "ics": lambda row: row["delivery_ics_code"] or row["college_ics_code"],
+        "completion_date": _completion_date,
+        "effective_completion_rate": _completion_rate,
+    },
+)

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api_pagination import PortalCursorPagination, PortalPageNumberPagination
 from core.roles import Role
 from core.upsert import BULK_CONTENTION
 
@@ -17,6 +18,7 @@ from .serializers import (
     CourseOfferHistorySerializer,
     CourseOfferSerializer,
     FieldErrorsSerializer,
+    render_course_offer_values,
     validate_offer_items,
 )
 
@@ -116,6 +118,17 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
         "id", "course_code", "title", "level", "academic_year", "start_date", "planned_places", "updated_at",
         "college__ukprn", "college__name",
     ]
+    pagination_class = PortalCursorPagination
+    # The default order, an index range (the natural key's unique index).
+    cursor_ordering = ("college_id", "course_code", "academic_year")
+
+    def list_values(self, offers):
+        """The list's page is read as dicts, not model instances (issue 13); its count is of the offers alone."""
+        return selectors.course_offer_values(offers) if self.action == "list" else offers
+
+    def list(self, request, *args, **kwargs):
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(render_course_offer_values(rows))
 
     def perform_create(self, serializer):
         serializer.instance = services.course_offer_create(
@@ -195,7 +208,7 @@ class CourseOfferViewSet(viewsets.ModelViewSet):
         responses={200: CourseOfferHistorySerializer(many=True), 404: None, **REFUSED},
         filters=False,
     )
-    @action(detail=True, methods=["get"], filterset_class=None)
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=PortalPageNumberPagination)
     def history(self, request, pk=None):
         entries = selectors.course_offer_history(offer_id=int(pk))
         if not entries and not self.get_queryset().filter(pk=pk).exists():

@@ -2,6 +2,7 @@ from decimal import ROUND_HALF_UP
 
 from rest_framework import serializers
 
+from core.api_values import decimal_representation
 from core.dates import validate_planning_date
 
 from ..models import DEFAULT_HORIZON_YEARS, MAX_HORIZON_YEARS, MIN_HORIZON_YEARS, GapReport, GapReportRow
@@ -58,3 +59,27 @@ class GapReportRowSerializer(serializers.ModelSerializer):
             "coverage",
         ]
         read_only_fields = fields
+
+
+_FIGURE = _figure()
+
+
+def gap_report_rows_data(rows) -> list[dict]:
+    """Rows from `selectors.gap_report_row_values` in the JSON of GapReportRowSerializer, key for key and
+    figure for figure (the same field rounds them), without a model instance or a serializer per row."""
+    figure = decimal_representation(_FIGURE)
+    return [
+        {
+            "level": row["level"],
+            "code": row["code"],
+            "name": row["name"],
+            "occupation": row["occupation_code"],
+            "occupation_name": row["occupation_name"],
+            "year": row["year"],
+            "demand_fte": figure(row["demand_fte"]),
+            "supply_fte": figure(row["supply_fte"]),
+            "gap_fte": figure(row["gap_fte"]),
+            "coverage": None if row["coverage"] is None else figure(row["coverage"]),
+        }
+        for row in rows
+    ]

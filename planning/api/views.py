@@ -16,7 +16,11 @@ from .serializers import (
     GapReportRequestSerializer,
     GapReportRowSerializer,
     GapReportSerializer,
+    gap_report_rows_data,
 )
+
+# Query parameters of `rows/` that read only the rows' own stored columns (not the occupation's).
+ROW_OWN_PARAMETERS = frozenset({"level", "code", "year", "ordering", "page", "page_size", "format"})
 
 
 class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -54,7 +58,19 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             return selectors.gap_report_list()
         if getattr(self, "swagger_fake_view", False):  # drawing the OpenAPI schema
             return GapReportRow.objects.none()
-        return selectors.gap_report_rows(get_object_or_404(selectors.gap_report_list(), pk=self.kwargs["pk"]))
+        self.report = get_object_or_404(selectors.gap_report_list(), pk=self.kwargs["pk"])
+        return selectors.gap_report_rows(self.report)
+
+    def list_values(self, rows):
+        """The page of `rows/` is read as dicts (issue 13); reports are read as models."""
+        return selectors.gap_report_row_values(rows) if self.action == "rows" else rows
+
+    def list_count_cache_key(self, rows):
+        """The pagination keeps the count of a succeeded report's rows (they never change) when the
+        filters read only the rows' own columns."""
+        if self.action != "rows" or not set(self.request.query_params) <= ROW_OWN_PARAMETERS:
+            return None
+        return selectors.gap_report_rows_count_key(self.report, dict(self.request.query_params.lists()))
 
     @extend_schema(responses=GapReportRowSerializer(many=True))
     @action(
@@ -64,4 +80,4 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def rows(self, request, pk=None):
         """The report's rows, paginated, filtered by `level`, `code`, `occupation` and `year`."""
         rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        return self.get_paginated_response(gap_report_rows_data(rows))

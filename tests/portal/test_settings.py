@@ -44,3 +44,20 @@ def test_production_static_files_collect_with_every_reference_resolved(tmp_path)
     # then
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "staticfiles.json").exists()
+
+
+def _database_setting(name: str, env: dict) -> str:
+    result = _manage("shell", "-c", f"from django.conf import settings; print(settings.DATABASES['default']['{name}'])",
+                     env={"DATABASE_URL": "sqlite:////tmp/portal-settings-check.sqlite3", **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_database_connections_persist_with_a_health_check_by_default():
+    assert _database_setting("CONN_MAX_AGE", {}) == "60"
+    assert _database_setting("CONN_HEALTH_CHECKS", {}) == "True"
+
+
+def test_database_connection_age_comes_from_the_environment():
+    assert _database_setting("CONN_MAX_AGE", {"DJANGO_CONN_MAX_AGE": "0"}) == "0"
+    assert _database_setting("CONN_HEALTH_CHECKS", {"DJANGO_CONN_HEALTH_CHECKS": "false"}) == "False"

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from core.api_fields import NaturalKeyField
+from core.api_values import ValuesRendering
 
 from ..models import IntegratedCareSystem, Region, Trust, Vacancy
 
@@ -71,3 +72,9 @@ class VacancyBulkResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+
+
+# The list's rows, read as values (trusts.selectors.vacancy_list_values), rendered as VacancySerializer renders.
+render_vacancy_values = ValuesRendering(
+    VacancySerializer, sources={"trust": "trust_code", "ics": "ics_code", "occupation": "occupation_code"}
+)

@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api_pagination import PortalCursorPagination
 from core.roles import Role
 from core.upsert import BULK_CONTENTION
 
@@ -16,6 +17,7 @@ from .serializers import (
     VacancyBulkResultSerializer,
     VacancySerializer,
     VacancyWriteSerializer,
+    render_vacancy_values,
 )
 
 
@@ -61,6 +63,16 @@ class VacancyViewSet(viewsets.ModelViewSet):
     filterset_class = VacancyFilterSet
     write_roles = (Role.ICS,)
     ordering_fields = ["period", "vacancies_fte", "staff_in_post_fte", "id"]
+    pagination_class = PortalCursorPagination
+    cursor_ordering = ("-period", "-id")  # the default order, an index range (vacancy_period_id)
+
+    def list_values(self, rows):
+        """The list's page is read as dicts, not model instances (issue 13); its count is of the rows alone."""
+        return selectors.vacancy_values(rows) if self.action == "list" else rows
+
+    def list(self, request, *args, **kwargs):
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(render_vacancy_values(rows))
 
     @extend_schema(request=VacancyWriteSerializer, responses={201: VacancySerializer})
     def create(self, request, *args, **kwargs):
