@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('colleges', '0007_lists_index_ordered_defaults'),
-        ('hubs', '0004_api_date_range'),
+        ('hubs', '0005_roles_partnership_occupations'),
         ('trusts', '0005_lists_index_ordered_defaults'),
     ]
 
