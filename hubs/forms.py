@@ -7,13 +7,9 @@ from colleges.models import College
 from core.forms import ServiceManualFormMixin
 from core.roles import Role, is_staff
 from pathways.models import Occupation
-from trusts.models import IntegratedCareSystem, Trust
+from trusts.models import IntegratedCareSystem, Trust, ics_short_name
 
 from .models import Activity, Agenda, CaseStudy, Contact, ContactSide, Hub, Partnership
-
-
-def _short(name: str) -> str:
-    return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
 
 
 def _college_choices(user):
@@ -110,7 +106,7 @@ class PartnershipForm(ServiceManualFormMixin, forms.ModelForm):
         self.fields["trust"].empty_label = "No single trust"
         self.fields["ics"].queryset = IntegratedCareSystem.objects.order_by("name")
         self.fields["ics"].empty_label = "The trust's own ICS"
-        self.fields["ics"].label_from_instance = lambda ics: _short(ics.name)
+        self.fields["ics"].label_from_instance = lambda ics: ics_short_name(ics.name)
         self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0]]
         if self.instance.pk:
             self.initial.setdefault("agendas", self.instance.agenda_codes)
@@ -273,7 +269,7 @@ class FrontDoorForm(forms.Form):
         self.fields["college"].to_field_name = "ukprn"
         self.fields["ics"].queryset = IntegratedCareSystem.objects.select_related("region").order_by("name")
         self.fields["ics"].to_field_name = "code"
-        self.fields["ics"].label_from_instance = lambda ics: _short(ics.name)
+        self.fields["ics"].label_from_instance = lambda ics: ics_short_name(ics.name)
 
     def clean(self):
         cleaned = super().clean()

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 from core.roles import Role
 from pathways.models import Occupation
-from trusts.models import Sector
+from trusts.models import Sector, ics_short_name
 
 from . import selectors, services
 from .models import DEFAULT_HORIZON_YEARS, GapReport, GapReportRow
@@ -150,9 +150,6 @@ def _status(gap, demand) -> tuple[str, str]:
     return ("Gap remains", "red") if gap > 0 else ("Covered", "green")
 
 
-def _short(name: str) -> str:
-    return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
-
 
 def _year_label(year: int, bounds: list[dt.date]) -> str:
     return f"Year {year} (to {dateformat.format(bounds[year], 'j M Y')})"
@@ -244,7 +241,7 @@ def _report_context(request, report: GapReport | None, newer: GapReport | None) 
 def _totals_table(summary: selectors.DashboardSummary, bounds, geography) -> Table:
     table = Table(
         "years",
-        f"All occupations together in {_short(geography.name)}, year by year",
+        f"All occupations together in {ics_short_name(geography.name)}, year by year",
         [Column("Year"), Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"),
          Column("Coverage", "percent")],
         note="Figures are cumulative: each year adds its replacement demand and its new entrants to the years before.",
@@ -259,7 +256,8 @@ def _summary_table(summary: selectors.DashboardSummary, bounds, geography) -> Ta
     link = _url_maker("planning:dashboard_occupation", geography.level, geography.url_code)
     table = Table(
         "occupations",
-        f"Demand, supply and gap by occupation in {_short(geography.name)}, {_year_label(summary.year, bounds)}",
+        f"Demand, supply and gap by occupation in {ics_short_name(geography.name)}, "
+        f"{_year_label(summary.year, bounds)}",
         [Column("Occupation"), Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"),
          Column("Gap (FTE)", "fte"), Column("Coverage", "percent"), Column("Status")],
         note="Largest gap first. A negative gap means local courses are expected to supply more than the demand.",
@@ -277,7 +275,7 @@ def _coverage_table(summary: selectors.DashboardSummary, bounds, geography) -> T
     link = _url_maker("planning:dashboard_occupation", geography.level, geography.url_code)
     table = Table(
         "coverage",
-        f"Coverage by occupation over the years in {_short(geography.name)}",
+        f"Coverage by occupation over the years in {ics_short_name(geography.name)}",
         [Column("Occupation"), *[Column(f"Year {year}", "percent") for year in summary.years]],
         note="Coverage is supply divided by demand; – means there is no demand to cover.",
     )
@@ -295,7 +293,7 @@ def _areas_table(key: str, caption: str, rows: list[dict], level: str, with_regi
     table = Table(key, caption, columns)
     link = _url_maker(f"planning:dashboard_{level}")
     for row in rows:
-        name = _short(row["name"]) if level == GapReportRow.Level.ICS else row["name"]
+        name = ics_short_name(row["name"]) if level == GapReportRow.Level.ICS else row["name"]
         region = [row.get("region_name") or "–"] if with_region else []
         table.add(
             name, *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
@@ -353,7 +351,7 @@ def _chart_summaries(summary: selectors.DashboardSummary) -> dict:
 def _geography_page(request, geography: selectors.Geography):
     report, newer = selectors.dashboard_reports()
     context = {
-        "geography": geography, "short_name": _short(geography.name), "england_url": _england_url(),
+        "geography": geography, "short_name": ics_short_name(geography.name), "england_url": _england_url(),
         **_report_context(request, report, newer),
     }
     tables: list[Table] = []
@@ -432,7 +430,7 @@ def dashboard_ics(request, code: str):
 def _occupation_years_table(rows, bounds, occupation, geography) -> Table:
     table = Table(
         "years",
-        f"{occupation.name} in {_short(geography.name)}, year by year",
+        f"{occupation.name} in {ics_short_name(geography.name)}, year by year",
         [Column("Year"), Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"),
          Column("Coverage", "percent"), Column("Status")],
     )
@@ -460,10 +458,11 @@ def _trusts_table(rows, report, occupation) -> Table:
         if row["trust_code"]:
             employer, href = row["trust_name"], trust_link(row["trust_code"])
         else:
-            employer, href = f"Social care in {_short(row['ics_name'])} (area estimate)", ""
+            employer, href = f"Social care in {ics_short_name(row['ics_name'])} (area estimate)", ""
         table.add(
-            employer, row["trust_code"] or "", _short(row["ics_name"]), sectors.get(row["sector"], row["sector"]),
-            row["period"], row["vacancies_fte"], row["staff_in_post_fte"], href=href,
+            employer, row["trust_code"] or "", ics_short_name(row["ics_name"]),
+            sectors.get(row["sector"], row["sector"]), row["period"], row["vacancies_fte"], row["staff_in_post_fte"],
+            href=href,
         )
     return table
 
@@ -485,7 +484,7 @@ def _colleges_table(rows, occupation, report=None, stored: bool = False) -> Tabl
     )
     for row in rows:
         table.add(
-            row["college_name"], row["college_ukprn"], _short(row["college_ics_name"]), row["offers"],
+            row["college_name"], row["college_ukprn"], ics_short_name(row["college_ics_name"]), row["offers"],
             row["places"], row["entrants"], href=college_link(row["college_ukprn"]),
         )
     return table
@@ -509,7 +508,7 @@ def _offers_table(offers, supply: selectors.OfferSupply, occupation, page_obj=No
     for offer in offers:
         years = supply.arrival_years(offer)
         table.add(
-            f"{offer.title} ({offer.course_code})", offer.college.name, _short(offer.ics.name),
+            f"{offer.title} ({offer.course_code})", offer.college.name, ics_short_name(offer.ics.name),
             offer.get_qualification_type_display(), offer.level, offer.academic_year, offer.start_date,
             offer.completion_date, offer.planned_places, offer.entrants,
             ", ".join(f"year {year}" for year in years),
@@ -523,14 +522,14 @@ def _occupation_areas_table(rows, bounds, occupation, geography) -> Table:
                Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"), Column("Coverage", "percent")]
     table = Table(
         "icss",
-        f"{occupation.name} in each ICS of {_short(geography.name)}, {_year_label(len(bounds) - 1, bounds)}",
+        f"{occupation.name} in each ICS of {ics_short_name(geography.name)}, {_year_label(len(bounds) - 1, bounds)}",
         columns,
         note="Over the whole horizon. Follow an ICS to see each course offer there.",
     )
     for row in rows:
         region = [row["region_name"] or "–"] if with_region else []
         table.add(
-            _short(row["name"]), *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
+            ics_short_name(row["name"]), *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
             href=reverse("planning:dashboard_occupation", args=["ics", row["code"], occupation.code]),
         )
     return table
@@ -539,7 +538,7 @@ def _occupation_areas_table(rows, bounds, occupation, geography) -> Table:
 def _role_outcomes_table(outcomes: dict, occupation, geography) -> Table:
     table = Table(
         "role_outcomes",
-        f"What the partnerships working on {occupation.name} in {_short(geography.name)} have achieved",
+        f"What the partnerships working on {occupation.name} in {ics_short_name(geography.name)} have achieved",
         [
             Column("Role"), Column("Activities", "int"), Column("Learners", "int"), Column("Placements offered", "int"),
             Column("Placements filled", "int"), Column("Guaranteed interviews", "int"), Column("Hires", "int"),
@@ -562,7 +561,9 @@ def _partnerships_table(partnerships, occupation, key: str = "partnerships", cap
         [Column("College"), Column("NHS partner"), Column("Status"), Column("Agendas"), Column("Started", "date")],
     )
     for partnership in partnerships:
-        partner = partnership.trust.name if partnership.trust_id else f"{_short(partnership.ics.name)} (whole ICS)"
+        partner = (
+            partnership.trust.name if partnership.trust_id else f"{ics_short_name(partnership.ics.name)} (whole ICS)"
+        )
         agendas = ", ".join(link.get_agenda_display() for link in partnership.agenda_links.all())
         table.add(
             partnership.college.name, partner, partnership.get_status_display(), agendas, partnership.started_on,
@@ -579,7 +580,7 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
     occupation = get_object_or_404(Occupation, code=occupation)
     report, newer = selectors.dashboard_reports()
     context = {
-        "geography": geography, "short_name": _short(geography.name), "occupation": occupation,
+        "geography": geography, "short_name": ics_short_name(geography.name), "occupation": occupation,
         "geography_url": geography_url(geography), "england_url": _england_url(),
         **_report_context(request, report, newer),
     }
@@ -617,7 +618,7 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
         tables.append(
             _partnerships_table(
                 role_partnerships, occupation, "role_partnerships",
-                f"Partnerships working on {occupation.name} in {_short(geography.name)}",
+                f"Partnerships working on {occupation.name} in {ics_short_name(geography.name)}",
             )
         )
         tables.append(_role_outcomes_table(outcomes, occupation, geography))

@@ -36,6 +36,11 @@ class Region(models.Model):
         return (self.code,)
 
 
+def ics_short_name(name: str) -> str:
+    """'NHS Cheshire and Merseyside Integrated Care Board' -> 'Cheshire and Merseyside'."""
+    return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
+
+
 class IntegratedCareSystemQuerySet(models.QuerySet):
     def current(self):
         return self.filter(succeeded_by__isnull=True)
@@ -75,7 +80,7 @@ class IntegratedCareSystem(models.Model):
 
     @property
     def short_name(self):
-        return self.name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
+        return ics_short_name(self.name)
 
 
 class TrustKind(models.TextChoices):

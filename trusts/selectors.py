@@ -2,7 +2,7 @@
 
 from django.db.models import Count, F, Q
 
-from .models import IntegratedCareSystem, Region, Trust, Vacancy
+from .models import IntegratedCareSystem, Region, Trust, Vacancy, ics_short_name
 
 
 def region_list():
@@ -44,10 +44,6 @@ def ics_choices():
         for code, name in IntegratedCareSystem.objects.order_by("name").values_list("code", "name")
     ]
 
-
-def ics_short_name(name: str) -> str:
-    """'NHS Cheshire and Merseyside Integrated Care Board' -> 'Cheshire and Merseyside'."""
-    return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
 
 
 def occupation_choices():
