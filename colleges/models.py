@@ -56,6 +56,33 @@ class College(models.Model):
         return (self.ukprn,)
 
 
+class CollegeBoard(models.Model):
+    """A college's membership of a board over a span of days (DESIGN.md 6.1), as for trusts: a college
+    moves with its main delivery district."""
+
+    college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="boards")
+    ics = models.ForeignKey(
+        "trusts.IntegratedCareSystem", on_delete=models.PROTECT, related_name="college_memberships"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["college", models.F("valid_from").asc(nulls_first=True)]
+        constraints = [
+            models.UniqueConstraint(fields=["college", "valid_from"], name="college_board_unique_start"),
+            models.CheckConstraint(
+                name="college_board_span_in_order",
+                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+            ),
+        ]
+        indexes = [models.Index(fields=["ics", "college"], name="college_board_ics")]
+
+    def __str__(self):
+        return f"{self.college_id} in {self.ics_id} from {self.valid_from or 'the start'} to {self.valid_to or 'now'}"
+
+
 class CourseOffer(models.Model):
     """A college's offer of a course in one academic year: the supply side of the gap report."""
 

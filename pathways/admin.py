@@ -6,6 +6,7 @@ from .models import ApprenticeshipStandard, EntryRoute, Occupation, Progression
 
 class EntryRouteInline(admin.TabularInline):
     model = EntryRoute
+    fk_name = "occupation"
     extra = 0
     fields = ["qualification_type", "level", "apprenticeship_standard", "conversion_rate", "lag_months", "notes"]
     autocomplete_fields = ["apprenticeship_standard"]

@@ -19,6 +19,14 @@ class OccupationSector(models.TextChoices):
     BOTH = "both", "NHS and social care"
 
 
+def fill_range(obj, central: str, low: str, high: str) -> None:
+    """A low or high rate left empty equals its central rate (DESIGN.md section 5)."""
+    if getattr(obj, low) is None:
+        setattr(obj, low, getattr(obj, central))
+    if getattr(obj, high) is None:
+        setattr(obj, high, getattr(obj, central))
+
+
 class Occupation(models.Model):
     """A health or care role, tied to its SOC 2020 unit group."""
 
@@ -34,6 +42,14 @@ class Occupation(models.Model):
         validators=RATE_VALIDATORS,
         help_text="Share of staff in post who leave each year and must be replaced (0 to 1).",
     )
+    annual_leaver_rate_low = models.DecimalField(
+        max_digits=5, decimal_places=4, blank=True, validators=RATE_VALIDATORS,
+        help_text="The low case's leaver rate (DESIGN.md 6.2); at most the central rate.",
+    )
+    annual_leaver_rate_high = models.DecimalField(
+        max_digits=5, decimal_places=4, blank=True, validators=RATE_VALIDATORS,
+        help_text="The high case's leaver rate; at least the central rate.",
+    )
     description = models.TextField(blank=True)
 
     class Meta:
@@ -43,11 +59,21 @@ class Occupation(models.Model):
                 name="occupation_leaver_rate_0_to_1",
                 condition=Q(annual_leaver_rate__gte=0, annual_leaver_rate__lte=1),
             ),
+            models.CheckConstraint(
+                name="occupation_leaver_range_in_order",
+                condition=Q(annual_leaver_rate_low__lte=models.F("annual_leaver_rate"))
+                & Q(annual_leaver_rate__lte=models.F("annual_leaver_rate_high"))
+                & Q(annual_leaver_rate_low__gte=0, annual_leaver_rate_high__lte=1),
+            ),
             models.CheckConstraint(name="occupation_soc_format", condition=Q(soc_code__regex=r"^[1-9][0-9]{3}$")),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        fill_range(self, "annual_leaver_rate", "annual_leaver_rate_low", "annual_leaver_rate_high")
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.code,)
@@ -135,6 +161,18 @@ class EntryRoute(models.Model):
         validators=RATE_VALIDATORS,
         help_text="Share of completers who take up the occupation (0 to 1).",
     )
+    conversion_rate_low = models.DecimalField(
+        max_digits=5, decimal_places=4, blank=True, validators=RATE_VALIDATORS,
+        help_text="The low case's conversion rate (DESIGN.md 6.2); at most the central rate.",
+    )
+    conversion_rate_high = models.DecimalField(
+        max_digits=5, decimal_places=4, blank=True, validators=RATE_VALIDATORS,
+        help_text="The high case's conversion rate; at least the central rate.",
+    )
+    from_occupation = models.ForeignKey(
+        Occupation, null=True, blank=True, on_delete=models.PROTECT, related_name="backfill_routes",
+        help_text="When the route trains people already working in this occupation (DESIGN.md 6.3).",
+    )
     lag_months = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(120)], help_text="Months from completion to starting in the role."
     )
@@ -148,6 +186,15 @@ class EntryRoute(models.Model):
             models.CheckConstraint(name="entry_route_level_1_to_8", condition=Q(level__gte=1, level__lte=8)),
             models.CheckConstraint(
                 name="entry_route_conversion_0_to_1", condition=Q(conversion_rate__gte=0, conversion_rate__lte=1)
+            ),
+            models.CheckConstraint(
+                name="entry_route_conversion_range_in_order",
+                condition=Q(conversion_rate_low__lte=models.F("conversion_rate"))
+                & Q(conversion_rate__lte=models.F("conversion_rate_high"))
+                & Q(conversion_rate_low__gte=0, conversion_rate_high__lte=1),
+            ),
+            models.CheckConstraint(
+                name="entry_route_not_from_its_own_occupation", condition=~Q(from_occupation=models.F("occupation"))
             ),
             models.UniqueConstraint(
                 fields=["occupation", "apprenticeship_standard"],
@@ -164,6 +211,10 @@ class EntryRoute(models.Model):
     def __str__(self):
         how = self.apprenticeship_standard or f"{self.get_qualification_type_display()} level {self.level}"
         return f"{how} -> {self.occupation}"
+
+    def save(self, *args, **kwargs):
+        fill_range(self, "conversion_rate", "conversion_rate_low", "conversion_rate_high")
+        super().save(*args, **kwargs)
 
     def clean(self):
         """A route through a named standard is an apprenticeship at that standard's level."""
@@ -189,6 +240,35 @@ class EntryRoute(models.Model):
             standard = self.apprenticeship_standard
             return f"{standard.title} apprenticeship ({standard.reference}, level {self.level})"
         return f"{self.get_qualification_type_display()} at level {self.level}"
+
+
+class CompletionRate(models.Model):
+    """The default share of starters who complete, by qualification type, with its range (DESIGN.md 6.2):
+    used for an offer that gives no rate of its own. Seeded from vocabulary.DEFAULT_COMPLETION_RATES."""
+
+    qualification_type = models.CharField(max_length=20, choices=QualificationType.choices, unique=True)
+    rate = models.DecimalField(max_digits=5, decimal_places=4, validators=RATE_VALIDATORS)
+    rate_low = models.DecimalField(max_digits=5, decimal_places=4, validators=RATE_VALIDATORS)
+    rate_high = models.DecimalField(max_digits=5, decimal_places=4, validators=RATE_VALIDATORS)
+    basis = models.TextField(blank=True, help_text="Where the rate and its range come from.")
+
+    history = ChangeHistory()
+
+    class Meta:
+        ordering = ["qualification_type"]
+        constraints = [
+            models.CheckConstraint(
+                name="completion_rate_range_in_order",
+                condition=Q(rate_low__lte=models.F("rate")) & Q(rate__lte=models.F("rate_high"))
+                & Q(rate_low__gte=0, rate_high__lte=1),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_qualification_type_display()}: {self.rate}"
+
+    def natural_key(self):
+        return (self.qualification_type,)
 
 
 class Progression(models.Model):

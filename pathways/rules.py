@@ -253,3 +253,86 @@ def offers_in_q(ics_ids, college_ids=None, prefix: str = "") -> Q:
         else {f"{prefix}college__ics_id__in": ics_ids}
     )
     return Q(**{f"{prefix}delivery_ics_id__in": ics_ids}) | Q(**{f"{prefix}delivery_ics_id__isnull": True}, **own)
+
+
+# -- geography on a date (DESIGN.md 6.1) -----------------------------------------------------
+#
+# These fragments name the tables they read (passed in by the floors above: trusts_integratedcaresystem,
+# trusts_boardsuccession, trusts_trustboard, colleges_collegeboard) and never import their models.
+
+
+def membership_on_sql(table: str, member: str, day, vendor: str) -> tuple[str, list]:
+    """SQL subquery `(member_id, ics_id)`: each member's (trust's or college's) board on `day`, from its
+    effective-dated memberships in `table` (valid_from, valid_to: first and last days, null ends open)."""
+    d = date_param(day, vendor)
+    return (
+        f"SELECT {member} AS member_id, ics_id FROM {table} "
+        "WHERE (valid_from IS NULL OR valid_from <= %s) AND (valid_to IS NULL OR valid_to >= %s)"
+    ), [d, d]
+
+
+def board_shares_sql(board_table: str, succession_table: str, day, vendor: str) -> tuple[str, list]:
+    """SQL subquery `(from_ics_id, ics_id, share)`: where figures lying in each board are counted on `day`.
+
+    A board open on `day` keeps its figures (share 1). A board closed before `day` passes them to its
+    successors, each by its share; a successor itself closed by then passes its share on (shares multiply)
+    until boards open on `day` are reached. A board not yet open on `day` has no row: its figures are
+    placed by the caller's own rule (an offer then lies in its college's board on the day).
+    """
+    d = date_param(day, vendor)
+    sql = f"""
+        WITH RECURSIVE chain (from_ics_id, ics_id, share, depth) AS (
+            SELECT b.id, s.successor_id, CAST(s.share AS NUMERIC), 1
+            FROM {board_table} b JOIN {succession_table} s ON s.predecessor_id = b.id
+            WHERE b.closed_on IS NOT NULL AND b.closed_on < %s
+            UNION ALL
+            SELECT c.from_ics_id, s.successor_id, CAST(c.share * s.share AS NUMERIC), c.depth + 1
+            FROM chain c
+            JOIN {board_table} b ON b.id = c.ics_id
+            JOIN {succession_table} s ON s.predecessor_id = b.id
+            WHERE b.closed_on IS NOT NULL AND b.closed_on < %s AND c.depth < 20
+        )
+        SELECT c.from_ics_id, c.ics_id, SUM(c.share) AS share
+        FROM chain c JOIN {board_table} b ON b.id = c.ics_id
+        WHERE (b.opened_on IS NULL OR b.opened_on <= %s) AND (b.closed_on IS NULL OR b.closed_on >= %s)
+        GROUP BY c.from_ics_id, c.ics_id
+        UNION ALL
+        SELECT b.id, b.id, CAST(1 AS NUMERIC) FROM {board_table} b
+        WHERE (b.opened_on IS NULL OR b.opened_on <= %s) AND (b.closed_on IS NULL OR b.closed_on >= %s)
+    """
+    return sql, [d] * 6
+
+
+def board_is_open(opened_on: dt.date | None, closed_on: dt.date | None, day: dt.date) -> bool:
+    return (opened_on is None or opened_on <= day) and (closed_on is None or closed_on >= day)
+
+
+def board_shares(boards: dict, successions: dict, day: dt.date) -> dict:
+    """Python reading of `board_shares_sql` for one page: {from_id: {ics_id: share}}.
+
+    `boards` maps id -> (opened_on, closed_on); `successions` maps a predecessor id -> [(successor id, share)].
+    """
+    result: dict = {}
+    for board, (opened_on, closed_on) in boards.items():
+        if board_is_open(opened_on, closed_on, day):
+            result[board] = {board: Decimal(1)}
+            continue
+        if closed_on is None or closed_on >= day:
+            continue  # not yet open on the day
+        shares: dict = {}
+        frontier = [(board, Decimal(1))]
+        for _ in range(20):
+            following = []
+            for current, share in frontier:
+                for successor, part in successions.get(current, []):
+                    opened, closed = boards[successor]
+                    if board_is_open(opened, closed, day):
+                        shares[successor] = shares.get(successor, Decimal(0)) + share * part
+                    elif closed is not None and closed < day:
+                        following.append((successor, share * part))
+            frontier = following
+            if not frontier:
+                break
+        if shares:
+            result[board] = shares
+    return result

@@ -215,7 +215,9 @@ def occupations_import(
             "soc_code": soc_code,
             "sector": row.choice("sector", OccupationSector.values),
             "staff_group": row.text("staff_group", required=False),
-            "annual_leaver_rate": leaver_rate(row),
+            **dict.fromkeys(
+                ("annual_leaver_rate", "annual_leaver_rate_low", "annual_leaver_rate_high"), leaver_rate(row)
+            ),
             "description": unit_group.raw("description") if unit_group else "",
         }
 
@@ -236,7 +238,8 @@ def occupations_import(
 # --------------------------------------------------------------------------------------
 
 ENTRY_ROUTE_FIELDS = (
-    "occupation", "qualification_type", "level", "apprenticeship_standard", "conversion_rate", "lag_months", "notes",
+    "occupation", "qualification_type", "level", "apprenticeship_standard", "conversion_rate", "conversion_rate_low",
+    "conversion_rate_high", "lag_months", "from_occupation", "notes",
 )
 PROGRESSION_FIELDS = ("from_occupation", "to_occupation", "typical_months", "via")
 
@@ -292,7 +295,7 @@ ROUTE_UPSERT = UpsertSpec(
         NaturalKey(("occupation", "qualification_type", "level"), where='"apprenticeship_standard_id" IS NULL',
                    applies=lambda route: route.apprenticeship_standard_id is None),
     ),
-    fields=ENTRY_ROUTE_COLUMNS,
+    fields=(*ENTRY_ROUTE_COLUMNS, "conversion_rate_low", "conversion_rate_high"),
 )
 PROGRESSION_UPSERT = UpsertSpec(
     model=Progression, keys=(NaturalKey(("from_occupation", "to_occupation")),), fields=PROGRESSION_COLUMNS
@@ -340,6 +343,7 @@ def pathways_starter_set_import(
             "lag_months": row.integer("lag_months", required=True, minimum=0, maximum=120),
             "notes": row.text("notes", required=False),
         }
+        values["conversion_rate_low"] = values["conversion_rate_high"] = values["conversion_rate"]
         problems[str(routes_path)] += [f"line {row.line}: {column}: {reason}" for column, reason in row.problems]
         if not row.problems:
             route_records.append((row.line, values))

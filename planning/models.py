@@ -3,9 +3,11 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.dates import validate_planning_date
+from core.history import ChangeHistory
 from core.roles import Role, is_staff
 from pathways import rules
 from pathways.models import Occupation
+from pathways.vocabulary import QualificationType
 
 # The one default horizon, and its bounds (DESIGN.md section 6): every door (API, pages, command,
 # nightly task) takes these.
@@ -45,6 +47,10 @@ class GapReport(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    scenario = models.ForeignKey(
+        "planning.Scenario", null=True, blank=True, on_delete=models.CASCADE, related_name="reports",
+        help_text="The what-if the report was computed with; blank for the baseline (DESIGN.md 6.4).",
+    )
     # What the figures rest on: counts of vacancy rows, offers and routes used, latest data change.
     inputs = models.JSONField(default=dict, blank=True)
 
@@ -58,8 +64,13 @@ class GapReport(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["as_of", "horizon_years"],
-                condition=Q(status__in=["pending", "running"]),
+                condition=Q(status__in=["pending", "running"], scenario__isnull=True),
                 name="gap_report_one_run_in_flight_per_parameters",
+            ),
+            models.UniqueConstraint(
+                fields=["as_of", "horizon_years", "scenario"],
+                condition=Q(status__in=["pending", "running"], scenario__isnull=False),
+                name="gap_report_one_scenario_run_in_flight_per_parameters",
             ),
         ]
 
@@ -113,6 +124,14 @@ class GapReportRow(models.Model):
     supply_fte = models.DecimalField(max_digits=20, decimal_places=6)
     gap_fte = models.DecimalField(max_digits=20, decimal_places=6)
     coverage = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    # The ranges of DESIGN.md 6.2 and the backfill of 6.3; null on rows of reports computed before them.
+    demand_low_fte = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    demand_high_fte = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    supply_low_fte = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    supply_high_fte = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    gap_low_fte = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    gap_high_fte = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    backfill_fte = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
 
     class Meta:
         db_table = "pathways_gapreportrow"  # the table it had when it lived in pathways
@@ -169,3 +188,103 @@ class GapReportSupply(models.Model):
 
     def __str__(self):
         return f"{self.ics_code}, college {self.college_id}, {self.occupation_id}, year {self.year}"
+
+
+class ScenarioQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see every scenario; an ICS user their ICS's shared ones and their own; others none."""
+        if is_staff(user):
+            return self
+        if user and user.is_authenticated and user.role == Role.ICS and user.ics_id:
+            return self.filter(Q(ics_id=user.ics_id) & (Q(shared=True) | Q(created_by=user)))
+        return self.none()
+
+
+class Scenario(models.Model):
+    """A named what-if on top of the portal's data that never changes that data (DESIGN.md 6.4)."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    ics = models.ForeignKey(
+        "trusts.IntegratedCareSystem", null=True, blank=True, on_delete=models.PROTECT, related_name="scenarios",
+        verbose_name="ICS", help_text="The ICS it plans for; blank (staff only) for England.",
+    )
+    shared = models.BooleanField(default=False, help_text="Others in the ICS may read and copy it.")
+    created_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="scenarios"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = ChangeHistory()
+
+    objects = ScenarioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self):
+        return self.name
+
+    def is_writable_by(self, user) -> bool:
+        """Staff write any scenario (core.permissions); an ICS analyst writes their own ICS's."""
+        return bool(user and user.is_authenticated and user.role == Role.ICS and user.ics_id
+                    and user.ics_id == self.ics_id)
+
+
+class ScenarioOffer(models.Model):
+    """A hypothetical course offer of a scenario, validated as real offers are."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="offers")
+    college = models.ForeignKey("colleges.College", on_delete=models.PROTECT, related_name="scenario_offers")
+    qualification_type = models.CharField(max_length=20, choices=QualificationType.choices)
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(8)])
+    apprenticeship_standard = models.ForeignKey(
+        "pathways.ApprenticeshipStandard", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="scenario_offers",
+    )
+    start_date = models.DateField(validators=[validate_planning_date])
+    duration_months = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(72)])
+    planned_places = models.PositiveIntegerField()
+    expected_completion_rate = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    delivery_ics = models.ForeignKey(
+        "trusts.IntegratedCareSystem", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="scenario_offers", verbose_name="delivery ICS",
+    )
+
+    class Meta:
+        ordering = ["scenario", "id"]
+
+    def __str__(self):
+        return f"{self.planned_places} places at {self.college_id} from {self.start_date}"
+
+
+class AdjustmentKind(models.TextChoices):
+    OFFER_PLACES = "offer_places", "Places on a course offer"
+    CONVERSION_RATE = "conversion_rate", "Conversion rate of an entry route"
+    COMPLETION_RATE = "completion_rate", "Default completion rate of a qualification type"
+    LEAVER_RATE = "leaver_rate", "Leaver rate of an occupation"
+    VACANCIES_FACTOR = "vacancies_factor", "Vacancies of an occupation, multiplied"
+
+
+class ScenarioAdjustment(models.Model):
+    """One change a scenario makes to the data it reads (DESIGN.md 6.4): `target` is an offer id, an
+    entry route id, a qualification type or an occupation code, by kind."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(max_length=20, choices=AdjustmentKind.choices)
+    target = models.CharField(max_length=80)
+    value = models.DecimalField(max_digits=12, decimal_places=4, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["scenario", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "kind", "target"], name="scenario_adjustment_unique"),
+            models.CheckConstraint(name="scenario_adjustment_value_not_negative", condition=Q(value__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.target} = {self.value}"

@@ -1,13 +1,19 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from core.dates import validate_planning_date
 from core.history import ChangeHistory
 
 REGION_CODE = RegexValidator(r"^Y[0-9]{2}$", "A region code is Y followed by two digits, e.g. Y56.")
-ICB_CODE = RegexValidator(r"^Q[A-Z0-9]{2}$", "An ICB ODS code is Q followed by two letters or digits, e.g. QE1.")
+# ICB ODS codes of both forms: the three-character codes of 2022 (QE1) and the five-character codes
+# that boards opened since 2026 carry (Z9B2Z).
+ICB_CODE_PATTERN = r"^(Q[A-Z0-9]{2}|[A-Z][A-Z0-9]{4})$"
+ICB_CODE = RegexValidator(
+    ICB_CODE_PATTERN,
+    "An ICB ODS code is Q and two letters or digits (QE1), or five capital letters or digits (Z9B2Z).",
+)
 TRUST_CODE = RegexValidator(
     r"^[A-Z0-9]{3,5}$", "An NHS trust ODS code is 3 to 5 capital letters or digits, e.g. RXN."
 )
@@ -41,9 +47,22 @@ def ics_short_name(name: str) -> str:
     return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
 
 
+def open_on_q(day, prefix: str = "") -> Q:
+    """Boards open on `day` (DESIGN.md 6.1): opened_on null or <= day, and closed_on null or >= day."""
+    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gte": day})
+    )
+
+
 class IntegratedCareSystemQuerySet(models.QuerySet):
+    def open_on(self, day):
+        return self.filter(open_on_q(day))
+
     def current(self):
-        return self.filter(succeeded_by__isnull=True)
+        """The boards open today."""
+        from django.utils import timezone
+
+        return self.open_on(timezone.localdate())
 
 
 class IntegratedCareSystem(models.Model):
@@ -53,11 +72,14 @@ class IntegratedCareSystem(models.Model):
     vacancies, offers and reports recorded against it keep their history.
     """
 
-    code = models.CharField("ICB ODS code", max_length=3, unique=True, validators=[ICB_CODE])
+    code = models.CharField("ICB ODS code", max_length=5, unique=True, validators=[ICB_CODE])
     ons_code = models.CharField("ONS code", max_length=9, blank=True)
     name = models.CharField(max_length=200)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="integrated_care_systems")
-    closed_on = models.DateField(null=True, blank=True)
+    opened_on = models.DateField(
+        null=True, blank=True, help_text="Its first day; blank when open since before records."
+    )
+    closed_on = models.DateField(null=True, blank=True, help_text="Its last day; blank while open.")
     succeeded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
     )
@@ -68,7 +90,11 @@ class IntegratedCareSystem(models.Model):
         ordering = ["name"]
         verbose_name = "integrated care system"
         constraints = [
-            models.CheckConstraint(name="ics_code_format", condition=Q(code__regex=r"^Q[A-Z0-9]{2}$")),
+            models.CheckConstraint(name="ics_code_format", condition=Q(code__regex=ICB_CODE_PATTERN)),
+            models.CheckConstraint(
+                name="ics_opens_before_it_closes",
+                condition=Q(opened_on__isnull=True) | Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+            ),
             models.CheckConstraint(name="ics_not_own_successor", condition=~Q(succeeded_by=models.F("id"))),
         ]
 
@@ -81,6 +107,37 @@ class IntegratedCareSystem(models.Model):
     @property
     def short_name(self):
         return ics_short_name(self.name)
+
+
+class BoardSuccession(models.Model):
+    """A closed board's area passing to a successor, with the share of its figures the successor takes.
+
+    The shares of one predecessor's successions sum to 1 (DESIGN.md 6.1); a successor that is itself
+    closed passes its share on to its own successors (shares multiply).
+    """
+
+    predecessor = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.CASCADE, related_name="successions_out"
+    )
+    successor = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.PROTECT, related_name="successions_in"
+    )
+    share = models.DecimalField(
+        max_digits=7, decimal_places=6,
+        help_text="Share of the predecessor's figures counted in this successor (above 0, at most 1).",
+    )
+    basis = models.CharField(max_length=200, blank=True, help_text="How the share was derived.")
+
+    class Meta:
+        ordering = ["predecessor__code", "successor__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="board_succession_unique"),
+            models.CheckConstraint(name="board_succession_share_0_to_1", condition=Q(share__gt=0, share__lte=1)),
+            models.CheckConstraint(name="board_succession_not_to_itself", condition=~Q(predecessor=F("successor"))),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor_id} -> {self.successor_id} ({self.share})"
 
 
 class TrustKind(models.TextChoices):
@@ -133,6 +190,30 @@ class Trust(models.Model):
     @property
     def is_open(self):
         return self.closed_on is None
+
+
+class TrustBoard(models.Model):
+    """A trust's membership of a board over a span of days (DESIGN.md 6.1): valid_from and valid_to are
+    the first and last days, null for open ends. A trust belongs to one board on each day."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="boards")
+    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.PROTECT, related_name="trust_memberships")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["trust", F("valid_from").asc(nulls_first=True)]
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "valid_from"], name="trust_board_unique_start"),
+            models.CheckConstraint(
+                name="trust_board_span_in_order",
+                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+            ),
+        ]
+        indexes = [models.Index(fields=["ics", "trust"], name="trust_board_ics")]
+
+    def __str__(self):
+        return f"{self.trust_id} in {self.ics_id} from {self.valid_from or 'the start'} to {self.valid_to or 'now'}"
 
 
 class VacancyQuerySet(models.QuerySet):

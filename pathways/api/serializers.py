@@ -5,10 +5,48 @@ from core.api_fields import NaturalKeyField
 from ..models import ApprenticeshipStandard, EntryRoute, Occupation, Progression
 
 
-class OccupationSerializer(serializers.ModelSerializer):
+class RangeMixin:
+    """A rate with its low and high values (DESIGN.md 6.2): a `_low`/`_high` left empty on a write that
+    sets the central rate equals it; low <= rate <= high, or a 400 naming the field."""
+
+    ranges: tuple[tuple[str, str, str], ...] = ()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        errors = {}
+        for central, low, high in self.ranges:
+            if central in attrs:
+                for end in (low, high):
+                    if attrs.get(end) is None:
+                        attrs[end] = attrs[central]
+            values = {
+                name: attrs[name] if name in attrs else getattr(self.instance, name, None)
+                for name in (central, low, high)
+            }
+            if None in values.values():
+                continue
+            if values[low] > values[central]:
+                errors[low] = [f"The low value must not be above the central rate ({values[central]})."]
+            if values[high] < values[central]:
+                errors[high] = [f"The high value must not be below the central rate ({values[central]})."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class OccupationSerializer(RangeMixin, serializers.ModelSerializer):
+    ranges = (("annual_leaver_rate", "annual_leaver_rate_low", "annual_leaver_rate_high"),)
+
     class Meta:
         model = Occupation
-        fields = ["code", "name", "soc_code", "staff_group", "sector", "annual_leaver_rate"]
+        fields = [
+            "code", "name", "soc_code", "staff_group", "sector", "annual_leaver_rate", "annual_leaver_rate_low",
+            "annual_leaver_rate_high",
+        ]
+        extra_kwargs = {
+            "annual_leaver_rate_low": {"required": False, "allow_null": True},
+            "annual_leaver_rate_high": {"required": False, "allow_null": True},
+        }
 
 
 class ApprenticeshipStandardSerializer(serializers.ModelSerializer):
@@ -24,7 +62,7 @@ class ApprenticeshipStandardSerializer(serializers.ModelSerializer):
         ]
 
 
-class EntryRouteSerializer(serializers.ModelSerializer):
+class EntryRouteSerializer(RangeMixin, serializers.ModelSerializer):
     """A way into an occupation from a course: through a named apprenticeship standard, or by
     qualification type and level. The level may be left out for a standard: it is the standard's."""
 
@@ -32,14 +70,23 @@ class EntryRouteSerializer(serializers.ModelSerializer):
     apprenticeship_standard = NaturalKeyField(
         slug_field="reference", queryset=ApprenticeshipStandard.objects.all(), required=False, allow_null=True
     )
+    from_occupation = NaturalKeyField(
+        slug_field="code", queryset=Occupation.objects.all(), required=False, allow_null=True,
+        help_text="The occupation whose staff the route trains (backfill, DESIGN.md 6.3); null for new entrants.",
+    )
+    ranges = (("conversion_rate", "conversion_rate_low", "conversion_rate_high"),)
 
     class Meta:
         model = EntryRoute
         fields = [
             "id", "occupation", "qualification_type", "level", "apprenticeship_standard", "conversion_rate",
-            "lag_months", "notes",
+            "conversion_rate_low", "conversion_rate_high", "lag_months", "from_occupation", "notes",
         ]
-        extra_kwargs = {"level": {"required": False, "allow_null": True}}
+        extra_kwargs = {
+            "level": {"required": False, "allow_null": True},
+            "conversion_rate_low": {"required": False, "allow_null": True},
+            "conversion_rate_high": {"required": False, "allow_null": True},
+        }
         validators = []  # the model's partial unique constraints are checked by full_clean() in the service
 
 

@@ -33,15 +33,17 @@ def build(*, colleges: int = 230, seed: int = 7) -> dict:
     )
     occupations = Occupation.objects.bulk_create(
         Occupation(code=f"occupation-{i}", name=f"Occupation {i}", soc_code="6131", sector="both",
-                   annual_leaver_rate="0.1")
+                   annual_leaver_rate="0.1", annual_leaver_rate_low="0.1", annual_leaver_rate_high="0.1")
         for i in range(40)
     )
     routes = []
     for i, occupation in enumerate(occupations):
         routes.append(EntryRoute(occupation=occupation, qualification_type="apprenticeship", level=standards[i].level,
-                                 apprenticeship_standard=standards[i], conversion_rate="0.6"))
+                                 apprenticeship_standard=standards[i], conversion_rate="0.6", conversion_rate_low="0.6",
+                                 conversion_rate_high="0.6"))
         routes.append(EntryRoute(occupation=occupation, qualification_type=["t_level", "diploma"][i % 2],
-                                 level=2 + i % 3, conversion_rate="0.3"))
+                                 level=2 + i % 3, conversion_rate="0.3", conversion_rate_low="0.3",
+                                 conversion_rate_high="0.3"))
     EntryRoute.objects.bulk_create(routes)
     return {"regions": regions, "icss": icss, "colleges": college_objs, "standards": standards,
             "occupations": occupations}

@@ -182,7 +182,7 @@ def test_the_starter_set_loads_and_a_rerun_keeps_staff_changes(reference):
     route = EntryRoute.objects.get(
         occupation__code="healthcare-support-workers", apprenticeship_standard__reference="ST0216"
     )
-    route.conversion_rate = Decimal("0.5")
+    route.conversion_rate = route.conversion_rate_low = route.conversion_rate_high = Decimal("0.5")
     route.save()
     # when
     second = pathways_starter_set_import()
@@ -218,7 +218,7 @@ def test_the_starter_set_can_be_reset_to_the_files(reference):
     # given
     pathways_starter_set_import()
     route = EntryRoute.objects.get(apprenticeship_standard__reference="ST0216")
-    route.conversion_rate = Decimal("0.5")
+    route.conversion_rate = route.conversion_rate_low = route.conversion_rate_high = Decimal("0.5")
     route.save()
     # when
     result = pathways_starter_set_import(update_existing=True)
