@@ -16,8 +16,10 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from colleges.models import College, CourseOffer
+from colleges.models import College, CollegeBoard, CourseOffer
 from core.errors import ApplicationError
 from core.importing import DATA_DIR
 from core.models import DataLoad
@@ -27,7 +29,8 @@ from hubs.models import Hub
 from hubs.services import hubs_demo_data_create
 from pathways.models import ApprenticeshipStandard, Occupation
 from pathways.vocabulary import QualificationType
-from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
+from planning.models import DEFAULT_HORIZON_YEARS
+from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustBoard, TrustKind, Vacancy
 
 DEFAULT_DEMO_PASSWORD = "portal-demo-2026"
 DEMO_PREFIX = "DEMO-"
@@ -99,11 +102,38 @@ def demo_logins_create() -> dict:
 
 
 # --------------------------------------------------------------------------------------
-# Course offers: the health and care apprenticeships each college taught in 2024/25 (DfE),
-# matched to IfATE standards by exact title, plus T Level and diploma offers
+# Boards today: the boards open today, and each trust's and college's board today (its membership
+# valid today; a trust or college with no membership then is in its `ics`, when that board is open)
 # --------------------------------------------------------------------------------------
 
-DEMO_YEARS = ["2025/26", "2026/27"]
+
+def _membership_today(model, member_field: str, today: dt.date) -> dict[int, tuple[int, dt.date | None]]:
+    """member id -> (board id, first day of that membership) for memberships valid today."""
+    valid = model.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today), Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    return {member: (ics, since) for member, ics, since in valid.values_list(member_field, "ics_id", "valid_from")}
+
+
+def _board_today(member, memberships: dict, open_boards: dict) -> tuple[IntegratedCareSystem | None, dt.date | None]:
+    """(board today, first day in it) of a trust or college, or (None, None) when it is in no open board."""
+    board_id, since = memberships.get(member.pk, (member.ics_id, None))
+    return open_boards.get(board_id), since
+
+
+def _months_in_board(periods, board, since: dt.date | None, opened: dt.date | None) -> list[dt.date]:
+    """The periods on whose first day the board is open, the member is in it and (for a trust) open itself:
+    a month before a board opened, or before a trust joined it, gets no row."""
+    starts = [day for day in (board.opened_on, since, opened) if day is not None]
+    return [period for period in periods if all(day <= period for day in starts)]
+
+
+# --------------------------------------------------------------------------------------
+# Course offers: each college's real 2024/25 apprenticeship starts by standard (DfE), carried forward
+# as planned places to the end of the default horizon, plus modest T Level, diploma and Access offers
+# --------------------------------------------------------------------------------------
+
+FIRST_DEMO_YEAR = 2024  # 2024/25: the year the DfE starts describe; its learners complete inside the horizon
 # course code suffix, title, qualification type, level, duration in months
 CLASSROOM_COURSES = [
     ("TLH", "T Level in Health (demo)", QualificationType.T_LEVEL, 3, 24),
@@ -112,10 +142,23 @@ CLASSROOM_COURSES = [
     ("HSC3", "Health and Social Care Extended Diploma Level 3 (demo)", QualificationType.DIPLOMA, 3, 24),
     ("AHE", "Access to HE Diploma (Nursing and Health Professions) (demo)", QualificationType.ACCESS_TO_HE, 3, 12),
 ]
+CLASSROOM_PLACES = (8, 40)  # invented: planned places per college, course and year
+
+
+def demo_academic_years(today: dt.date | None = None, horizon_years: int = DEFAULT_HORIZON_YEARS) -> list[str]:
+    """2024/25 to the academic year that starts (1 September) before the end of the default horizon."""
+    today = today or timezone.localdate()
+    end = today.replace(year=today.year + horizon_years) if not (today.month == 2 and today.day == 29) else (
+        dt.date(today.year + horizon_years, 2, 28)
+    )
+    last = end.year if end >= dt.date(end.year, 9, 1) else end.year - 1
+    return [f"{first}/{(first + 1) % 100:02d}" for first in range(FIRST_DEMO_YEAR, last + 1)]
 
 
 def _delivered_standards() -> dict[str, list[tuple[ApprenticeshipStandard, int]]]:
-    """UKPRN -> [(standard, 2024/25 starts)] from the DfE file, where the name matches an IfATE title."""
+    """UKPRN -> [(standard, 2024/25 starts)] from the DfE file, where the name matches a standard's title.
+
+    A standard the college taught in 2024/25 with enrolments but no new starts keeps one place a year."""
     by_title = {standard.title.strip().lower(): standard for standard in ApprenticeshipStandard.objects.all()}
     delivered: dict[str, list] = {}
     with (DATA_DIR / "college_health_care_apprenticeships_2024_25.csv").open(newline="", encoding="utf-8") as handle:
@@ -130,9 +173,17 @@ def _delivered_standards() -> dict[str, list[tuple[ApprenticeshipStandard, int]]
     return delivered
 
 
-def demo_course_offers_create() -> dict:
+def demo_course_offers_create(today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    years = demo_academic_years(today)
     delivered = _delivered_standards()
-    colleges = {college.ukprn: college for college in College.objects.filter(ukprn__in=delivered)}
+    open_boards = {board.pk: board for board in IntegratedCareSystem.objects.open_on(today).select_related("region")}
+    memberships = _membership_today(CollegeBoard, "college_id", today)
+    colleges = {}
+    for college in College.objects.order_by("ukprn"):
+        board, _since = _board_today(college, memberships, open_boards)
+        if board is not None:
+            colleges[college.ukprn] = (college, board)
     existing = set(
         CourseOffer.objects.filter(course_code__startswith=DEMO_PREFIX).values_list(
             "college_id", "course_code", "academic_year"
@@ -140,65 +191,109 @@ def demo_course_offers_create() -> dict:
     )
     offers = []
 
-    def add(college, code, **values):
-        if (college.pk, code, values["academic_year"]) not in existing:
-            offers.append(CourseOffer(college=college, course_code=code, **values))
+    def add(college, code, year, **values):
+        if (college.pk, code, year) not in existing:
+            offers.append(CourseOffer(
+                college=college, course_code=code, academic_year=year, start_date=dt.date(int(year[:4]), 9, 1),
+                **values,
+            ))
 
-    for ukprn, college in sorted(colleges.items()):
-        for year in DEMO_YEARS:
-            first = int(year[:4])
-            for standard, starts in delivered[ukprn]:
+    def classroom(college, year, suffix, title, kind, level, months, *, code=None, delivery_ics=None):
+        add(
+            college, code or f"{DEMO_PREFIX}{suffix}", year, title=title, qualification_type=kind, level=level,
+            duration_months=months, planned_places=_number(college.ukprn, suffix, year, low=CLASSROOM_PLACES[0],
+                                                           high=CLASSROOM_PLACES[1]),
+            delivery_ics=delivery_ics,
+        )
+
+    for ukprn, (college, _board) in colleges.items():
+        for year in years:
+            for standard, starts in delivered.get(ukprn, []):
                 add(
-                    college, f"{DEMO_PREFIX}APP-{standard.reference}", academic_year=year,
+                    college, f"{DEMO_PREFIX}APP-{standard.reference}", year,
                     title=f"{standard.title} apprenticeship (demo)",
                     qualification_type=QualificationType.APPRENTICESHIP, level=standard.level,
-                    apprenticeship_standard=standard, start_date=dt.date(first, 9, 1),
-                    duration_months=standard.duration_months or 18,
-                    planned_places=starts + _number(ukprn, standard.reference, year, low=0, high=3),
+                    apprenticeship_standard=standard, duration_months=standard.duration_months or 18,
+                    planned_places=starts,
                 )
             for suffix, title, kind, level, months in CLASSROOM_COURSES:
                 # Every college offers the Level 3 health T Level and diploma; the others at some colleges.
                 if suffix not in ("TLH", "HSC3") and _number(ukprn, suffix, low=0, high=2) == 0:
                     continue
-                add(
-                    college, f"{DEMO_PREFIX}{suffix}", academic_year=year, title=title, qualification_type=kind,
-                    level=level, start_date=dt.date(first, 9, 1), duration_months=months,
-                    planned_places=_number(ukprn, suffix, year, low=8, high=40),
-                )
-    CourseOffer.objects.bulk_create(offers, batch_size=500)
+                classroom(college, year, suffix, title, kind, level, months)
+    # A board open today where no college sits gets the health T Level and diploma of its region's
+    # largest apprenticeship college, delivered in the board, so every board has supply.
+    served = {board.pk for _college, board in colleges.values()}
+    for board in sorted(open_boards.values(), key=lambda board: board.code):
+        if board.pk in served:
+            continue
+        nearby = [college for college, home in colleges.values() if home.region_id == board.region_id] or [
+            college for college, _home in colleges.values()
+        ]
+        if not nearby:
+            continue
+        host = max(nearby, key=lambda college: (sum(starts for _s, starts in delivered.get(college.ukprn, [])),
+                                                college.ukprn))
+        for year in years:
+            for suffix, title, kind, level, months in CLASSROOM_COURSES:
+                if suffix in ("TLH", "HSC3"):
+                    classroom(host, year, suffix, title, kind, level, months,
+                              code=f"{DEMO_PREFIX}{suffix}-{board.code}", delivery_ics=board)
+    CourseOffer.objects.bulk_create(offers, batch_size=1000)
     return {"course offers added": len(offers)}
 
 
 # --------------------------------------------------------------------------------------
-# Vacancies: NHS rows per open trust, social-care estimates per ICS, for the last 12 months
+# Vacancies: NHS rows per open trust and social-care estimates per board, for the last 12 months,
+# scaled to published national totals (see DEMO_SCALING and the module docstring)
 # --------------------------------------------------------------------------------------
 
-# occupation code -> (staff in post at an acute trust, usual vacancy rate in per cent x 10)
-NHS_SERIES = {
-    "registered-nurses": (1800, 90),
-    "healthcare-support-workers": (900, 110),
+NHS_VACANCIES_ALL_STAFF = 100_000  # FTE, NHS England, NHS Vacancy Statistics (about 100,000)
+SOCIAL_CARE_VACANCIES = 122_000  # Skills for Care, as quoted by the NHS Confederation (2020)
+SOCIAL_CARE_STAFF_FTE = 1_130_000  # the same source: 1.13 million FTE social-care staff
+LEAVERS_FILE = "nhs_leavers_by_staff_group_region_2024_25.csv"
+# NHS staff groups of the leavers file with no occupation of their own, and where they go
+STAFF_GROUP_FOLDED = {"Senior managers": "Managers"}
+STAFF_GROUP_LEFT_OUT = ("Central functions", "Hotel, property & estates", "Unknown classification")
+
+# The demo's own split of a staff group among its occupations (by occupations.csv's nhs_leaver_staff_group);
+# an occupation not listed takes an equal part of what the listed ones leave.
+OCCUPATION_SHARE_OF_STAFF_GROUP = {
+    "registered-nurses": 0.62, "mental-health-nurses": 0.12, "community-nurses": 0.12, "childrens-nurses": 0.06,
+    "specialist-nurses": 0.05, "nurse-practitioners": 0.03,
+    "healthcare-support-workers": 0.85, "health-associate-professionals": 0.12, "dental-nurses": 0.03,
+    "other-health-professionals": 0.18, "physiotherapists": 0.14, "pharmacists": 0.12, "occupational-therapists": 0.12,
+    "radiographers": 0.12, "psychotherapists": 0.07, "clinical-psychologists": 0.07, "pharmacy-technicians": 0.06,
+    "speech-and-language-therapists": 0.05, "other-therapy-professionals": 0.05, "podiatrists": 0.02,
 }
-# A third series for trusts that are not acute.
-NHS_KIND_SERIES = {
-    TrustKind.MENTAL_HEALTH: ("mental-health-nurses", 500, 120),
-    TrustKind.AMBULANCE: ("paramedics", 1200, 80),
-    TrustKind.COMMUNITY: ("community-nurses", 400, 100),
-    TrustKind.SPECIALIST: ("specialist-nurses", 300, 70),
+# Which kinds of trust employ an occupation, relative to an acute trust (the demo's own weights)
+KIND_WEIGHT = {
+    TrustKind.ACUTE: 1.0, TrustKind.MENTAL_HEALTH: 0.35, TrustKind.COMMUNITY: 0.3, TrustKind.SPECIALIST: 0.4,
+    TrustKind.AMBULANCE: 0.0, TrustKind.OTHER: 0.2,
 }
-KIND_SIZE = {  # staff in post relative to an acute trust
-    TrustKind.ACUTE: 1.0, TrustKind.MENTAL_HEALTH: 0.35, TrustKind.COMMUNITY: 0.3, TrustKind.AMBULANCE: 0.05,
-    TrustKind.SPECIALIST: 0.4, TrustKind.OTHER: 0.2,
+OCCUPATION_KIND_WEIGHT = {
+    "paramedics": {TrustKind.AMBULANCE: 1.0},
+    "ambulance-support-workers": {TrustKind.AMBULANCE: 1.0},
+    "mental-health-nurses": {TrustKind.MENTAL_HEALTH: 1.0, TrustKind.COMMUNITY: 0.15, TrustKind.ACUTE: 0.03},
+    "clinical-psychologists": {TrustKind.MENTAL_HEALTH: 1.0, TrustKind.COMMUNITY: 0.15, TrustKind.ACUTE: 0.05},
+    "psychotherapists": {TrustKind.MENTAL_HEALTH: 1.0, TrustKind.COMMUNITY: 0.15, TrustKind.ACUTE: 0.03},
+    "midwives": {TrustKind.ACUTE: 1.0, TrustKind.SPECIALIST: 0.3},
+    "childrens-nurses": {TrustKind.ACUTE: 1.0, TrustKind.SPECIALIST: 1.0, TrustKind.COMMUNITY: 0.3},
+    "community-nurses": {TrustKind.COMMUNITY: 1.0, TrustKind.ACUTE: 0.25, TrustKind.MENTAL_HEALTH: 0.2},
+    "health-services-managers": {**KIND_WEIGHT, TrustKind.AMBULANCE: 0.3},
 }
-SOCIAL_CARE_SERIES = {
-    "care-workers": (22000, 90),
-    "senior-care-workers": (3500, 80),
-    "registered-nurses": (900, 130),
+# Social care: the demo's own split of staff in post by role (most posts are care workers)
+SOCIAL_CARE_SHARES = {
+    "care-workers": 0.74, "senior-care-workers": 0.12, "care-service-managers": 0.06, "social-workers": 0.03,
+    "registered-nurses": 0.03, "social-services-managers": 0.015, "occupational-therapists": 0.005,
 }
+# Trusts whose staff stand in for a board's population when spreading social care
+POPULATION_KINDS = (TrustKind.ACUTE, TrustKind.COMMUNITY, TrustKind.MENTAL_HEALTH)
 
 
 def demo_periods(today: dt.date | None = None) -> list[dt.date]:
     """The first days of the 12 months before this one."""
-    month = (today or dt.date.today()).replace(day=1)
+    month = (today or timezone.localdate()).replace(day=1)
     periods = []
     for _ in range(12):
         month = (month - dt.timedelta(days=1)).replace(day=1)
@@ -206,49 +301,131 @@ def demo_periods(today: dt.date | None = None) -> list[dt.date]:
     return sorted(periods)
 
 
-def _figures(key, staff: float, rate_tenths: int, period: dt.date) -> tuple[Decimal, Decimal]:
-    staff_in_post = Decimal(str(round(staff * _number(key, low=70, high=130) / 100 + period.month % 3, 1)))
-    rate = Decimal(rate_tenths + _number(key, period, low=-20, high=20)) / 1000
-    vacancies = (staff_in_post * rate).quantize(Decimal("0.01"))
-    return vacancies, staff_in_post.quantize(Decimal("0.01"))
+def nhs_staff_by_region_and_group() -> tuple[dict[tuple[str, str], float], float]:
+    """({(region code, staff group): FTE staff in post}, England's FTE over all staff groups), from the
+    latest period of the shipped NHS leavers file (staff at the start of the year); senior managers are
+    counted with managers, and the groups with no occupation are left out of the first."""
+    with (DATA_DIR / LEAVERS_FILE).open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    latest = max(row["period"] for row in rows)
+    staff: dict[tuple[str, str], float] = {}
+    england = 0.0
+    for row in rows:
+        if row["period"] != latest:
+            continue
+        fte = float(row["denominator_start_fte"] or 0)
+        if row["nhse_region_code"] == "All NHSE regions":
+            if row["main_staff_group"] == "All staff groups":
+                england = fte
+            continue
+        group = STAFF_GROUP_FOLDED.get(row["staff_group"], row["staff_group"])
+        if row["staff_group"] == "All staff groups" or group in STAFF_GROUP_LEFT_OUT:
+            continue
+        key = (row["nhse_region_code"], group)
+        staff[key] = staff.get(key, 0.0) + fte
+    return staff, england
+
+
+def _occupation_staff_groups(occupations: dict) -> dict[str, list[tuple[str, float]]]:
+    """NHS staff group -> [(occupation code, share of the group)], from occupations.csv's nhs_leaver_staff_group."""
+    members: dict[str, list[str]] = {}
+    with (DATA_DIR / "occupations.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("nhs_leaver_staff_group") and row["code"] in occupations:
+                members.setdefault(row["nhs_leaver_staff_group"], []).append(row["code"])
+    groups = {}
+    for group, codes in members.items():
+        listed = {code: OCCUPATION_SHARE_OF_STAFF_GROUP[code] for code in codes
+                  if code in OCCUPATION_SHARE_OF_STAFF_GROUP}
+        rest = [code for code in codes if code not in listed]
+        left = max(0.0, 1.0 - sum(listed.values()))
+        shares = {**listed, **{code: left / len(rest) for code in rest}} if rest else listed
+        total = sum(shares.values()) or 1.0
+        groups[group] = [(code, share / total) for code, share in shares.items()]
+    return groups
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(f"{value:.2f}")
 
 
 def demo_vacancies_create(today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
     periods = demo_periods(today)
     occupations = {occupation.code: occupation for occupation in Occupation.objects.all()}
-    missing = (set(NHS_SERIES) | set(SOCIAL_CARE_SERIES)) - set(occupations)
+    missing = set(SOCIAL_CARE_SHARES) - set(occupations)
     if missing:
         raise ApplicationError(f"Occupations {', '.join(sorted(missing))} are missing: run load_reference_data first.")
+    open_boards = {board.pk: board for board in IntegratedCareSystem.objects.open_on(today).select_related("region")}
+    memberships = _membership_today(TrustBoard, "trust_id", today)
+    staff_by_region, england_staff = nhs_staff_by_region_and_group()
+    nhs_rate = NHS_VACANCIES_ALL_STAFF / england_staff
+    groups = _occupation_staff_groups(occupations)
+
+    # Each open trust's board today, the months it has rows for, and a generated size (a big trust is big)
+    trusts = []
+    for trust in Trust.objects.open().order_by("ods_code"):
+        board, since = _board_today(trust, memberships, open_boards)
+        if board is None:
+            continue
+        months = _months_in_board(periods, board, since, trust.opened_on)
+        if months:
+            trusts.append((trust, board, months, _number(trust.ods_code, "size", low=60, high=140) / 100))
+
+    # NHS series: the region's published staff of each staff group, split among its occupations, then among
+    # the region's trusts by kind and size
+    series = []  # (sector, trust, board, occupation, staff in post, vacancy rate, months)
+    for group, members in groups.items():
+        for code, share in members:
+            kinds = OCCUPATION_KIND_WEIGHT.get(code, KIND_WEIGHT)
+            for region_code in sorted({board.region.code for _t, board, _m, _s in trusts}):
+                region_staff = staff_by_region.get((region_code, group), 0.0) * share
+                in_region = [item for item in trusts if item[1].region.code == region_code]
+                weights = [kinds.get(trust.kind, 0.0) * size for trust, _b, _m, size in in_region]
+                if not any(weights):  # no trust of the kinds that employ it: the region's trusts alike
+                    weights = [size for _t, _b, _m, size in in_region]
+                total = sum(weights)
+                for (trust, board, months, _size), weight in zip(in_region, weights, strict=True):
+                    staff = region_staff * weight / total if total else 0.0
+                    if staff >= 1:
+                        series.append((Sector.NHS, trust, board, occupations[code], staff, nhs_rate, months))
+
+    # Social care: England's totals by role, spread over the boards open today by the staff of their acute,
+    # community and mental health trusts (a stand-in for population; a board without one weighs as the least)
+    people = {board_id: 0.0 for board_id in open_boards}
+    for _sector, trust, board, _occupation, staff, _rate, _months in series:
+        if trust.kind in POPULATION_KINDS:
+            people[board.pk] += staff
+    least = min((weight for weight in people.values() if weight), default=1.0)
+    people = {board_id: weight or least for board_id, weight in people.items()}
+    everyone = sum(people.values())
+    care_rate = SOCIAL_CARE_VACANCIES / SOCIAL_CARE_STAFF_FTE
+    for board_id in sorted(open_boards, key=lambda board_id: open_boards[board_id].code):
+        board = open_boards[board_id]
+        months = _months_in_board(periods, board, None, None)
+        for code, share in SOCIAL_CARE_SHARES.items():
+            staff = SOCIAL_CARE_STAFF_FTE * share * people[board_id] / everyone
+            series.append((Sector.SOCIAL_CARE, None, board, occupations[code], staff, care_rate, months))
+
     existing = set(
         Vacancy.objects.filter(period__in=periods).values_list(
             "sector", "trust_id", "ics_id", "occupation_id", "period"
         )
     )
     rows = []
-
-    def add(sector, trust, ics, occupation, staff, rate_tenths):
-        for period in periods:
-            key = (sector, trust.pk if trust else None, ics.pk, occupation.pk, period)
-            if key in existing:
+    for sector, trust, board, occupation, staff, rate, months in series:
+        key = (sector, trust.ods_code if trust else board.code, occupation.code)
+        # each series keeps its own vacancy rate (0.7 to 1.3 times the national one); months vary a little
+        series_rate = rate * _number(*key, "rate", low=70, high=130) / 100
+        for period in months:
+            if (sector, trust.pk if trust else None, board.pk, occupation.pk, period) in existing:
                 continue
-            vacancies, staff_in_post = _figures(key[:4], staff, rate_tenths, period)
+            staff_in_post = staff * (1000 + _number(*key, period, "staff", low=-15, high=15)) / 1000
+            vacancies = staff_in_post * series_rate * _number(*key, period, "vacancies", low=92, high=108) / 100
             rows.append(Vacancy(
-                sector=sector, trust=trust, ics=ics, occupation=occupation, period=period,
-                vacancies_fte=vacancies, staff_in_post_fte=staff_in_post, synthetic=True,
+                sector=sector, trust=trust, ics=board, occupation=occupation, period=period,
+                vacancies_fte=_decimal(vacancies), staff_in_post_fte=_decimal(staff_in_post), synthetic=True,
             ))
-
-    for trust in Trust.objects.open().select_related("ics"):
-        size = KIND_SIZE.get(trust.kind, 0.2)
-        series = [(code, staff * size, rate) for code, (staff, rate) in NHS_SERIES.items()]
-        if trust.kind in NHS_KIND_SERIES:
-            code, staff, rate = NHS_KIND_SERIES[trust.kind]
-            series.append((code, staff, rate))
-        for code, staff, rate in series:
-            if code in occupations:
-                add(Sector.NHS, trust, trust.ics, occupations[code], staff, rate)
-    for ics in IntegratedCareSystem.objects.current():
-        for code, (staff, rate) in SOCIAL_CARE_SERIES.items():
-            add(Sector.SOCIAL_CARE, None, ics, occupations[code], staff, rate)
     Vacancy.objects.bulk_create(rows, batch_size=1000)
     return {"vacancy rows added": len(rows)}
 
