@@ -31,8 +31,12 @@ def home(request):
 
 def about_data(request):
     """Where the shipped data comes from, under which licence, and which of it is generated."""
+    from planning.generators.demo import DEMO_SCALING
+
     loads = DataLoad.objects.all()[:20]
-    return render(request, "portal/about_data.html", {"loads": loads, "DataLoad": DataLoad})
+    return render(
+        request, "portal/about_data.html", {"loads": loads, "DataLoad": DataLoad, "demo_scaling": DEMO_SCALING}
+    )
 
 
 class PortalAuthenticationForm(AuthenticationForm):

@@ -137,6 +137,15 @@ def test_about_the_data_says_where_the_standards_and_leaver_rates_come_from(clie
 
 
 @pytest.mark.django_db
+def test_about_the_data_says_which_published_totals_the_demo_is_scaled_to_and_how_it_spreads_them(client):
+    page = text(client.get("/about/data/"))
+    assert "How the demonstration figures are scaled" in page
+    assert "about 100,000 FTE over all staff groups (NHS England, NHS Vacancy Statistics)" in page
+    assert "1.36 million FTE in all staff groups" in page and "122,000 to 131,000 (Skills for Care" in page
+    assert "starts by standard in 2024/25" in page and "no figures for months before it opened" in page
+
+
+@pytest.mark.django_db
 def test_about_the_data_has_an_empty_state_before_any_load(client):
     page = text(client.get("/about/data/"))
     assert "No data has been loaded yet" in page
