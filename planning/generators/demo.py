@@ -62,7 +62,7 @@ from core.users import user_scope_find, users_create
 from hubs.models import Hub
 from hubs.services import hubs_demo_data_create
 from pathways.models import ApprenticeshipStandard, Occupation
-from pathways.vocabulary import QualificationType
+from pathways.vocabulary import QualificationType, add_months
 from planning.models import DEFAULT_HORIZON_YEARS
 from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustBoard, TrustKind, Vacancy
 
@@ -181,10 +181,7 @@ CLASSROOM_PLACES = (8, 40)  # invented: planned places per college, course and y
 
 def demo_academic_years(today: dt.date | None = None, horizon_years: int = DEFAULT_HORIZON_YEARS) -> list[str]:
     """2024/25 to the academic year that starts (1 September) before the end of the default horizon."""
-    today = today or timezone.localdate()
-    end = today.replace(year=today.year + horizon_years) if not (today.month == 2 and today.day == 29) else (
-        dt.date(today.year + horizon_years, 2, 28)
-    )
+    end = add_months(today or timezone.localdate(), 12 * horizon_years)
     last = end.year if end >= dt.date(end.year, 9, 1) else end.year - 1
     return [f"{first}/{(first + 1) % 100:02d}" for first in range(FIRST_DEMO_YEAR, last + 1)]
 
