@@ -302,7 +302,8 @@ def test_a_scenario_and_its_report_request_change_no_real_data(ics_user, client_
     def real():
         return (
             list(CourseOffer.objects.values_list("pk", "planned_places", "expected_completion_rate", "updated_at")),
-            list(EntryRoute.objects.values_list("pk", "conversion_rate", "conversion_rate_low", "conversion_rate_high")),
+            list(EntryRoute.objects.values_list("pk", "conversion_rate", "conversion_rate_low",
+                                                "conversion_rate_high")),
             list(Occupation.objects.values_list("pk", "annual_leaver_rate")),
         )
 
