@@ -760,12 +760,12 @@ def scenario_comparison(*, report: GapReport, level: str, code: str) -> Scenario
 
 def data_changed_since(report: GapReport) -> dt.datetime | None:
     """The latest change to vacancies or course offers after `report` was asked for, or None (1 query:
-    two MAX over indexed columns, as subqueries)."""
+    the newest `updated_at` of each, as subqueries)."""
     from django.db.models import Subquery
 
-    latest = (
-        Vacancy.objects.order_by().values_list(Max("updated_at")),
-        CourseOffer.objects.order_by().values_list(Max("updated_at")),
+    latest = (  # the newest row first is the MAX, read from the end of an index where there is one
+        Vacancy.objects.order_by("-updated_at").values("updated_at")[:1],
+        CourseOffer.objects.order_by("-updated_at").values("updated_at")[:1],
     )
     changed = GapReport.objects.filter(pk=report.pk).annotate(
         vacancies_at=Subquery(latest[0]), offers_at=Subquery(latest[1])
