@@ -9,7 +9,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from django.contrib import messages
@@ -55,11 +55,11 @@ SHEET_NAMES = {
 @dataclass
 class Column:
     label: str
-    kind: str = "text"  # text, fte, whole (FTE shown whole, downloaded to 2 decimals), percent, int, date
+    kind: str = "text"  # text, fte (shown whole, downloaded to 2 decimals), percent, int, date
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("fte", "whole", "percent", "int")
+        return self.kind in ("fte", "percent", "int")
 
     @property
     def export_label(self) -> str:
@@ -118,13 +118,14 @@ class Table:
         )
 
 
+WHOLE = Decimal(1)
+
+
 def _display(value, kind: str) -> str:
     if value is None or value == "":
         return "–"
-    if kind == "fte":
-        return f"{value:,.2f}"
-    if kind == "whole":
-        return f"{value:,.0f}"
+    if kind == "fte":  # whole FTE on pages (issue 10.4); the downloads and the API keep the decimals
+        return f"{Decimal(value).quantize(WHOLE, ROUND_HALF_UP) + 0:,}"  # + 0: no "-0"
     if kind == "percent":
         return f"{value * 100:,.1f}%"
     if kind == "int":
@@ -138,7 +139,7 @@ def _export_value(cell: Cell, kind: str):
     value = cell.value
     if value is None:
         return None
-    if kind in ("fte", "whole"):
+    if kind == "fte":
         return Decimal(value).quantize(Decimal("0.01"))
     if kind == "percent":
         return Decimal(value).quantize(Decimal("0.0001"))
@@ -709,7 +710,7 @@ def _xlsx_response(tables: list[Table], report, geography, occupation, filename:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    formats = {"fte": "#,##0.00", "whole": "#,##0.00", "percent": "0.0%", "int": "#,##0", "date": "d mmm yyyy"}
+    formats = {"fte": "#,##0.00", "percent": "0.0%", "int": "#,##0", "date": "d mmm yyyy"}
     book = Workbook(write_only=True)
     about = book.create_sheet("About")
     for label, value in [
@@ -1095,9 +1096,9 @@ def _comparison_tables(comparison: selectors.ScenarioComparison, year: int, boun
     by_year = Table(
         "comparison",
         f"Gap by occupation and year in {where}: baseline, scenario and the difference",
-        [Column("Occupation"), Column("Year", "int"), Column("Baseline gap (FTE)", "whole"),
-         Column("Scenario gap (FTE)", "whole"), Column("Difference (FTE)", "whole"),
-         Column("Baseline supply (FTE)", "whole"), Column("Scenario supply (FTE)", "whole")],
+        [Column("Occupation"), Column("Year", "int"), Column("Baseline gap (FTE)", "fte"),
+         Column("Scenario gap (FTE)", "fte"), Column("Difference (FTE)", "fte"),
+         Column("Baseline supply (FTE)", "fte"), Column("Scenario supply (FTE)", "fte")],
         note="Figures are cumulative to the end of each year. A difference below zero means the scenario closes "
         "part of the gap. Pages show whole FTE; the downloads keep 2 decimals.",
     )
@@ -1109,8 +1110,8 @@ def _comparison_tables(comparison: selectors.ScenarioComparison, year: int, boun
     totals = Table(
         "totals",
         f"All occupations together in {where}, year by year",
-        [Column("Year"), Column("Baseline gap (FTE)", "whole"), Column("Scenario gap (FTE)", "whole"),
-         Column("Difference (FTE)", "whole")],
+        [Column("Year"), Column("Baseline gap (FTE)", "fte"), Column("Scenario gap (FTE)", "fte"),
+         Column("Difference (FTE)", "fte")],
     )
     for row in comparison.totals:
         totals.add(_year_label(row["year"], bounds), row["baseline_gap"], row["scenario_gap"], row["difference"])

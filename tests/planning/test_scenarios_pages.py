@@ -365,3 +365,20 @@ def test_scenario_reports_do_not_replace_the_baseline_on_the_dashboard(client, i
     client.force_login(ics_user)
     # when / then
     assert f"Figures from report {baseline.pk}" in client.get("/dashboards/?view=england").content.decode()
+
+
+def test_an_england_scenario_is_compared_on_the_national_rows(client, staff_user):
+    # given a staff scenario for England, its report and the baseline, with national rows
+    scenario = ScenarioFactory(ics=None, created_by=staff_user)
+    job = OccupationFactory(name="Paramedic")
+    for report, supply in ((GapReportFactory(horizon_years=1), Decimal(10)),
+                           (GapReportFactory(horizon_years=1, scenario=scenario), Decimal(25))):
+        GapReportRowFactory(report=report, level="national", code="E92000001", name="England", occupation=job,
+                            demand_fte=Decimal(100), supply_fte=supply)
+    client.force_login(staff_user)
+    # when
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"/scenarios/{scenario.pk}/compare/?format=csv&table=comparison").content.decode()
+    )))
+    # then
+    assert rows[1] == ["Paramedic", "1", "90.00", "75.00", "-15.00", "10.00", "25.00"]
