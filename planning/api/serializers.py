@@ -1,5 +1,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from colleges.models import College
@@ -41,6 +43,7 @@ class GapReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleScenarioField(serializers.PrimaryKeyRelatedField):
     """A scenario by id, among those the requesting user may see (others answer as unknown ids)."""
 
