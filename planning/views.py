@@ -1060,6 +1060,9 @@ def gap_report_request_page(request):
             _form_errors(form, exc)
         else:
             _report_requested_message(request, report)
+            target = request.POST.get("next", "")
+            if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                return redirect(target)
             if scenario is not None:
                 return redirect("planning:scenario_detail", pk=scenario.pk)
             return redirect("planning:dashboard")

@@ -83,8 +83,8 @@ def test_an_analyst_builds_a_scenario_runs_it_compares_it_and_downloads_the_comp
     page.get_by_role("button", name="Ask for the baseline report").click()
     baseline = GapReport.objects.get(scenario__isnull=True)
     assert (baseline.status, baseline.as_of, baseline.horizon_years) == ("succeeded", report.as_of, 3)
-    page.goto(f"{live_server.url}/scenarios/{scenario.pk}/compare/")
-    # then the chart is drawn beside the tables
+    # then they are back on the comparison, and the chart is drawn beside the tables
+    assert page.url.endswith(f"/scenarios/{scenario.pk}/compare/")
     page.locator('[data-chart="comparison"]').wait_for(state="visible")
     assert page.evaluate("() => !!Chart.getChart(document.getElementById('chart-comparison'))")
     assert page.get_by_text(f"Baseline report {baseline.pk}").is_visible()

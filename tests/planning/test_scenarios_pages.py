@@ -327,6 +327,12 @@ def test_without_a_baseline_of_the_same_parameters_the_page_offers_to_ask_for_on
     # then
     assert "No baseline to compare with" in text and "Ask for the baseline report" in text
     assert 'name="as_of" value="2026-12-01"' in text
+    # when they ask for it, then the baseline is requested and they are back on the comparison
+    response = analyst_client.post("/dashboards/reports/new/", {
+        "as_of": "2026-12-01", "horizon_years": "3", "next": f"/scenarios/{scenario.pk}/compare/",
+    })
+    assert response["Location"] == f"/scenarios/{scenario.pk}/compare/"
+    assert GapReport.objects.filter(scenario__isnull=True, as_of=dt.date(2026, 12, 1)).exists()
 
 
 def test_a_scenario_without_a_report_says_so_on_its_comparison(analyst_client, ics_user):
