@@ -594,7 +594,7 @@ def scenario_list(user) -> QuerySet[Scenario]:
     (college, standard, delivery ICS) and adjustments: 3 queries for a page of them, or a list."""
     return (
         Scenario.objects.visible_to(user)
-        .select_related("ics", "created_by")
+        .select_related("ics", "ics__region", "created_by")
         .prefetch_related(
             Prefetch(
                 "offers",

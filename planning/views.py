@@ -1121,6 +1121,17 @@ def _comparison_tables(comparison: selectors.ScenarioComparison, year: int, boun
     return [by_year, totals]
 
 
+def _comparison_areas(scenario: Scenario) -> dict[str, tuple[str, str, str]]:
+    """Where the comparison may look, by ?area=: the scenario's ICS (first), its region and England."""
+    areas = {}
+    if scenario.ics_id:
+        ics = scenario.ics
+        areas["ics"] = (ics_short_name(ics.name), GapReportRow.Level.ICS, ics.code)
+        areas["region"] = (ics.region.name, GapReportRow.Level.REGION, ics.region.code)
+    areas["england"] = ("England", GapReportRow.Level.NATIONAL, selectors.rules.NATIONAL_CODE)
+    return areas
+
+
 def _comparison_chart(comparison: selectors.ScenarioComparison, year: int) -> dict:
     rows = sorted((row for row in comparison.rows if row["year"] == year), key=lambda row: -row["baseline_gap"])
     return {
@@ -1149,10 +1160,9 @@ def scenario_compare(request, pk: int):
         if request.GET.get("format"):
             raise Http404("There is no report of this scenario to download yet.")
         return render(request, "planning/scenario_compare.html", context)
-    if scenario.ics_id:
-        level, code = GapReportRow.Level.ICS, scenario.ics.code
-    else:
-        level, code = GapReportRow.Level.NATIONAL, selectors.rules.NATIONAL_CODE
+    areas = _comparison_areas(scenario)
+    area = request.GET.get("area") if request.GET.get("area") in areas else next(iter(areas))
+    _, level, code = areas[area]
     comparison = selectors.scenario_comparison(report=report, level=level, code=code)
     year = _selected_year(request, report)
     bounds = selectors.horizon_bounds(report)
@@ -1175,6 +1185,7 @@ def scenario_compare(request, pk: int):
         comparison=comparison, tables={table.key: table for table in tables}, year=year, bounds=bounds,
         years=[(y, _year_label(y, bounds)) for y in range(1, report.horizon_years + 1)],
         chart=_comparison_chart(comparison, year), short_name=ics_short_name(comparison.name),
+        areas=[(key, label) for key, (label, _, _) in areas.items()], area=area,
         baseline_in_flight=baseline_in_flight,
         baseline_progress_url=_progress_url(baseline_in_flight) if baseline_in_flight else "",
         chart_summary=(

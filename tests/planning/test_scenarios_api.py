@@ -389,3 +389,13 @@ def test_a_report_of_a_scenario_not_visible_is_a_400_naming_scenario(ics_user, c
     assert response.status_code == 400
     assert list(response.json()) == ["scenario"]
     assert not GapReport.objects.exists()
+
+
+def test_the_report_list_filters_by_scenario_and_baseline(ics_user, client_for):
+    # given a baseline and a report of the analyst's scenario
+    scenario = ScenarioFactory(ics=ics_user.ics, created_by=ics_user)
+    baseline, own = GapReportFactory(), GapReportFactory(scenario=scenario)
+    client = client_for(ics_user)
+    # when / then
+    assert [r["id"] for r in client.get(f"/api/v1/gap-reports/?scenario={scenario.pk}").json()["results"]] == [own.pk]
+    assert [r["id"] for r in client.get("/api/v1/gap-reports/?baseline=true").json()["results"]] == [baseline.pk]

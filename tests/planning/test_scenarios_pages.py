@@ -388,3 +388,20 @@ def test_an_england_scenario_is_compared_on_the_national_rows(client, staff_user
     )))
     # then
     assert rows[1] == ["Paramedic", "1", "90.00", "75.00", "-15.00", "10.00", "25.00"]
+
+
+def test_the_comparison_also_looks_at_the_scenarios_region_and_england(analyst_client, ics_user):
+    # given rows of the ICS's region in both reports
+    scenario, mine, baseline = _compared(ics_user)
+    region = ics_user.ics.region
+    job = OccupationFactory(name="Paramedic")
+    for report, supply in ((baseline, Decimal(0)), (mine, Decimal(12))):
+        GapReportRowFactory(report=report, level="region", code=region.code, name=region.name, occupation=job,
+                            demand_fte=Decimal(50), supply_fte=supply)
+    # when
+    response = analyst_client.get(f"/scenarios/{scenario.pk}/compare/?area=region&format=csv&table=comparison")
+    # then
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1:] == [["Paramedic", "1", "50.00", "38.00", "-12.00", "0.00", "12.00"]]
+    page = analyst_client.get(f"/scenarios/{scenario.pk}/compare/?area=region").content.decode()
+    assert f"in {region.name}" in page and '<option value="region" selected>' in page
