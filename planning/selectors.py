@@ -24,13 +24,22 @@ from django.db.models import (
 )
 
 from colleges.models import College, CourseOffer
+from core.roles import is_staff
 from hubs.models import Activity
 from hubs.selectors import partnership_list
 from pathways import rules
 from pathways.models import EntryRoute, Occupation, Progression
 from trusts.models import IntegratedCareSystem, Region, Vacancy
 
-from .models import LEVEL_ORDER, GapReport, GapReportRow, GapReportSupply
+from .models import (
+    LEVEL_ORDER,
+    GapReport,
+    GapReportRow,
+    GapReportSupply,
+    Scenario,
+    ScenarioAdjustment,
+    ScenarioOffer,
+)
 
 # --------------------------------------------------------------------------------------
 # Gap dashboards: what an ICS people board, a region's hub and England read from a report.
@@ -93,7 +102,7 @@ def dashboard_reports() -> tuple[GapReport | None, GapReport | None]:
     The second is a run still pending or running (the page shows its progress) or one that
     failed (the page says so); the figures shown always come from the first.
     """
-    newest = gap_report_list().first()
+    newest = gap_report_list().filter(scenario__isnull=True).first()  # the baseline's (DESIGN.md 6.4)
     if newest is None or newest.status == GapReport.Status.SUCCEEDED:
         return newest, None
     return gap_report_latest(), newest
@@ -448,9 +457,18 @@ def gap_report_list() -> QuerySet[GapReport]:
     return GapReport.objects.select_related("requested_by").order_by("-created_at", "-id")
 
 
-def gap_report_latest() -> GapReport | None:
-    """The newest succeeded report: the one served while a newer run is pending, running or failed."""
-    return gap_report_list().filter(status=GapReport.Status.SUCCEEDED).first()
+def gap_report_list_visible_to(user) -> QuerySet[GapReport]:
+    """The reports `user` may read: every baseline, and those of the scenarios they may see (6.4)."""
+    reports = gap_report_list()
+    if is_staff(user):
+        return reports
+    return reports.filter(Q(scenario__isnull=True) | Q(scenario__in=Scenario.objects.visible_to(user).values("pk")))
+
+
+def gap_report_latest(*, scenario=None) -> GapReport | None:
+    """The newest succeeded baseline report (of `scenario`, when given): the one served while a newer
+    run is pending, running or failed."""
+    return gap_report_list().filter(status=GapReport.Status.SUCCEEDED, scenario=scenario).first()
 
 
 def gap_report_rows(
@@ -566,3 +584,191 @@ def pathway_offers(*, routes: list[EntryRoute], ics: IntegratedCareSystem, since
     here = offers.filter(in_ics)
     nearby = offers.filter(in_region).exclude(in_ics)
     return PathwayOffers(ics, list(here[:limit]), here.count(), list(nearby[:limit]), nearby.count())
+
+
+# --- Scenarios (DESIGN.md 6.4) ----------------------------------------------------------------
+
+
+def scenario_list(user) -> QuerySet[Scenario]:
+    """The scenarios `user` may see (Scenario.objects.visible_to), with their ICS, creator, offers
+    (college, standard, delivery ICS) and adjustments: 3 queries for a page of them, or a list."""
+    return (
+        Scenario.objects.visible_to(user)
+        .select_related("ics", "ics__region", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "offers",
+                queryset=ScenarioOffer.objects.select_related(
+                    "college", "apprenticeship_standard", "delivery_ics"
+                ).order_by("id"),
+            ),
+            Prefetch("adjustments", queryset=ScenarioAdjustment.objects.order_by("kind", "target")),
+        )
+        .order_by("-updated_at", "-id")
+    )
+
+
+def scenario_summaries(user) -> QuerySet[Scenario]:
+    """The scenarios `user` may see, for the list page: counts of offers and adjustments (1 query)."""
+    return (
+        Scenario.objects.visible_to(user)
+        .select_related("ics", "created_by")
+        .annotate(
+            offer_count=Count("offers", distinct=True), adjustment_count=Count("adjustments", distinct=True),
+        )
+        .order_by("-updated_at", "-id")
+    )
+
+
+SCENARIO_HISTORY_FIELDS = ("name", "description", "ics", "shared")
+_HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def scenario_history(*, scenario_id: int) -> list[dict]:
+    """The audit trail of a scenario (also after its deletion), newest first. Each entry: history_id,
+    type, at, user, source (how the change came in), changes [{field, old, new}] of its own fields
+    (the ICS by code), and `nested`: what changed in its offers and adjustments (2 queries)."""
+    records = list(
+        Scenario.history.filter(id=scenario_id).select_related("history_user").order_by("history_date", "history_id")
+    )
+    ics_ids = {record.ics_id for record in records} - {None}
+    codes = dict(IntegratedCareSystem.objects.filter(pk__in=ics_ids).values_list("pk", "code")) if ics_ids else {}
+
+    def shown(record, name):
+        if record is None:
+            return None
+        if name == "ics":
+            return codes.get(record.ics_id, record.ics_id) if record.ics_id else None
+        value = getattr(record, name)
+        return None if value in (None, "") else str(value)
+
+    entries, previous = [], None
+    for record in records:
+        source, _, nested = (record.history_change_reason or "").partition("; ")
+        changes = []
+        if record.history_type != "-":
+            for name in SCENARIO_HISTORY_FIELDS:
+                old, new = shown(previous, name), shown(record, name)
+                if old != new:
+                    changes.append({"field": name, "old": old, "new": new})
+        entries.append({
+            "history_id": record.history_id,
+            "type": _HISTORY_TYPES.get(record.history_type, record.history_type),
+            "at": record.history_date,
+            "user": record.history_user.username if record.history_user else None,
+            "source": source,
+            "changes": changes,
+            "nested": nested,
+        })
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def scenario_reports(scenario: Scenario, limit: int = 10) -> list[GapReport]:
+    """The scenario's newest reports, of any status (1 query)."""
+    return list(gap_report_list().filter(scenario=scenario)[:limit])
+
+
+def gap_report_baseline_for(report: GapReport) -> GapReport | None:
+    """The newest succeeded baseline report of the same as_of and horizon as `report` (1 query)."""
+    return (
+        gap_report_list()
+        .filter(
+            scenario__isnull=True, status=GapReport.Status.SUCCEEDED, as_of=report.as_of,
+            horizon_years=report.horizon_years,
+        )
+        .first()
+    )
+
+
+def gap_report_baseline_in_flight(report: GapReport) -> GapReport | None:
+    """A baseline of `report`'s as_of and horizon being worked out now, if any (1 query)."""
+    return (
+        gap_report_list()
+        .filter(scenario__isnull=True, status__in=GapReport.IN_FLIGHT, as_of=report.as_of,
+                horizon_years=report.horizon_years)
+        .first()
+    )
+
+
+@dataclass
+class ScenarioComparison:
+    """A scenario's report beside its baseline, for one geography: by occupation and year, each gap and
+    the difference (scenario minus baseline: below zero, the scenario closes part of the gap)."""
+
+    report: GapReport
+    baseline: GapReport | None
+    level: str
+    code: str
+    name: str
+    rows: list[dict]  # occupation_code, occupation_name, year, baseline_*, scenario_*, difference
+    totals: list[dict]  # by year: baseline_gap, scenario_gap, difference
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(1, self.report.horizon_years + 1))
+
+
+def _comparison_rows(report: GapReport | None, level: str, code: str) -> dict:
+    if report is None:
+        return {}
+    rows = GapReportRow.objects.filter(report=report, level=level)
+    if level != GapReportRow.Level.NATIONAL:
+        rows = rows.filter(code=code)
+    return {
+        (row["occupation_code"], row["year"]): row
+        for row in rows.order_by().values(
+            "year", "demand_fte", "supply_fte", "gap_fte", "name",
+            occupation_code=F("occupation__code"), occupation_name=F("occupation__name"),
+        )
+    }
+
+
+def scenario_comparison(*, report: GapReport, level: str, code: str) -> ScenarioComparison:
+    """`report` (a scenario's) beside the baseline of the same as_of and horizon, in the geography of
+    `level` and `code` (3 queries: the baseline, and the rows of each report there). An occupation and
+    year present in one report only counts 0 in the other."""
+    baseline = gap_report_baseline_for(report)
+    mine, theirs = _comparison_rows(report, level, code), _comparison_rows(baseline, level, code)
+    zero = Decimal(0)
+    rows, totals = [], {}
+    for key in set(mine) | set(theirs):
+        scenario_row, baseline_row = mine.get(key, {}), theirs.get(key, {})
+        known = scenario_row or baseline_row
+        row = {
+            "occupation_code": key[0], "occupation_name": known["occupation_name"], "year": key[1],
+            **{f"baseline_{name}": baseline_row.get(f"{name}_fte", zero) for name in ("demand", "supply", "gap")},
+            **{f"scenario_{name}": scenario_row.get(f"{name}_fte", zero) for name in ("demand", "supply", "gap")},
+        }
+        row["difference"] = row["scenario_gap"] - row["baseline_gap"]
+        rows.append(row)
+        total = totals.setdefault(key[1], {"year": key[1], "baseline_gap": zero, "scenario_gap": zero})
+        total["baseline_gap"] += row["baseline_gap"]
+        total["scenario_gap"] += row["scenario_gap"]
+    for total in totals.values():
+        total["difference"] = total["scenario_gap"] - total["baseline_gap"]
+    rows.sort(key=lambda row: (row["occupation_name"], row["year"]))
+    name = next((row["name"] for row in (*mine.values(), *theirs.values())), "")
+    if level == GapReportRow.Level.NATIONAL:
+        name = rules.NATIONAL_NAME
+    return ScenarioComparison(
+        report=report, baseline=baseline, level=level, code=code, name=name, rows=rows,
+        totals=[totals[year] for year in sorted(totals)],
+    )
+
+
+def data_changed_since(report: GapReport) -> dt.datetime | None:
+    """The latest change to vacancies or course offers after `report` was asked for, or None (1 query:
+    the newest `updated_at` of each, as subqueries)."""
+    from django.db.models import Subquery
+
+    latest = (  # the newest row first is the MAX, read from the end of an index where there is one
+        Vacancy.objects.order_by("-updated_at").values("updated_at")[:1],
+        CourseOffer.objects.order_by("-updated_at").values("updated_at")[:1],
+    )
+    changed = GapReport.objects.filter(pk=report.pk).annotate(
+        vacancies_at=Subquery(latest[0]), offers_at=Subquery(latest[1])
+    ).values_list("vacancies_at", "offers_at").first()
+    seen = [moment for moment in changed or () if moment is not None and moment > report.created_at]
+    return max(seen) if seen else None

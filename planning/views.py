@@ -3,12 +3,13 @@ pathway pages (the ways into each occupation, with the course offers near you)."
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from django.contrib import messages
@@ -25,12 +26,14 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
-from core.roles import Role
+from core.permissions import can_write
+from core.roles import Role, is_staff
 from pathways.models import Occupation
 from trusts.models import Sector, ics_short_name
 
 from . import selectors, services
-from .models import DEFAULT_HORIZON_YEARS, GapReport, GapReportRow
+from .forms import GapReportRequestForm, ScenarioAdjustmentForm, ScenarioForm, ScenarioOfferForm
+from .models import DEFAULT_HORIZON_YEARS, GapReport, GapReportRow, Scenario
 
 # --------------------------------------------------------------------------------------
 # Gap dashboards (DESIGN.md section 6): England, each region, each ICS, and an occupation's
@@ -52,7 +55,7 @@ SHEET_NAMES = {
 @dataclass
 class Column:
     label: str
-    kind: str = "text"  # text, fte, percent, int, date
+    kind: str = "text"  # text, fte (shown whole, downloaded to 2 decimals), percent, int, date
 
     @property
     def numeric(self) -> bool:
@@ -115,11 +118,14 @@ class Table:
         )
 
 
+WHOLE = Decimal(1)
+
+
 def _display(value, kind: str) -> str:
     if value is None or value == "":
         return "–"
-    if kind == "fte":
-        return f"{value:,.2f}"
+    if kind == "fte":  # whole FTE on pages (issue 10.4); the downloads and the API keep the decimals
+        return f"{Decimal(value).quantize(WHOLE, ROUND_HALF_UP) + 0:,}"  # + 0: no "-0"
     if kind == "percent":
         return f"{value * 100:,.1f}%"
     if kind == "int":
@@ -805,3 +811,386 @@ def pathway_detail(request, code: str):
         "steps_in": [{"step": s, "when": _months_in_words(s.typical_months)} for s in occupation.steps_in],
         "steps_out": [{"step": s, "when": _months_in_words(s.typical_months)} for s in occupation.steps_out],
     })
+
+
+# --------------------------------------------------------------------------------------
+# Scenarios (DESIGN.md 6.4, issue 10.3): a list (mine, and those shared in my ICS), create, edit,
+# offers and adjustments added one at a time, copy, share, delete; a scenario's report asked for
+# with its progress shown; its comparison with the baseline of the same as_of and horizon, with a
+# chart, a table and downloads. And the report request page (issue 10.4).
+# --------------------------------------------------------------------------------------
+
+SCENARIO_SHEETS = {"comparison": "Gap by occupation and year", "totals": "All occupations by year"}
+SHEET_NAMES.update(SCENARIO_SHEETS)  # the downloads name their sheets from it
+
+
+def _scenario_visible(request, pk: int) -> Scenario:
+    """The scenario if the user may see it; 404 otherwise (private scenarios stay hidden)."""
+    return get_object_or_404(selectors.scenario_list(request.user), pk=pk)
+
+
+def _scenario_writable(request, pk: int) -> Scenario:
+    scenario = _scenario_visible(request, pk)
+    if not can_write(request.user, scenario):
+        raise PermissionDenied("Only the scenario's ICS analysts and portal staff change it.")
+    return scenario
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    """A service's field errors on the form's fields (others at the top of the error summary)."""
+    errors = exc.errors if isinstance(exc.errors, dict) else {"non_field_errors": exc.errors}
+    for name, problems in errors.items():
+        target = name if name in form.fields else None
+        for problem in problems if isinstance(problems, list) else [problems]:
+            form.add_error(target, str(problem))
+
+
+def _progress_url(report: GapReport) -> str:
+    return _url("api:gapreport-detail", report.pk) or f"/api/v1/gap-reports/{report.pk}/"
+
+
+@login_required
+def scenario_list(request):
+    """The scenarios the user may see: their own first, then those shared in their ICS (staff: all)."""
+    scenarios = list(selectors.scenario_summaries(request.user)[:SCENARIO_LIST_LIMIT])
+    mine = [scenario for scenario in scenarios if scenario.created_by_id == request.user.pk]
+    others = [scenario for scenario in scenarios if scenario.created_by_id != request.user.pk]
+    return render(request, "planning/scenario_list.html", {
+        "mine": mine, "others": others, "may_create": services.scenario_may_be_created_by(request.user),
+        "is_staff": is_staff(request.user), "limit": SCENARIO_LIST_LIMIT,
+        "truncated": len(scenarios) >= SCENARIO_LIST_LIMIT,
+    })
+
+
+SCENARIO_LIST_LIMIT = 200
+
+
+def _scenario_form_page(request, form, title: str, submit: str, cancel_url: str):
+    return render(request, "planning/scenario_form.html", {
+        "form": form, "page_title": title, "submit_label": submit, "cancel_url": cancel_url,
+    })
+
+
+@login_required
+def scenario_create(request):
+    if not services.scenario_may_be_created_by(request.user):
+        raise PermissionDenied("Only ICS analysts and portal staff create scenarios.")
+    staff = is_staff(request.user)
+    form = ScenarioForm(request.POST or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scenario = services.scenario_create(user=request.user, data=form.cleaned_data, source="page")
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Scenario “{scenario.name}” was created. Add offers and adjustments below.")
+            return redirect("planning:scenario_detail", pk=scenario.pk)
+    return _scenario_form_page(
+        request, form, "Create a scenario", "Create the scenario", reverse("planning:scenario_list")
+    )
+
+
+@login_required
+def scenario_update(request, pk: int):
+    scenario = _scenario_writable(request, pk)
+    staff = is_staff(request.user)
+    form = ScenarioForm(request.POST or None, instance=copy.copy(scenario), staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        try:
+            services.scenario_update(scenario=scenario, user=request.user, data=data, source="page")
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Scenario “{scenario.name}” was saved.")
+            return redirect("planning:scenario_detail", pk=scenario.pk)
+    return _scenario_form_page(
+        request, form, f"Change {scenario.name}", "Save changes", reverse("planning:scenario_detail", args=[pk])
+    )
+
+
+@login_required
+def scenario_detail(request, pk: int):
+    scenario = _scenario_visible(request, pk)
+    reports = selectors.scenario_reports(scenario)
+    latest = next((report for report in reports if report.status == GapReport.Status.SUCCEEDED), None)
+    newest = reports[0] if reports else None
+    in_progress = newest is not None and newest.status in GapReport.IN_FLIGHT
+    request_form = GapReportRequestForm(initial={
+        "as_of": latest.as_of if latest else None,
+        "horizon_years": latest.horizon_years if latest else DEFAULT_HORIZON_YEARS,
+    })
+    del request_form.fields["scenario"]
+    return render(request, "planning/scenario_detail.html", {
+        "scenario": scenario, "offers": list(scenario.offers.all()), "adjustments": list(scenario.adjustments.all()),
+        "can_write": can_write(request.user, scenario),
+        "may_copy": services.scenario_may_be_created_by(request.user),
+        "may_request": GapReport.may_be_requested_by(request.user),
+        "reports": reports, "latest": latest, "newer": newest if in_progress else None, "in_progress": in_progress,
+        "failed": newest if newest is not None and newest.status == GapReport.Status.FAILED else None,
+        "progress_url": _progress_url(newest) if in_progress else "",
+        "request_form": request_form, "history": selectors.scenario_history(scenario_id=scenario.pk),
+    })
+
+
+@login_required
+def scenario_offer_add(request, pk: int):
+    scenario = _scenario_writable(request, pk)
+    form = ScenarioOfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scenario_offer_add(scenario=scenario, user=request.user, data=form.cleaned_data, source="page")
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "The offer was added to the scenario.")
+            return redirect(reverse("planning:scenario_detail", args=[pk]) + "#offers")
+    return _scenario_form_page(
+        request, form, f"Add a course offer to {scenario.name}", "Add the offer",
+        reverse("planning:scenario_detail", args=[pk]),
+    )
+
+
+@require_POST
+@login_required
+def scenario_offer_remove(request, pk: int, offer_pk: int):
+    scenario = _scenario_writable(request, pk)
+    get_object_or_404(scenario.offers.all(), pk=offer_pk)
+    services.scenario_offer_remove(scenario=scenario, user=request.user, offer_id=offer_pk, source="page")
+    messages.success(request, "The offer was removed from the scenario.")
+    return redirect(reverse("planning:scenario_detail", args=[pk]) + "#offers")
+
+
+@login_required
+def scenario_adjustment_add(request, pk: int):
+    scenario = _scenario_writable(request, pk)
+    form = ScenarioAdjustmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scenario_adjustment_add(
+                scenario=scenario, user=request.user, data=form.cleaned_data, source="page"
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "The adjustment was added to the scenario.")
+            return redirect(reverse("planning:scenario_detail", args=[pk]) + "#adjustments")
+    return _scenario_form_page(
+        request, form, f"Add an adjustment to {scenario.name}", "Add the adjustment",
+        reverse("planning:scenario_detail", args=[pk]),
+    )
+
+
+@require_POST
+@login_required
+def scenario_adjustment_remove(request, pk: int, adjustment_pk: int):
+    scenario = _scenario_writable(request, pk)
+    get_object_or_404(scenario.adjustments.all(), pk=adjustment_pk)
+    services.scenario_adjustment_remove(
+        scenario=scenario, user=request.user, adjustment_id=adjustment_pk, source="page"
+    )
+    messages.success(request, "The adjustment was removed from the scenario.")
+    return redirect(reverse("planning:scenario_detail", args=[pk]) + "#adjustments")
+
+
+@require_POST
+@login_required
+def scenario_copy(request, pk: int):
+    scenario = _scenario_visible(request, pk)
+    if not services.scenario_may_be_created_by(request.user):
+        raise PermissionDenied("Only ICS analysts and portal staff create scenarios.")
+    copied = services.scenario_copy(scenario=scenario, user=request.user, source="page")
+    messages.success(request, f"“{copied.name}” is your own copy: change it as you like.")
+    return redirect("planning:scenario_detail", pk=copied.pk)
+
+
+@require_POST
+@login_required
+def scenario_share(request, pk: int):
+    scenario = _scenario_writable(request, pk)
+    shared = request.POST.get("shared") == "true"
+    services.scenario_share(scenario=scenario, user=request.user, shared=shared, source="page")
+    messages.success(
+        request, "The scenario is now shared with your ICS." if shared else "The scenario is now private."
+    )
+    return redirect("planning:scenario_detail", pk=pk)
+
+
+@login_required
+def scenario_delete(request, pk: int):
+    scenario = _scenario_writable(request, pk)
+    if request.method == "POST":
+        name = scenario.name
+        services.scenario_delete(scenario=scenario, user=request.user, source="page")
+        messages.success(request, f"Scenario “{name}” was deleted.")
+        return redirect("planning:scenario_list")
+    return render(request, "planning/scenario_confirm_delete.html", {
+        "object": scenario, "cancel_url": reverse("planning:scenario_detail", args=[pk]),
+    })
+
+
+def _report_requested_message(request, report: GapReport) -> None:
+    if report.status == GapReport.Status.SUCCEEDED:
+        messages.success(request, f"Report {report.pk} is ready.")
+    elif report.status == GapReport.Status.FAILED:
+        messages.error(request, f"Report {report.pk} failed: {report.error}")
+    else:
+        messages.success(request, f"Report {report.pk} has been requested. Its progress shows below.")
+
+
+@login_required
+def gap_report_request_page(request):
+    """Issue 10.4: choose as_of, horizon and (optionally) a scenario, and ask for the report."""
+    if not GapReport.may_be_requested_by(request.user):
+        raise PermissionDenied("Only ICS analysts and portal staff may ask for a gap report.")
+    scenarios = Scenario.objects.visible_to(request.user).order_by("name")
+    initial = {"horizon_years": DEFAULT_HORIZON_YEARS}
+    for name in ("as_of", "horizon_years", "scenario"):
+        if request.GET.get(name):
+            initial[name] = request.GET[name]
+    form = GapReportRequestForm(request.POST or None, scenarios=scenarios, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        scenario = form.cleaned_data.get("scenario")
+        try:
+            report = services.gap_report_request(
+                as_of=form.cleaned_data.get("as_of"), horizon_years=form.cleaned_data["horizon_years"],
+                user=request.user, scenario=scenario,
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            _report_requested_message(request, report)
+            target = request.POST.get("next", "")
+            if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                return redirect(target)
+            if scenario is not None:
+                return redirect("planning:scenario_detail", pk=scenario.pk)
+            return redirect("planning:dashboard")
+    return render(request, "planning/gap_report_request.html", {"form": form, "page_title": "Ask for a gap report"})
+
+
+@require_POST
+@login_required
+def scenario_report_request(request, pk: int):
+    scenario = _scenario_visible(request, pk)
+    if not GapReport.may_be_requested_by(request.user):
+        raise PermissionDenied("Only ICS analysts and portal staff may ask for a gap report.")
+    form = GapReportRequestForm(request.POST)
+    del form.fields["scenario"]
+    if not form.is_valid():
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, f"The report could not be requested: {problem}")
+        return redirect("planning:scenario_detail", pk=pk)
+    try:
+        report = services.gap_report_request(
+            as_of=form.cleaned_data.get("as_of"), horizon_years=form.cleaned_data["horizon_years"],
+            user=request.user, scenario=scenario,
+        )
+    except ApplicationError as exc:
+        messages.error(request, f"The report could not be requested: {exc.message}")
+    else:
+        _report_requested_message(request, report)
+    return redirect("planning:scenario_detail", pk=pk)
+
+
+def _comparison_tables(comparison: selectors.ScenarioComparison, year: int, bounds) -> list[Table]:
+    where = ics_short_name(comparison.name)
+    by_year = Table(
+        "comparison",
+        f"Gap by occupation and year in {where}: baseline, scenario and the difference",
+        [Column("Occupation"), Column("Year", "int"), Column("Baseline gap (FTE)", "fte"),
+         Column("Scenario gap (FTE)", "fte"), Column("Difference (FTE)", "fte"),
+         Column("Baseline supply (FTE)", "fte"), Column("Scenario supply (FTE)", "fte")],
+        note="Figures are cumulative to the end of each year. A difference below zero means the scenario closes "
+        "part of the gap. Pages show whole FTE; the downloads keep 2 decimals.",
+    )
+    for row in comparison.rows:
+        by_year.add(
+            row["occupation_name"], row["year"], row["baseline_gap"], row["scenario_gap"], row["difference"],
+            row["baseline_supply"], row["scenario_supply"],
+        )
+    totals = Table(
+        "totals",
+        f"All occupations together in {where}, year by year",
+        [Column("Year"), Column("Baseline gap (FTE)", "fte"), Column("Scenario gap (FTE)", "fte"),
+         Column("Difference (FTE)", "fte")],
+    )
+    for row in comparison.totals:
+        totals.add(_year_label(row["year"], bounds), row["baseline_gap"], row["scenario_gap"], row["difference"])
+    return [by_year, totals]
+
+
+def _comparison_areas(scenario: Scenario) -> dict[str, tuple[str, str, str]]:
+    """Where the comparison may look, by ?area=: the scenario's ICS (first), its region and England."""
+    areas = {}
+    if scenario.ics_id:
+        ics = scenario.ics
+        areas["ics"] = (ics_short_name(ics.name), GapReportRow.Level.ICS, ics.code)
+        areas["region"] = (ics.region.name, GapReportRow.Level.REGION, ics.region.code)
+    areas["england"] = ("England", GapReportRow.Level.NATIONAL, selectors.rules.NATIONAL_CODE)
+    return areas
+
+
+def _comparison_chart(comparison: selectors.ScenarioComparison, year: int) -> dict:
+    rows = sorted((row for row in comparison.rows if row["year"] == year), key=lambda row: -row["baseline_gap"])
+    return {
+        "labels": [row["occupation_name"] for row in rows],
+        "baseline": [round(float(row["baseline_gap"]), 2) for row in rows],
+        "scenario": [round(float(row["scenario_gap"]), 2) for row in rows],
+        "year": year,
+    }
+
+
+@login_required
+def scenario_compare(request, pk: int):
+    """The scenario's report beside the baseline of the same as_of and horizon, in the scenario's ICS
+    (England for an England scenario): both gaps and the difference by occupation and year, a chart of
+    the chosen year, and the downloads (?format=csv&table=..., ?format=xlsx)."""
+    scenario = _scenario_visible(request, pk)
+    reports = [report for report in selectors.scenario_reports(scenario) if report.status == GapReport.Status.SUCCEEDED]
+    report = reports[0] if reports else None
+    if request.GET.get("report", "").isdigit():
+        report = next((r for r in reports if r.pk == int(request.GET["report"])), None)
+        if report is None:
+            raise Http404("No succeeded report of this scenario has this id.")
+    context = {"scenario": scenario, "report": report, "reports": reports,
+               "may_request": GapReport.may_be_requested_by(request.user)}
+    if report is None:
+        if request.GET.get("format"):
+            raise Http404("There is no report of this scenario to download yet.")
+        return render(request, "planning/scenario_compare.html", context)
+    areas = _comparison_areas(scenario)
+    area = request.GET.get("area") if request.GET.get("area") in areas else next(iter(areas))
+    _, level, code = areas[area]
+    comparison = selectors.scenario_comparison(report=report, level=level, code=code)
+    year = _selected_year(request, report)
+    bounds = selectors.horizon_bounds(report)
+    tables = _comparison_tables(comparison, year, bounds)
+    kind = request.GET.get("format")
+    if kind:
+        name = f"scenario-{scenario.pk}-report-{report.pk}-comparison"
+        if kind == "csv":
+            wanted = request.GET.get("table") or tables[0].key
+            table = next((t for t in tables if t.key == wanted), None)
+            if table is None:
+                raise Http404("No such table on this page.")
+            return _csv_response(table, f"{name}-{table.key}.csv")
+        if kind == "xlsx":
+            where = selectors.Geography(level, code, f"{scenario.name} beside the baseline, {comparison.name}")
+            return _xlsx_response(tables, report, where, None, f"{name}.xlsx")
+        raise Http404("Downloads come as format=csv or format=xlsx.")
+    baseline_in_flight = None if comparison.baseline else selectors.gap_report_baseline_in_flight(report)
+    context.update(
+        comparison=comparison, tables={table.key: table for table in tables}, year=year, bounds=bounds,
+        years=[(y, _year_label(y, bounds)) for y in range(1, report.horizon_years + 1)],
+        chart=_comparison_chart(comparison, year), short_name=ics_short_name(comparison.name),
+        areas=[(key, label) for key, (label, _, _) in areas.items()], area=area,
+        baseline_in_flight=baseline_in_flight,
+        baseline_progress_url=_progress_url(baseline_in_flight) if baseline_in_flight else "",
+        chart_summary=(
+            f"Bar chart of the gap by occupation in year {year}: the baseline beside the scenario. "
+            "Every figure is in the table that follows."
+        ),
+    )
+    return render(request, "planning/scenario_compare.html", context)

@@ -12,7 +12,7 @@ from pathways.api.views import (
     OccupationViewSet,
     ProgressionViewSet,
 )
-from planning.api.views import GapReportViewSet
+from planning.api.views import GapReportViewSet, ScenarioViewSet
 from trusts.api.views import IntegratedCareSystemViewSet, RegionViewSet, TrustViewSet, VacancyViewSet
 
 router = DefaultRouter()
@@ -30,6 +30,7 @@ router.register("gap-reports", GapReportViewSet, basename="gapreport")
 router.register("hubs", HubViewSet)
 router.register("partnerships", PartnershipViewSet)
 router.register("activities", ActivityViewSet)
+router.register("scenarios", ScenarioViewSet, basename="scenario")
 
 app_name = "api"
 # Last: any other path under the API answers a JSON 404.

@@ -1,11 +1,27 @@
-from decimal import ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from colleges.models import College
+from core.api_fields import NaturalKeyField
 from core.api_values import decimal_representation
 from core.dates import validate_planning_date
+from pathways.models import ApprenticeshipStandard
+from trusts.models import IntegratedCareSystem
 
-from ..models import DEFAULT_HORIZON_YEARS, MAX_HORIZON_YEARS, MIN_HORIZON_YEARS, GapReport, GapReportRow
+from ..models import (
+    DEFAULT_HORIZON_YEARS,
+    MAX_HORIZON_YEARS,
+    MIN_HORIZON_YEARS,
+    AdjustmentKind,
+    GapReport,
+    GapReportRow,
+    Scenario,
+    ScenarioAdjustment,
+    ScenarioOffer,
+)
 
 
 class GapReportSerializer(serializers.ModelSerializer):
@@ -14,14 +30,31 @@ class GapReportSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:gapreport-detail")
     rows_url = serializers.HyperlinkedIdentityField(view_name="api:gapreport-rows")
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    scenario = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The scenario computed (its id, 6.4); null for the baseline."
+    )
 
     class Meta:
         model = GapReport
         fields = [
-            "id", "url", "status", "progress", "as_of", "horizon_years", "requested_by", "created_at",
+            "id", "url", "status", "progress", "as_of", "horizon_years", "scenario", "requested_by", "created_at",
             "started_at", "finished_at", "error", "inputs", "rows_url",
         ]
         read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleScenarioField(serializers.PrimaryKeyRelatedField):
+    """A scenario by id, among those the requesting user may see (others answer as unknown ids)."""
+
+    default_error_messages = {
+        "does_not_exist": "No scenario with the id {pk_value} is visible to you.",
+        "incorrect_type": "Give the scenario's id as a whole number.",
+    }
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Scenario.objects.visible_to(getattr(request, "user", None))
 
 
 class GapReportRequestSerializer(serializers.Serializer):
@@ -30,6 +63,10 @@ class GapReportRequestSerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, validators=[validate_planning_date])
     horizon_years = serializers.IntegerField(
         required=False, default=DEFAULT_HORIZON_YEARS, min_value=MIN_HORIZON_YEARS, max_value=MAX_HORIZON_YEARS
+    )
+    scenario = VisibleScenarioField(
+        required=False, allow_null=True,
+        help_text="The id of a scenario you may see, to compute the report with it applied; none: the baseline.",
     )
 
 
@@ -83,3 +120,112 @@ def gap_report_rows_data(rows) -> list[dict]:
         }
         for row in rows
     ]
+
+
+# --- Scenarios (DESIGN.md 6.4) --------------------------------------------------------------------
+
+
+class ScenarioOfferSerializer(serializers.ModelSerializer):
+    """A hypothetical course offer, checked by the rules of real offers when the scenario is saved."""
+
+    college = NaturalKeyField(slug_field="ukprn", queryset=College.objects.all(), help_text="The college's UKPRN.")
+    level = serializers.IntegerField(
+        min_value=1, max_value=8, required=False, allow_null=True,
+        help_text="1 to 8. An apprenticeship offer left without a level takes its standard's level.",
+    )
+    apprenticeship_standard = NaturalKeyField(
+        slug_field="reference", queryset=ApprenticeshipStandard.objects.all(), required=False, allow_null=True,
+        help_text="Reference of an existing standard, like ST0216: for an apprenticeship, and only for one.",
+    )
+    delivery_ics = NaturalKeyField(
+        slug_field="code", queryset=IntegratedCareSystem.objects.all(), required=False, allow_null=True,
+        help_text="ICB code of the ICS where it is taught, when not the college's own.",
+    )
+    expected_completion_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=4, min_value=Decimal(0), max_value=Decimal(1), required=False, allow_null=True,
+        help_text="0 to 1; null uses the default rate of the qualification type.",
+    )
+
+    class Meta:
+        model = ScenarioOffer
+        fields = [
+            "id", "college", "qualification_type", "level", "apprenticeship_standard", "start_date",
+            "duration_months", "planned_places", "expected_completion_rate", "delivery_ics",
+        ]
+        read_only_fields = ["id"]
+        validators = []
+
+
+class ScenarioAdjustmentSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=AdjustmentKind.choices, help_text="What the adjustment changes.")
+    target = serializers.CharField(
+        max_length=80,
+        help_text="By kind: offer_places a course offer id; conversion_rate an entry route id; completion_rate a "
+        "qualification type; leaver_rate and vacancies_factor an occupation code.",
+    )
+    value = serializers.DecimalField(
+        max_digits=12, decimal_places=4,
+        help_text="A rate 0 to 1; offer_places a whole number of places (0 or more); vacancies_factor 0 or more.",
+    )
+
+    class Meta:
+        model = ScenarioAdjustment
+        fields = ["kind", "target", "value"]
+        validators = []
+
+
+def _errors_by_index(errors):
+    """A nested list's errors as {index: errors} of the bad items only (the bulk endpoints' shape)."""
+    if isinstance(errors, list) and any(isinstance(item, dict) for item in errors):
+        return {str(index): item for index, item in enumerate(errors) if item}
+    return errors
+
+
+class ScenarioSerializer(serializers.ModelSerializer):
+    """A named what-if (DESIGN.md 6.4). `offers` and `adjustments`, when sent, replace the scenario's own.
+    Errors in them are named by their index (from 0) and field."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:scenario-detail")
+    ics = NaturalKeyField(
+        slug_field="code", queryset=IntegratedCareSystem.objects.all(), required=False, allow_null=True,
+        help_text="The ICS it plans for. An ICS analyst's is always their own; staff may leave it null for England.",
+    )
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    offers = ScenarioOfferSerializer(many=True, required=False, help_text="Hypothetical course offers.")
+    adjustments = ScenarioAdjustmentSerializer(many=True, required=False, help_text="Changes to the data it reads.")
+
+    class Meta:
+        model = Scenario
+        fields = [
+            "id", "url", "name", "description", "ics", "shared", "created_by", "created_at", "updated_at", "offers",
+            "adjustments",
+        ]
+        read_only_fields = ["id", "created_by", "created_at", "updated_at"]
+
+    def run_validation(self, data=serializers.empty):
+        try:
+            return super().run_validation(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):
+                exc.detail = {name: _errors_by_index(errors) for name, errors in exc.detail.items()}
+            raise
+
+
+class ScenarioHistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The scenario's field (the ICS by code).")
+    old = serializers.CharField(allow_null=True, help_text="Its value before, as text (null: empty or new).")
+    new = serializers.CharField(allow_null=True, help_text="Its value after, as text (null: empty).")
+
+
+class ScenarioHistorySerializer(serializers.Serializer):
+    """One entry of a scenario's audit trail."""
+
+    history_id = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="Username of who made the change.")
+    source = serializers.CharField(help_text="How the change came in: API or Web form.")
+    changes = ScenarioHistoryChangeSerializer(many=True, help_text="The scenario's own fields that changed.")
+    nested = serializers.CharField(
+        allow_blank=True, help_text="What changed in its offers and adjustments, like 'offers: 1 added'."
+    )

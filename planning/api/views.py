@@ -1,21 +1,24 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from core.roles import Role
 
 from .. import selectors, services
-from ..filtersets import GapReportFilterSet, GapReportRowFilterSet
-from ..models import GapReportRow
+from ..filtersets import GapReportFilterSet, GapReportRowFilterSet, ScenarioFilterSet
+from ..models import GapReportRow, Scenario
 from .serializers import (
     GapReportAcceptedSerializer,
     GapReportRequestSerializer,
     GapReportRowSerializer,
     GapReportSerializer,
+    ScenarioHistorySerializer,
+    ScenarioSerializer,
     gap_report_rows_data,
 )
 
@@ -35,30 +38,52 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=GapReportRequestSerializer, responses={202: GapReportAcceptedSerializer})
     def create(self, request):
-        params = GapReportRequestSerializer(data=request.data)
+        params = GapReportRequestSerializer(data=request.data, context=self.get_serializer_context())
         params.is_valid(raise_exception=True)
         report = services.gap_report_request(
             as_of=params.validated_data.get("as_of"), horizon_years=params.validated_data["horizon_years"],
-            user=request.user,
+            user=request.user, scenario=params.validated_data.get("scenario"),
         )
         url = reverse("api:gapreport-detail", kwargs={"pk": report.pk}, request=request)
         body = {"id": report.pk, "status": report.status, "url": url}
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "scenario", int, required=False,
+                description="A scenario's id: its newest succeeded report instead of the baseline's.",
+            )
+        ],
+        filters=False,
+    )
     @action(detail=False, filterset_class=None, pagination_class=None)
     def latest(self, request):
-        report = selectors.gap_report_latest()
+        """The newest succeeded baseline report; with `?scenario=ID`, the newest of that scenario."""
+        scenario = None
+        unknown = sorted(set(request.query_params) - {"scenario", "format"})
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter. This endpoint understands: scenario."]
+                                   for name in unknown})
+        if request.query_params.get("scenario"):
+            text = request.query_params["scenario"]
+            if not text.isascii() or not text.isdigit() or len(text) > 18:
+                raise ValidationError({"scenario": ["Give the scenario's id as a whole number."]})
+            scenario = Scenario.objects.visible_to(request.user).filter(pk=int(text)).first()
+            if scenario is None:
+                raise NotFound("No scenario with this id is visible to you.")
+        report = selectors.gap_report_latest(scenario=scenario)
         if report is None:
-            raise NotFound("No gap report has been computed yet.")
+            raise NotFound("No gap report has been computed yet" + (" for this scenario." if scenario else "."))
         return Response(self.get_serializer(report).data)
 
     def get_queryset(self):
         """Reports; for `rows/`, the rows of the report in the URL (so filters and schema see rows)."""
         if self.action != "rows":
-            return selectors.gap_report_list()
+            return selectors.gap_report_list_visible_to(self.request.user)
         if getattr(self, "swagger_fake_view", False):  # drawing the OpenAPI schema
             return GapReportRow.objects.none()
-        self.report = get_object_or_404(selectors.gap_report_list(), pk=self.kwargs["pk"])
+        self.report = get_object_or_404(selectors.gap_report_list_visible_to(self.request.user), pk=self.kwargs["pk"])
         return selectors.gap_report_rows(self.report)
 
     def list_values(self, rows):
@@ -81,3 +106,54 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """The report's rows, paginated, filtered by `level`, `code`, `occupation` and `year`."""
         rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(gap_report_rows_data(rows))
+
+
+class ScenarioViewSet(viewsets.ModelViewSet):
+    """Scenarios (DESIGN.md 6.4): named what-ifs that never change the portal's data. An ICS analyst
+    reads their ICS's shared scenarios and their own, and writes their ICS's; staff read and write all
+    (ics null: England). Others' private scenarios answer 404. `offers` and `adjustments` sent on a write
+    replace the scenario's; each write leaves one entry at `scenarios/{id}/history/`."""
+
+    serializer_class = ScenarioSerializer
+    filterset_class = ScenarioFilterSet
+    write_roles = (Role.ICS,)
+    lookup_value_regex = r"[0-9]+"
+    ordering_fields = ["id", "name", "created_at", "updated_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Scenario.objects.none()
+        return selectors.scenario_list(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.scenario_create(
+            user=self.request.user, data=serializer.validated_data, source="api"
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if not serializer.partial:  # a PUT replaces the whole scenario, its lists too
+            data.setdefault("offers", [])
+            data.setdefault("adjustments", [])
+            data.setdefault("description", "")
+            data.setdefault("shared", False)
+        instance = services.scenario_update(scenario=serializer.instance, user=self.request.user, data=data,
+                                            source="api")
+        serializer.instance = selectors.scenario_list(self.request.user).get(pk=instance.pk)
+
+    def perform_destroy(self, instance):
+        services.scenario_delete(scenario=instance, user=self.request.user, source="api")
+
+    @extend_schema(
+        summary="The audit trail of one scenario",
+        description="Every create, change and delete, newest first: who, when, how, the fields that changed "
+        "and what changed in its offers and adjustments.",
+        responses={200: ScenarioHistorySerializer(many=True)},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def history(self, request, pk=None):
+        if not self.get_queryset().filter(pk=pk).exists():
+            raise Http404("No scenario with this id is visible to you.")
+        page = self.paginate_queryset(selectors.scenario_history(scenario_id=int(pk)))
+        return self.get_paginated_response(ScenarioHistorySerializer(page, many=True).data)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from planning.models import GapReport, GapReportRow
+from planning.models import GapReport, GapReportRow, Scenario
 from tests.factories import OccupationFactory
 
 
@@ -40,3 +40,16 @@ class GapReportRowFactory(DjangoModelFactory):
     supply_fte = Decimal("40")
     gap_fte = factory.LazyAttribute(lambda o: o.demand_fte - o.supply_fte)
     coverage = factory.LazyAttribute(lambda o: o.supply_fte / o.demand_fte if o.demand_fte else None)
+
+
+class ScenarioFactory(DjangoModelFactory):
+    """A private scenario of an ICS (pass ics=None for England), with no offers or adjustments."""
+
+    class Meta:
+        model = Scenario
+
+    name = factory.Sequence(lambda n: f"Scenario {n}")
+    description = ""
+    ics = factory.SubFactory("tests.factories.IntegratedCareSystemFactory")
+    shared = False
+    created_by = None

@@ -250,6 +250,21 @@ RESOURCES["gapreport"] = Resource(
     payload=lambda w, role: {"as_of": "2026-11-01", "horizon_years": 3},
 )
 
+def _scenario(w):
+    from planning.models import Scenario
+
+    # Shared, so that every role of the world's ICS sees it; created by the ICS's analyst.
+    return Scenario.objects.create(name="Matrix scenario", ics=w.ics, shared=True, created_by=w.users["ics"])
+
+
+RESOURCES["scenario"] = Resource(
+    make=_scenario,
+    kwargs=lambda o: {"pk": o.pk},
+    payload=lambda w, role: {"name": "Matrix what-if", "adjustments": [
+        {"kind": "completion_rate", "target": "t_level", "value": "0.9"}
+    ]},
+)
+
 # --- the matrix: (route name, method) -> expected status by role --------------------------
 
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
@@ -351,6 +366,15 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("gapreport-detail", "GET"): READ,
     ("gapreport-latest", "GET"): READ,
     ("gapreport-rows", "GET"): READ,
+    # scenarios: an ICS analyst's ICS's (shared or their own) and staff's; other roles read none (404) and
+    # write none (403, whatever the id)
+    ("scenario-list", "GET"): READ,
+    ("scenario-list", "POST"): _profile(ics=201, staff=201),
+    ("scenario-detail", "GET"): _profile(others=404, ics=200, staff=200),
+    ("scenario-detail", "PUT"): _profile(ics=200, staff=200),
+    ("scenario-detail", "PATCH"): _profile(ics=200, staff=200),
+    ("scenario-detail", "DELETE"): _profile(ics=204, staff=204),
+    ("scenario-history", "GET"): _profile(others=404, ics=200, staff=200),
 }
 
 # Endpoints of other helpers' resources, not entered yet: their owners add their MATRIX lines
