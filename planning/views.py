@@ -747,7 +747,7 @@ def _compare_sentence(comparison: dict, year: int, bounds) -> str:
 
     against = " and ".join(f"{rate(area)} in {_area_name(area['geography'])}" for area in others)
     return (
-        f"In {_year_label(year, bounds).lower()}, {_area_name(first['geography'])} has a gap of {rate(first)} FTE "
+        f"In year {year} (to {dateformat.format(bounds[year], 'j M Y')}), {_area_name(first['geography'])} has a gap of {rate(first)} FTE "
         f"per 100 staff in post, against {against}."
     )
 
@@ -858,6 +858,8 @@ def _occupation_answer(rows, year: int, bounds, occupation, geography, colleges:
     gap = _range_text(row["gap_fte"], row["gap_low_fte"], row["gap_high_fte"]).replace(" (", " FTE (range ", 1)
     if not gap.endswith(")"):
         gap += " FTE"
+    if row["gap_fte"] <= 0:
+        gap += " (planned courses supply at least the demand)"
     covered = (f"{_display(row['coverage'], 'percent').replace('.0%', '%')} covered by planned courses from "
                f"{colleges} college{'s' if colleges != 1 else ''}") if row["supply_fte"] else "no supply planned"
     return {"text": f"The gap for {occupation.name} in {place} in {when} is {gap}, {covered}; {working}."}
