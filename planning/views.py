@@ -747,7 +747,8 @@ def _compare_sentence(comparison: dict, year: int, bounds) -> str:
 
     against = " and ".join(f"{rate(area)} in {_area_name(area['geography'])}" for area in others)
     return (
-        f"In year {year} (to {dateformat.format(bounds[year], 'j M Y')}), {_area_name(first['geography'])} has a gap of {rate(first)} FTE "
+        f"In year {year} (to {dateformat.format(bounds[year], 'j M Y')}), {_area_name(first['geography'])} "
+        f"has a gap of {rate(first)} FTE "
         f"per 100 staff in post, against {against}."
     )
 

@@ -516,7 +516,7 @@ def test_geography_pages_make_the_same_number_of_queries_whatever_the_data(clien
     large = [_query_count(client, url) for url in urls]
     # then
     assert large == small
-    assert max(large) <= 15
+    assert max(large) <= 16
 
 
 def test_drill_down_makes_the_same_number_of_queries_whatever_the_data(client, coordinator_user):
