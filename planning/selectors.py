@@ -200,7 +200,7 @@ def dashboard_area_totals(
         .values("code", "name")
         # The counts come first: after the sums, gap_fte would name the sum, not the row's figure.
         .annotate(occupations=Count("id"), occupations_with_gap=Count("id", filter=Q(gap_fte__gt=0)))
-        .annotate(demand_fte=Sum("demand_fte"), supply_fte=Sum("supply_fte"), gap_fte=Sum("gap_fte"))
+        .annotate(**{name: Sum(name) for name in RANGE_FIELDS})
     ):
         region = regions.get(row["code"], ("", ""))
         totals.append({

@@ -346,15 +346,15 @@ def _areas_table(key: str, caption: str, rows: list[dict], level: str, with_regi
     columns = [Column("Region" if level == GapReportRow.Level.REGION else "ICS")]
     if with_region:
         columns.append(Column("Region"))
-    columns += [Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"),
-                Column("Coverage", "percent"), Column("Occupations with a gap", "int"), Column("Occupations", "int")]
+    columns += [*_range_columns(), Column("Coverage", "percent"), Column("Occupations with a gap", "int"),
+                Column("Occupations", "int")]
     table = Table(key, caption, columns)
     link = _url_maker(f"planning:dashboard_{level}")
     for row in rows:
         name = ics_short_name(row["name"]) if level == GapReportRow.Level.ICS else row["name"]
         region = [row.get("region_name") or "–"] if with_region else []
         table.add(
-            name, *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
+            name, *region, _figure(row, "demand"), _figure(row, "supply"), _figure(row, "gap"), row["coverage"],
             row["occupations_with_gap"], row["occupations"],
             href=link(row["code"]),
         )
@@ -943,8 +943,8 @@ def _offers_table(offers, supply: selectors.OfferSupply, occupation, page_obj=No
 
 def _occupation_areas_table(rows, bounds, occupation, geography) -> Table:
     with_region = geography.is_national
-    columns = [Column("ICS"), *([Column("Region")] if with_region else []), Column("Demand (FTE)", "fte"),
-               Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"), Column("Coverage", "percent")]
+    columns = [Column("ICS"), *([Column("Region")] if with_region else []), *_range_columns(),
+               Column("Coverage", "percent")]
     table = Table(
         "icss",
         f"{occupation.name} in each ICS of {ics_short_name(geography.name)}, {_year_label(len(bounds) - 1, bounds)}",
@@ -954,7 +954,8 @@ def _occupation_areas_table(rows, bounds, occupation, geography) -> Table:
     for row in rows:
         region = [row["region_name"] or "–"] if with_region else []
         table.add(
-            ics_short_name(row["name"]), *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
+            ics_short_name(row["name"]), *region, _figure(row, "demand"), _figure(row, "supply"), _figure(row, "gap"),
+            row["coverage"],
             href=reverse("planning:dashboard_occupation", args=["ics", row["code"], occupation.code]),
         )
     return table

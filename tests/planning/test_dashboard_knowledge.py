@@ -567,3 +567,20 @@ def test_changed_pages_make_a_bounded_number_of_queries(client, coordinator_user
     ]:
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200, url
+
+
+def test_area_tables_sum_and_show_the_ranges_of_their_icss(client, coordinator_user, place):
+    # given two ICS rows with ranges in one region
+    report = GapReportFactory(as_of=AS_OF)
+    nurses, carers = OccupationFactory(), OccupationFactory()
+    _row(report, place["ics"], nurses, demand="100", supply="40", ranges=("80", "120", "30", "50"))
+    _row(report, place["ics"], carers, demand="10", supply="0", ranges=("5", "15", "0", "0"))
+    client.force_login(coordinator_user)
+    # when
+    text = client.get(f"/dashboards/region/{place['region'].code}/").content.decode()
+    download = client.get(f"/dashboards/region/{place['region'].code}/?format=csv&table=icss")
+    # then: demand 110 (85 to 135), gap 70 (35 to 105)
+    assert "110 (85 to 135)" in text and "70 (35 to 105)" in text
+    rows = list(csv.reader(download.content.decode().splitlines()))
+    assert rows[0][1:4] == ["Demand (FTE)", "Demand low (FTE)", "Demand high (FTE)"]
+    assert rows[1][1:4] == ["110.00", "85.00", "135.00"]
