@@ -342,7 +342,7 @@ def _coverage_table(summary: selectors.DashboardSummary, bounds, geography) -> T
     return table
 
 
-def _areas_table(key: str, caption: str, rows: list[dict], level: str, with_region: bool) -> Table:
+def _areas_table(key: str, caption: str, rows: list[dict], level: str, with_region: bool, query: str = "") -> Table:
     columns = [Column("Region" if level == GapReportRow.Level.REGION else "ICS")]
     if with_region:
         columns.append(Column("Region"))
@@ -356,7 +356,7 @@ def _areas_table(key: str, caption: str, rows: list[dict], level: str, with_regi
         table.add(
             name, *region, _figure(row, "demand"), _figure(row, "supply"), _figure(row, "gap"), row["coverage"],
             row["occupations_with_gap"], row["occupations"],
-            href=link(row["code"]),
+            href=link(row["code"]) + query,
         )
     return table
 
@@ -533,15 +533,16 @@ def _geography_page(request, geography: selectors.Geography):
             regions = selectors.dashboard_area_totals(report=report, level=GapReportRow.Level.REGION, year=year)
             icss = selectors.dashboard_area_totals(report=report, level=GapReportRow.Level.ICS, year=year)
             tables += [
-                _areas_table("regions", f"Regions, {_year_label(year, bounds)}", regions, "region", False),
-                _areas_table("icss", f"Integrated care systems, {_year_label(year, bounds)}", icss, "ics", True),
+                _areas_table("regions", f"Regions, {_year_label(year, bounds)}", regions, "region", False, query),
+                _areas_table("icss", f"Integrated care systems, {_year_label(year, bounds)}", icss, "ics", True, query),
             ]
         elif geography.level == GapReportRow.Level.REGION:
             icss = selectors.dashboard_area_totals(
                 report=report, level=GapReportRow.Level.ICS, year=year, region_code=geography.code
             )
             tables.append(_areas_table(
-                "icss", f"Integrated care systems in {geography.name}, {_year_label(year, bounds)}", icss, "ics", False
+                "icss", f"Integrated care systems in {geography.name}, {_year_label(year, bounds)}", icss, "ics", False,
+                query,
             ))
         total = summary.total
         link = _url_maker("planning:dashboard_occupation", geography.level, geography.url_code)

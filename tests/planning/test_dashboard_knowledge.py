@@ -584,3 +584,18 @@ def test_area_tables_sum_and_show_the_ranges_of_their_icss(client, coordinator_u
     rows = list(csv.reader(download.content.decode().splitlines()))
     assert rows[0][1:4] == ["Demand (FTE)", "Demand low (FTE)", "Demand high (FTE)"]
     assert rows[1][1:4] == ["110.00", "85.00", "135.00"]
+
+
+def test_links_to_regions_and_icss_keep_the_year(client, coordinator_user, place):
+    # given
+    report = GapReportFactory(as_of=AS_OF)
+    occupation = OccupationFactory()
+    _row(report, place["ics"], occupation, year=2)
+    _row(report, place["region"], occupation, year=2, level="region")
+    client.force_login(coordinator_user)
+    # when
+    england = client.get("/dashboards/?view=england&year=2").content.decode()
+    region = client.get(f"/dashboards/region/{place['region'].code}/?year=2").content.decode()
+    # then
+    assert f'href="/dashboards/region/{place["region"].code}/?year=2"' in england
+    assert f'href="/dashboards/ics/{place["ics"].code}/?year=2"' in region
