@@ -431,6 +431,11 @@ class DashboardParams:
         return f"?{urlencode(params, doseq=True)}" if params else ""
 
 
+def _whole_number(raw: str) -> int | None:
+    """A whole number written in ASCII digits (str.isdigit alone lets "²" through, which int() refuses)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
 def _dashboard_params(request) -> DashboardParams:
     """?scenario= names a scenario the user may read (its newest report is shown); ?year= a year of the
     shown report's horizon. At most 2 queries (the scenario, the reports)."""
@@ -438,7 +443,8 @@ def _dashboard_params(request) -> DashboardParams:
     scenario = None
     raw = request.GET.get("scenario", "").strip()
     if raw:
-        scenario = selectors.dashboard_scenario(user=request.user, scenario_id=int(raw)) if raw.isdigit() else None
+        number = _whole_number(raw)
+        scenario = selectors.dashboard_scenario(user=request.user, scenario_id=number) if number else None
         if scenario is None:
             errors.append(("id_scenario", f"There is no scenario {raw} that you can see: the figures are the "
                                           "baseline's."))
@@ -449,8 +455,9 @@ def _dashboard_params(request) -> DashboardParams:
     year = 1
     raw = request.GET.get("year", "").strip()
     if raw and report is not None:
-        if raw.isdigit() and 1 <= int(raw) <= report.horizon_years:
-            year = int(raw)
+        number = _whole_number(raw)
+        if number is not None and 1 <= number <= report.horizon_years:
+            year = number
         else:
             errors.append(("id_year", f"Choose a year from 1 to {report.horizon_years}: “{raw[:20]}” is not one. "
                                       "Year 1 is shown."))

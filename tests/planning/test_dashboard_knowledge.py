@@ -511,14 +511,14 @@ def test_a_scenario_someone_may_not_see_is_an_error_message_not_its_figures(clie
     GapReportFactory(as_of=AS_OF, scenario=scenario)
     client.force_login(coordinator_user)
     # when / then
-    for value in [scenario.pk, "abc", "99999999999999999999"]:
+    for value in [scenario.pk, "abc", "99999999999999999999", "²", "-1"]:
         response = client.get(f"/dashboards/ics/{ics.code}/?scenario={value}")
         text = response.content.decode()
         assert response.status_code == 400, value
         assert "that you can see" in text and "Secret plan" not in text
 
 
-@pytest.mark.parametrize("value", ["0", "4", "-1", "two", "1.5", "9" * 30])
+@pytest.mark.parametrize("value", ["0", "4", "-1", "two", "1.5", "9" * 30, "²", "١"])
 def test_a_bad_year_is_an_error_message_on_every_dashboard(client, coordinator_user, place, value):
     # given
     ics = place["ics"]
