@@ -47,6 +47,70 @@ def _bare_rows(request, level: str, code: str, occupation: str | None = None):
     return JsonResponse({"rows": list(rows.values())})
 
 
+def _bare_compare(request, ics_code: str, year: int):
+    """The comparison page's figures (an ICS, its region and England: vacancies, staff in post and the
+    vacancies with staff in post, by area and occupation, beside the report's gap and its range) from one
+    raw query, as JSON: what the page costs beyond the data it shows."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    from pathways import rules
+    from planning.models import GapReportRow
+    from planning.selectors import _located_sql, gap_report_latest
+    from trusts.models import IntegratedCareSystem, Region, Vacancy
+
+    report = gap_report_latest()
+    vendor = connection.vendor
+    join, board, params = _located_sql(report.as_of, vendor)
+    vacancy, ics_table = Vacancy._meta.db_table, IntegratedCareSystem._meta.db_table
+    region_table, row_table = Region._meta.db_table, GapReportRow._meta.db_table
+    day = rules.date_param(report.as_of, vendor)
+    sql = f"""
+        WITH trust_series AS (
+            SELECT sector, trust_id, occupation_id, MAX(period) AS period FROM {vacancy}
+            WHERE period <= %s AND trust_id IS NOT NULL GROUP BY sector, trust_id, occupation_id
+        ),
+        ics_series AS (
+            SELECT sector, ics_id, occupation_id, MAX(period) AS period FROM {vacancy}
+            WHERE period <= %s AND trust_id IS NULL GROUP BY sector, ics_id, occupation_id
+        ),
+        latest AS (
+            SELECT v.* FROM trust_series s JOIN {vacancy} v ON v.trust_id = s.trust_id AND v.sector = s.sector
+                AND v.occupation_id = s.occupation_id AND v.period = s.period
+            UNION ALL
+            SELECT v.* FROM ics_series s JOIN {vacancy} v ON v.ics_id = s.ics_id AND v.sector = s.sector
+                AND v.trust_id IS NULL AND v.occupation_id = s.occupation_id AND v.period = s.period
+        ),
+        by_board AS (
+            SELECT {board} AS ics_id, v.occupation_id,
+                   SUM(v.vacancies_fte * sh.share) AS vacancies_fte,
+                   SUM(v.staff_in_post_fte * sh.share) AS staff_in_post_fte,
+                   SUM(CASE WHEN v.staff_in_post_fte IS NOT NULL THEN v.vacancies_fte * sh.share END) AS rated_fte
+            FROM latest v{join} GROUP BY {board}, v.occupation_id
+        ),
+        areas AS (
+            SELECT 'ics' AS level, i.code, i.id FROM {ics_table} i WHERE i.code = %s
+            UNION ALL
+            SELECT 'region', r.code, i.id FROM {ics_table} i JOIN {region_table} r ON r.id = i.region_id
+            WHERE r.id = (SELECT region_id FROM {ics_table} WHERE code = %s)
+            UNION ALL
+            SELECT 'national', %s, i.id FROM {ics_table} i
+        )
+        SELECT a.level, a.code, b.occupation_id, SUM(b.vacancies_fte) AS vacancies_fte,
+               SUM(b.staff_in_post_fte) AS staff_in_post_fte, SUM(b.rated_fte) AS rated_fte,
+               MAX(g.gap_fte) AS gap_fte, MAX(g.gap_low_fte) AS gap_low_fte, MAX(g.gap_high_fte) AS gap_high_fte
+        FROM by_board b JOIN areas a ON a.id = b.ics_id
+        LEFT JOIN {row_table} g ON g.report_id = %s AND g.level = a.level AND g.code = a.code
+             AND g.occupation_id = b.occupation_id AND g.year = %s
+        GROUP BY a.level, a.code, b.occupation_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day, day, *params, ics_code, ics_code, rules.NATIONAL_CODE, report.pk, year])
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return JsonResponse({"rows": rows})
+
+
 # This module is the URLconf while measuring: the portal's URLs plus the bare views. It is filled in
 # by run(), once Django is set up (importing the portal's URLs needs the app registry).
 urlpatterns: list = []
@@ -58,6 +122,7 @@ def _install_urls() -> None:
     from django.urls import include, path
 
     urlpatterns = [
+        path("bench/bare/compare/<str:ics_code>/<int:year>/", login_required(_bare_compare)),
         path("bench/bare/<str:level>/<str:code>/", login_required(_bare_rows)),
         path("bench/bare/<str:level>/<str:code>/<slug:occupation>/", login_required(_bare_rows)),
         path("", include("portal.urls")),
@@ -153,8 +218,9 @@ def _row(report, level, code, name, occupation, year, demand, supply):
 
 
 def _pages(report) -> list[tuple[str, str, str]]:
-    """(label, dashboard URL, bare URL): England, the busiest region and ICS, and drill-downs into the
-    occupation with the most supply in England, at each level."""
+    """(label, dashboard URL, bare URL): the comparison of the busiest ICS with its region and England (its
+    bare view: the same figures from one raw query), a vacancy trend, England, the busiest region and ICS,
+    and drill-downs into the occupation with the most supply in England, at each level."""
     from django.db.models import Count, Sum
 
     from planning.models import GapReportRow
@@ -167,7 +233,18 @@ def _pages(report) -> list[tuple[str, str, str]]:
         .values("occupation__code").annotate(supply=Sum("supply_fte")).order_by("-supply", "occupation__code").first()
     )
     occupation = busiest["occupation__code"]
-    return [
+    from trusts.models import IntegratedCareSystem
+
+    ics_region = IntegratedCareSystem.objects.filter(code=ics["code"]).values_list("region__code", flat=True).first()
+    region_code = ics_region or region["code"]
+    compare = [
+        (f"Compare ICS {ics['code']}, region, England",
+         f"/dashboards/compare/?area=ics:{ics['code']}&area=region:{region_code}&area=england&year=2",
+         f"/bench/bare/compare/{ics['code']}/2/"),
+        (f"Trend of {occupation} in England", f"/dashboards/trend/?area=england&occupation={occupation}",
+         "/bench/bare/national/england/"),
+    ]
+    return compare + [
         ("England", "/dashboards/?view=england", "/bench/bare/national/england/"),
         (f"Region {region['code']}", f"/dashboards/region/{region['code']}/", f"/bench/bare/region/{region['code']}/"),
         (f"ICS {ics['code']}", f"/dashboards/ics/{ics['code']}/", f"/bench/bare/ics/{ics['code']}/"),

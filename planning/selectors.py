@@ -9,12 +9,15 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -29,7 +32,7 @@ from hubs.models import Activity
 from hubs.selectors import partnership_list
 from pathways import rules
 from pathways.models import EntryRoute, Occupation, Progression
-from trusts.models import IntegratedCareSystem, Region, Vacancy
+from trusts.models import BoardSuccession, IntegratedCareSystem, Region, Trust, TrustBoard, Vacancy
 
 from .models import (
     LEVEL_ORDER,
@@ -102,10 +105,11 @@ def dashboard_reports() -> tuple[GapReport | None, GapReport | None]:
     The second is a run still pending or running (the page shows its progress) or one that
     failed (the page says so); the figures shown always come from the first.
     """
-    newest = gap_report_list().filter(scenario__isnull=True).first()  # the baseline's (DESIGN.md 6.4)
+    reports = gap_report_list().filter(scenario__isnull=True)  # the baseline's: scenarios have their own
+    newest = reports.first()
     if newest is None or newest.status == GapReport.Status.SUCCEEDED:
         return newest, None
-    return gap_report_latest(), newest
+    return reports.filter(status=GapReport.Status.SUCCEEDED).first(), newest
 
 
 def horizon_bounds(report: GapReport) -> list[dt.date]:
@@ -120,6 +124,14 @@ def _coverage(supply: Decimal | None, demand: Decimal | None) -> Decimal | None:
 def _report_rows(report: GapReport, geography: Geography):
     rows = GapReportRow.objects.filter(report=report, level=geography.level)
     return rows if geography.is_national else rows.filter(code=geography.code)
+
+
+# The figures of a report row with their ranges (DESIGN.md 6.2): the low and high ones are null on the rows
+# of reports computed before ranges, and the pages then show the central figure alone.
+RANGE_FIELDS = (
+    "demand_fte", "demand_low_fte", "demand_high_fte", "supply_fte", "supply_low_fte", "supply_high_fte",
+    "gap_fte", "gap_low_fte", "gap_high_fte",
+)
 
 
 @dataclass
@@ -144,7 +156,7 @@ def dashboard_summary(*, report: GapReport, geography: Geography, year: int) -> 
         _report_rows(report, geography)
         .order_by("occupation__name", "year")
         .values(
-            "year", "demand_fte", "supply_fte", "gap_fte", "coverage",
+            "year", "coverage", *RANGE_FIELDS, "occupation_id",
             occupation_code=F("occupation__code"), occupation_name=F("occupation__name"),
         )
     )
@@ -153,7 +165,7 @@ def dashboard_summary(*, report: GapReport, geography: Geography, year: int) -> 
         for row in _report_rows(report, geography)
         .order_by("year")
         .values("year")
-        .annotate(demand_fte=Sum("demand_fte"), supply_fte=Sum("supply_fte"), gap_fte=Sum("gap_fte"))
+        .annotate(**{name: Sum(name) for name in RANGE_FIELDS})
     ]
     by_occupation = sorted(
         (row for row in rows if row["year"] == year), key=lambda row: (-row["gap_fte"], row["occupation_name"])
@@ -197,7 +209,7 @@ def dashboard_area_totals(
         .values("code", "name")
         # The counts come first: after the sums, gap_fte would name the sum, not the row's figure.
         .annotate(occupations=Count("id"), occupations_with_gap=Count("id", filter=Q(gap_fte__gt=0)))
-        .annotate(demand_fte=Sum("demand_fte"), supply_fte=Sum("supply_fte"), gap_fte=Sum("gap_fte"))
+        .annotate(**{name: Sum(name) for name in RANGE_FIELDS})
     ):
         region = regions.get(row["code"], ("", ""))
         totals.append({
@@ -213,7 +225,7 @@ def dashboard_occupation_years(*, report: GapReport, geography: Geography, occup
         _report_rows(report, geography)
         .filter(occupation=occupation)
         .order_by("year")
-        .values("year", "demand_fte", "supply_fte", "gap_fte", "coverage")
+        .values("year", "coverage", *RANGE_FIELDS)
     )
 
 
@@ -443,6 +455,379 @@ def dashboard_partnerships(*, report: GapReport, geography: Geography, occupatio
         .exclude(pk__in=[partnership.pk for partnership in exclude])
         .order_by("college__name", "trust__name", "ics__name")
     )
+
+
+# --------------------------------------------------------------------------------------
+# What a dashboard knows (issue 11.3): every occupation with a status that says why a figure is
+# missing, the share of trusts that sent vacancy returns, vacancy trends and areas side by side.
+# Vacancy rows lie where DESIGN.md 6.1 puts them on the day asked about (pathways.rules): a row with a
+# trust in the trust's board that day, else in the row's ICS; a closed board's share in its successors.
+# --------------------------------------------------------------------------------------
+
+
+class OccupationStatus:
+    """Why an occupation's line reads as it does: the text always carries the meaning, the tag helps."""
+
+    NO_DATA = ("no_data", "No vacancy data recorded", "grey")
+    NO_DEMAND = ("no_demand", "No demand", "white")
+    NO_SUPPLY = ("no_supply", "No supply planned", "red")
+    GAP = ("gap", "Gap remains", "orange")
+    COVERED = ("covered", "Covered", "green")
+
+
+def occupation_status(*, demand, supply, gap, has_vacancy_data: bool) -> tuple[str, str, str]:
+    """(code, words, tag colour) of an occupation in a geography and year.
+
+    Demand above zero: "No supply planned" (no entrants), "Gap remains" or "Covered". No demand: "No vacancy
+    data recorded" when no vacancy series of the occupation lies in the geography on or before the report's
+    date, else "No demand" (series exist, their figures are zero). Those two say "; no supply planned" too
+    when no entrants are expected either."""
+    demand, supply, gap = demand or Decimal(0), supply or Decimal(0), gap or Decimal(0)
+    if demand > 0:
+        if supply <= 0:
+            return OccupationStatus.NO_SUPPLY
+        return OccupationStatus.GAP if gap > 0 else OccupationStatus.COVERED
+    code, words, colour = OccupationStatus.NO_DEMAND if has_vacancy_data else OccupationStatus.NO_DATA
+    if supply <= 0:
+        words += "; no supply planned"
+    return code, words, colour
+
+
+def _located_sql(day: dt.date, vendor: str) -> tuple[str, str, list]:
+    """(join clause, board column, params): joined to `v` (trusts_vacancy), places each row in a board open
+    on `day` with its share: `sh.ics_id` and `sh.share` (rows lying in no open board drop out)."""
+    members, members_params = rules.membership_on_sql(TrustBoard._meta.db_table, "trust_id", day, vendor)
+    shares, shares_params = rules.board_shares_sql(
+        IntegratedCareSystem._meta.db_table, BoardSuccession._meta.db_table, day, vendor
+    )
+    join = (
+        f" LEFT JOIN ({members}) m ON m.member_id = v.trust_id"
+        f" JOIN ({shares}) sh ON sh.from_ics_id = COALESCE(m.ics_id, v.ics_id)"
+    )
+    return join, "sh.ics_id", [*members_params, *shares_params]
+
+
+def _in_boards_sql(column: str, geography: Geography) -> tuple[str, list]:
+    if geography.is_national:
+        return "", []
+    if not geography.boards:
+        return " AND 1 = 0", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(geography.boards))})", list(geography.boards)
+
+
+def _rows(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def dashboard_source_boards(*, geography: Geography, day: dt.date) -> tuple[int, ...] | None:
+    """The boards whose figures lie, wholly or in part, in `geography` on `day`: its open boards and the
+    closed ones that passed to them (1 query; None for England: every board)."""
+    if geography.is_national:
+        return None
+    vendor = connection.vendor
+    shares, params = rules.board_shares_sql(
+        IntegratedCareSystem._meta.db_table, BoardSuccession._meta.db_table, day, vendor
+    )
+    where, where_params = _in_boards_sql("sh.ics_id", geography)
+    found = _rows(f"SELECT DISTINCT sh.from_ics_id AS id FROM ({shares}) sh WHERE 1 = 1{where}", params + where_params)
+    return tuple(sorted({row["id"] for row in found} | set(geography.boards)))
+
+
+def occupations_with_vacancy_data(*, boards: tuple[int, ...] | None, day: dt.date) -> set[int]:
+    """The occupations with any vacancy row on or before `day` in `boards` (None: anywhere), 1 query: a
+    walk up the occupation index, one probe per occupation, not a scan of every vacancy row."""
+    vendor = connection.vendor
+    vacancy = Vacancy._meta.db_table
+    in_boards, params = "", []
+    if boards is not None:
+        if not boards:
+            return set()
+        in_boards = f" AND ics_id IN ({', '.join(['%s'] * len(boards))})"
+        params = list(boards)
+    d = rules.date_param(day, vendor)
+    probe = f"FROM {vacancy} WHERE period <= %s{in_boards}"
+    sql = f"""
+        WITH RECURSIVE found (occupation_id) AS (
+            SELECT * FROM (SELECT occupation_id {probe} ORDER BY occupation_id LIMIT 1) AS first_one
+            UNION ALL
+            SELECT (SELECT occupation_id {probe} AND occupation_id > found.occupation_id
+                    ORDER BY occupation_id LIMIT 1)
+            FROM found WHERE found.occupation_id IS NOT NULL
+        )
+        SELECT occupation_id FROM found WHERE occupation_id IS NOT NULL
+    """
+    return {row["occupation_id"] for row in _rows(sql, [d, *params, d, *params])}
+
+
+def dashboard_occupations(*, report: GapReport, geography: Geography, summary: DashboardSummary) -> list[dict]:
+    """Every occupation a dashboard lists for the chosen year: those with report rows here, and those with
+    entry routes or vacancy data but no rows, each with its status (occupation_status), largest gap first,
+    then the rest by name (2 queries: the boards behind the geography, the occupations)."""
+    boards = dashboard_source_boards(geography=geography, day=report.as_of)
+    with_data = occupations_with_vacancy_data(boards=boards, day=report.as_of)
+    rows = {row["occupation_id"]: row for row in summary.by_occupation}
+    occupations = (
+        Occupation.objects.annotate(has_routes=Exists(EntryRoute.objects.filter(occupation=OuterRef("pk"))))
+        .filter(Q(has_routes=True) | Q(pk__in=sorted(with_data | set(rows))))
+        .values("id", "code", "name")
+    )
+    listed = []
+    for occupation in occupations:
+        occupation["has_vacancy_data"] = occupation["id"] in with_data
+        row = rows.get(occupation["id"])
+        figures = {name: row[name] if row else None for name in RANGE_FIELDS}
+        figures["coverage"] = row["coverage"] if row else None
+        status, words, colour = occupation_status(
+            demand=figures["demand_fte"], supply=figures["supply_fte"], gap=figures["gap_fte"],
+            has_vacancy_data=occupation["has_vacancy_data"],
+        )
+        listed.append({
+            **figures, "occupation_id": occupation["id"], "occupation_code": occupation["code"],
+            "occupation_name": occupation["name"], "has_vacancy_data": occupation["has_vacancy_data"],
+            "has_row": row is not None, "status": status, "status_text": words, "status_colour": colour,
+        })
+    return sorted(listed, key=lambda r: (not r["has_row"], -(r["gap_fte"] or 0), r["occupation_name"]))
+
+
+@dataclass
+class DataCoverage:
+    """How many of the trusts in a geography's boards sent vacancy returns for each board's latest month."""
+
+    trusts: int
+    reporting: int
+    first_month: dt.date | None
+    last_month: dt.date | None
+
+    @property
+    def share(self) -> Decimal | None:
+        return Decimal(self.reporting) / Decimal(self.trusts) if self.trusts else None
+
+
+def dashboard_trust_members(*, geography: Geography, day: dt.date) -> dict[int, int]:
+    """{trust id: board id} of the trusts open on `day` in the geography's boards: each trust's membership of
+    that day; a trust with no membership recorded at all (loaded before memberships existed) counts in its
+    `ics`, the board today (1 query)."""
+    vendor = connection.vendor
+    members, params = rules.membership_on_sql(TrustBoard._meta.db_table, "trust_id", day, vendor)
+    trust, board = Trust._meta.db_table, TrustBoard._meta.db_table
+    d = rules.date_param(day, vendor)
+    where, where_params = _in_boards_sql("m.ics_id", geography)
+    open_on = "(t.opened_on IS NULL OR t.opened_on <= %s) AND (t.closed_on IS NULL OR t.closed_on >= %s)"
+    sql = f"""
+        SELECT m.member_id, m.ics_id FROM (
+            SELECT b.member_id, b.ics_id FROM ({members}) b JOIN {trust} t ON t.id = b.member_id WHERE {open_on}
+            UNION ALL
+            SELECT t.id, t.ics_id FROM {trust} t
+            WHERE NOT EXISTS (SELECT 1 FROM {board} tb WHERE tb.trust_id = t.id) AND {open_on}
+        ) m WHERE 1 = 1{where}
+    """
+    return {row["member_id"]: row["ics_id"] for row in _rows(sql, [*params, d, d, d, d, *where_params])}
+
+
+def dashboard_data_coverage(*, geography: Geography, as_of: dt.date) -> DataCoverage:
+    """The share of trusts that sent vacancy returns. For each board: its month is the latest month on or
+    before as_of with any vacancy row of its trusts (their memberships on as_of); trusts reporting are those
+    with a vacancy row in that month, out of the board's trusts. A region or England adds its boards up;
+    its months run from `first_month` to `last_month`.
+
+    3 queries, 4 when some board's trusts sent nothing in the newest month: the trusts, the newest month
+    with any of their rows (the months' index read backwards), the trusts with a row in it, and for the
+    boards left, each of their trusts' latest month."""
+    members = dashboard_trust_members(geography=geography, day=as_of)
+    if not members:
+        return DataCoverage(0, 0, None, None)
+    rows = Vacancy.objects.filter(period__lte=as_of, trust_id__in=list(members)).order_by()
+    top = rows.aggregate(top=Max("period"))["top"]
+    if top is None:
+        return DataCoverage(len(members), 0, None, None)
+    latest: dict[int, dt.date] = {}  # board -> its month
+    reporting: set[int] = set()
+    for trust in rows.filter(period=top).values_list("trust_id", flat=True).distinct():
+        reporting.add(trust)
+        latest[members[trust]] = top
+    behind = [trust for trust, board in members.items() if board not in latest]
+    if behind:
+        months = dict(rows.filter(trust_id__in=behind).values("trust_id").annotate(month=Max("period"))
+                      .values_list("trust_id", "month"))
+        for trust, month in months.items():
+            board = members[trust]
+            if month > latest.get(board, dt.date.min):
+                latest[board] = month
+        reporting |= {trust for trust, month in months.items() if month == latest[members[trust]]}
+    months = sorted(set(latest.values()))
+    return DataCoverage(len(members), len(reporting), months[0], months[-1])
+
+
+def vacancy_trend(*, geography: Geography, occupation: Occupation, day: dt.date) -> list[dict]:
+    """Month by month, up to `day`, the occupation's vacancies and staff in post in `geography` as its
+    boards stand on `day`, and the vacancy rate = vacancies / (staff in post + vacancies) over the rows
+    that record staff in post (1 grouped query)."""
+    vendor = connection.vendor
+    join, board, params = _located_sql(day, vendor)
+    where, where_params = _in_boards_sql(board, geography)
+    sql = f"""
+        SELECT v.period AS period, COUNT(*) AS series,
+               SUM(v.vacancies_fte * sh.share) AS vacancies_fte,
+               SUM(v.staff_in_post_fte * sh.share) AS staff_in_post_fte,
+               SUM(CASE WHEN v.staff_in_post_fte IS NOT NULL THEN v.vacancies_fte * sh.share END) AS rated_fte
+        FROM {Vacancy._meta.db_table} v{join}
+        WHERE v.occupation_id = %s AND v.period <= %s{where}
+        GROUP BY v.period
+        ORDER BY v.period
+    """
+    rows = _rows(sql, [*params, occupation.pk, rules.date_param(day, vendor), *where_params])
+    trend = []
+    for row in rows:
+        period = row["period"]
+        vacancies, staff, rated = (_decimal(row[k]) for k in ("vacancies_fte", "staff_in_post_fte", "rated_fte"))
+        rate = rated / (staff + rated) if staff is not None and rated is not None and staff + rated else None
+        trend.append({
+            "period": dt.date.fromisoformat(period) if isinstance(period, str) else period,
+            "series": row["series"], "vacancies_fte": vacancies, "staff_in_post_fte": staff, "vacancy_rate": rate,
+        })
+    return trend
+
+
+def _per_100(value, staff) -> Decimal | None:
+    return None if value is None or not staff else Decimal(value) * 100 / Decimal(staff)
+
+
+def dashboard_comparison(*, report: GapReport, geographies: list[Geography], year: int) -> dict:
+    """Areas side by side in one year of a report: for each area and occupation (and all occupations
+    together), the latest vacancies and staff in post of each series on or before the report's date, the
+    vacancies per 100 staff in post, the report's gap with its range and the gap per 100 staff in post
+    (2 queries: the vacancies by board and occupation, the report's rows of the areas).
+
+    Rates per 100 count the vacancies of the rows that record staff in post, so that a social-care
+    estimate without staff in post does not inflate them."""
+    vendor = connection.vendor
+    join, board, params = _located_sql(report.as_of, vendor)
+    vacancy = Vacancy._meta.db_table
+    wanted = set()
+    for geography in geographies:
+        wanted |= set(geography.boards) if not geography.is_national else set()
+    national = any(g.is_national for g in geographies)
+    where = ""
+    if not national:
+        where = f" WHERE {board} IN ({', '.join(['%s'] * len(wanted))})" if wanted else " WHERE 1 = 0"
+    sql = f"""
+        WITH trust_series AS (
+            SELECT sector, trust_id, occupation_id, MAX(period) AS period
+            FROM {vacancy} WHERE period <= %s AND trust_id IS NOT NULL
+            GROUP BY sector, trust_id, occupation_id
+        ),
+        ics_series AS (
+            SELECT sector, ics_id, occupation_id, MAX(period) AS period
+            FROM {vacancy} WHERE period <= %s AND trust_id IS NULL
+            GROUP BY sector, ics_id, occupation_id
+        ),
+        latest AS (
+            SELECT v.* FROM trust_series s
+            JOIN {vacancy} v ON v.trust_id = s.trust_id AND v.sector = s.sector
+                            AND v.occupation_id = s.occupation_id AND v.period = s.period
+            UNION ALL
+            SELECT v.* FROM ics_series s
+            JOIN {vacancy} v ON v.ics_id = s.ics_id AND v.sector = s.sector AND v.trust_id IS NULL
+                            AND v.occupation_id = s.occupation_id AND v.period = s.period
+        )
+        SELECT {board} AS ics_id, v.occupation_id AS occupation_id,
+               SUM(v.vacancies_fte * sh.share) AS vacancies_fte,
+               SUM(v.staff_in_post_fte * sh.share) AS staff_in_post_fte,
+               SUM(CASE WHEN v.staff_in_post_fte IS NOT NULL THEN v.vacancies_fte * sh.share END) AS rated_fte
+        FROM latest v{join}{where}
+        GROUP BY {board}, v.occupation_id
+    """
+    day = rules.date_param(report.as_of, vendor)
+    by_board = _rows(sql, [day, day, *params, *sorted(wanted)] if not national else [day, day, *params])
+
+    gap_rows = Q()
+    for geography in geographies:
+        gap_rows |= Q(level=geography.level) if geography.is_national else Q(level=geography.level,
+                                                                            code=geography.code)
+    report_rows = list(
+        GapReportRow.objects.filter(gap_rows, report=report, year=year)
+        .values("level", "code", "occupation_id", *RANGE_FIELDS,
+                occupation_code=F("occupation__code"), occupation_name=F("occupation__name"))
+    )
+    names: dict[int, tuple[str, str]] = {
+        row["occupation_id"]: (row["occupation_code"], row["occupation_name"]) for row in report_rows
+    }
+    missing = {row["occupation_id"] for row in by_board} - set(names)
+    if missing:  # occupations with vacancies but no report row: named from the vacancy rows' occupations
+        names.update({pk: (code, name) for pk, code, name in
+                      Occupation.objects.filter(pk__in=missing).values_list("pk", "code", "name")})
+
+    def key(geography: Geography) -> tuple[str, str]:
+        return geography.level, geography.code
+
+    areas = {key(g): {"geography": g, "occupations": {}} for g in geographies}
+    blank = dict.fromkeys(("vacancies_fte", "staff_in_post_fte", "rated_fte"), Decimal(0))
+    for row in by_board:
+        for geography in geographies:
+            if geography.is_national or row["ics_id"] in geography.boards:
+                figures = areas[key(geography)]["occupations"].setdefault(row["occupation_id"], {**blank})
+                for name in blank:
+                    figures[name] += _decimal(row[name]) or Decimal(0)
+    for row in report_rows:
+        area = areas.get((row["level"], rules.NATIONAL_CODE if row["level"] == "national" else row["code"]))
+        if area is None:
+            continue
+        figures = area["occupations"].setdefault(row["occupation_id"], {**blank})
+        figures.update({name: row[name] for name in RANGE_FIELDS})
+    result = []
+    for area in areas.values():
+        total = {**blank, **{name: None for name in RANGE_FIELDS}}
+        for figures in area["occupations"].values():
+            for name in blank:
+                total[name] += figures[name]
+            for name in RANGE_FIELDS:
+                if figures.get(name) is not None:
+                    total[name] = (total[name] or Decimal(0)) + figures[name]
+        lines = []
+        for pk, figures in area["occupations"].items():
+            code, name = names.get(pk, ("", ""))
+            lines.append(_comparison_line(code, name, figures))
+        result.append({
+            "geography": area["geography"], "total": _comparison_line("", "All occupations", total),
+            "occupations": {line["occupation_code"]: line for line in lines},
+        })
+    occupations = sorted({(name, code) for code, name in names.values()})
+    return {"areas": result, "occupations": [(code, name) for name, code in occupations]}
+
+
+def _comparison_line(code: str, name: str, figures: dict) -> dict:
+    line = {name_: figures.get(name_) for name_ in RANGE_FIELDS}
+    staff = figures.get("staff_in_post_fte") or Decimal(0)
+    line.update(
+        occupation_code=code, occupation_name=name, vacancies_fte=figures.get("vacancies_fte") or Decimal(0),
+        staff_in_post_fte=staff, vacancies_per_100=_per_100(figures.get("rated_fte"), staff),
+        gap_per_100=_per_100(line["gap_fte"], staff), gap_low_per_100=_per_100(line["gap_low_fte"], staff),
+        gap_high_per_100=_per_100(line["gap_high_fte"], staff),
+        coverage=_coverage(line["supply_fte"], line["demand_fte"]),
+    )
+    return line
+
+
+def dashboard_scenario(*, user, scenario_id: int) -> Scenario | None:
+    """The scenario a dashboard URL names, if the user may read it (1 query)."""
+    return Scenario.objects.visible_to(user).filter(pk=scenario_id).first()
+
+
+def dashboard_scenario_reports(*, scenario: Scenario) -> tuple[GapReport | None, GapReport | None]:
+    """As dashboard_reports, for the reports computed with a scenario (1 query)."""
+    reports = list(gap_report_list().filter(scenario=scenario)[:20])
+    newest = reports[0] if reports else None
+    if newest is None or newest.status == GapReport.Status.SUCCEEDED:
+        return newest, None
+    done = next((r for r in reports if r.status == GapReport.Status.SUCCEEDED), None)
+    return done, newest
 
 
 # --------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 from core.permissions import can_write
 from core.roles import Role, is_staff
+from pathways import rules
 from pathways.models import Occupation
 from trusts.models import Sector, ics_short_name
 
@@ -52,18 +53,30 @@ SHEET_NAMES = {
 }
 
 
+RANGE_KINDS = {"fte_range": "fte", "rate_range": "rate"}  # a range cell's value: (central, low, high)
+
+
 @dataclass
 class Column:
     label: str
-    kind: str = "text"  # text, fte (shown whole, downloaded to 2 decimals), percent, int, date
+    kind: str = "text"  # text, fte, percent, int, date, rate (per 100), fte_range, rate_range
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("fte", "percent", "int")
+        return self.kind in ("fte", "percent", "share", "int", "rate", *RANGE_KINDS)
 
     @property
     def export_label(self) -> str:
         return f"{self.label} (supply / demand)" if self.kind == "percent" else self.label
+
+    def export_parts(self) -> list[tuple[str, str]]:
+        """(label, kind) of each column a download carries: a range is three, central, low and high."""
+        if self.kind not in RANGE_KINDS:
+            return [(self.export_label, self.kind)]
+        kind = RANGE_KINDS[self.kind]
+        head, _, unit = self.label.partition(" (")
+        unit = f" ({unit}" if unit else ""
+        return [(self.label, kind), (f"{head} low{unit}", kind), (f"{head} high{unit}", kind)]
 
 
 @dataclass
@@ -118,15 +131,37 @@ class Table:
         )
 
 
-WHOLE = Decimal(1)
+def _whole(value) -> str:
+    """Whole FTE for pages (downloads and the API keep the decimals): 1234.5 -> "1,235"."""
+    rounded = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{rounded + 0:,}"  # + 0 turns -0 into 0
+
+
+def _one_decimal(value) -> str:
+    return f"{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP) + 0:,}"
+
+
+def _range_text(central, low=None, high=None, number=_whole) -> str:
+    """ "340 (210 to 480)": the central figure with its range (DESIGN.md 6.2); the central figure alone
+    when the report has no range (reports computed before ranges)."""
+    if central is None:
+        return "–"
+    text = number(central)
+    if low is not None and high is not None:
+        text += f" ({number(low)} to {number(high)})"
+    return text
 
 
 def _display(value, kind: str) -> str:
+    if kind in RANGE_KINDS:
+        return _range_text(*value, number=_whole if kind == "fte_range" else _one_decimal)
     if value is None or value == "":
         return "–"
-    if kind == "fte":  # whole FTE on pages (issue 10.4); the downloads and the API keep the decimals
-        return f"{Decimal(value).quantize(WHOLE, ROUND_HALF_UP) + 0:,}"  # + 0: no "-0"
-    if kind == "percent":
+    if kind == "fte":
+        return _whole(value)
+    if kind == "rate":
+        return _one_decimal(value)
+    if kind in ("percent", "share"):
         return f"{value * 100:,.1f}%"
     if kind == "int":
         return f"{value:,}"
@@ -135,13 +170,21 @@ def _display(value, kind: str) -> str:
     return str(value)
 
 
+def _export_values(cell: Cell, column: Column) -> list:
+    """The download's values of one cell: three for a range (central, low, high), else one."""
+    if column.kind in RANGE_KINDS:
+        kind = RANGE_KINDS[column.kind]
+        return [_export_value(Cell(value, ""), kind) for value in cell.value]
+    return [_export_value(cell, column.kind)]
+
+
 def _export_value(cell: Cell, kind: str):
     value = cell.value
     if value is None:
         return None
-    if kind == "fte":
+    if kind in ("fte", "rate"):
         return Decimal(value).quantize(Decimal("0.01"))
-    if kind == "percent":
+    if kind in ("percent", "share"):
         return Decimal(value).quantize(Decimal("0.0001"))
     if kind in ("int", "date"):
         return value
@@ -150,11 +193,15 @@ def _export_value(cell: Cell, kind: str):
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _status(gap, demand) -> tuple[str, str]:
-    if not demand:
-        return "No demand", "grey"
-    return ("Gap remains", "red") if gap > 0 else ("Covered", "green")
+def _figure(row: dict | None, name: str) -> tuple:
+    """(central, low, high) of a row's demand, supply or gap: a range cell's value."""
+    if not row:
+        return (None, None, None)
+    return (row.get(f"{name}_fte"), row.get(f"{name}_low_fte"), row.get(f"{name}_high_fte"))
 
+
+def _range_columns() -> list[Column]:
+    return [Column("Demand (FTE)", "fte_range"), Column("Supply (FTE)", "fte_range"), Column("Gap (FTE)", "fte_range")]
 
 
 def _year_label(year: int, bounds: list[dt.date]) -> str:
@@ -248,31 +295,39 @@ def _totals_table(summary: selectors.DashboardSummary, bounds, geography) -> Tab
     table = Table(
         "years",
         f"All occupations together in {ics_short_name(geography.name)}, year by year",
-        [Column("Year"), Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"),
-         Column("Coverage", "percent")],
-        note="Figures are cumulative: each year adds its replacement demand and its new entrants to the years before.",
+        [Column("Year"), *_range_columns(), Column("Coverage", "percent")],
+        note="Figures are cumulative: each year adds its replacement demand and its new entrants to the years before."
+        + RANGE_NOTE,
     )
     for row in summary.totals:
-        table.add(_year_label(row["year"], bounds), row["demand_fte"], row["supply_fte"], row["gap_fte"],
-                  row["coverage"])
+        table.add(_year_label(row["year"], bounds), _figure(row, "demand"), _figure(row, "supply"),
+                  _figure(row, "gap"), row["coverage"])
     return table
 
 
-def _summary_table(summary: selectors.DashboardSummary, bounds, geography) -> Table:
+RANGE_NOTE = (
+    " Figures in brackets are the range: the low and high cases, computed with every low and every high rate."
+)
+
+
+def _summary_table(occupations: list[dict], year: int, bounds, geography, query: str = "") -> Table:
     link = _url_maker("planning:dashboard_occupation", geography.level, geography.url_code)
     table = Table(
         "occupations",
-        f"Demand, supply and gap by occupation in {ics_short_name(geography.name)}, "
-        f"{_year_label(summary.year, bounds)}",
-        [Column("Occupation"), Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"),
-         Column("Gap (FTE)", "fte"), Column("Coverage", "percent"), Column("Status")],
-        note="Largest gap first. A negative gap means local courses are expected to supply more than the demand.",
+        f"Demand, supply and gap by occupation in {ics_short_name(geography.name)}, {_year_label(year, bounds)}",
+        [Column("Occupation"), *_range_columns(), Column("Coverage", "percent"), Column("Status")],
+        note=(
+            "Largest gap first; then occupations with entry routes or vacancy data but no figures in this report. "
+            "A negative gap means local courses are expected to supply more than the demand. "
+            "“No vacancy data recorded”: no vacancy return for the occupation here on or before the report's "
+            "date; “No demand”: returns exist and their figures are zero." + RANGE_NOTE
+        ),
     )
-    for row in summary.by_occupation:
-        status, colour = _status(row["gap_fte"], row["demand_fte"])
+    for row in occupations:
         table.add(
-            row["occupation_name"], row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"], status,
-            href=link(row["occupation_code"]), tags={5: colour},
+            row["occupation_name"], _figure(row, "demand"), _figure(row, "supply"), _figure(row, "gap"),
+            row["coverage"], row["status_text"], href=link(row["occupation_code"]) + query,
+            tags={5: row["status_colour"]},
         )
     return table
 
@@ -290,21 +345,21 @@ def _coverage_table(summary: selectors.DashboardSummary, bounds, geography) -> T
     return table
 
 
-def _areas_table(key: str, caption: str, rows: list[dict], level: str, with_region: bool) -> Table:
+def _areas_table(key: str, caption: str, rows: list[dict], level: str, with_region: bool, query: str = "") -> Table:
     columns = [Column("Region" if level == GapReportRow.Level.REGION else "ICS")]
     if with_region:
         columns.append(Column("Region"))
-    columns += [Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"),
-                Column("Coverage", "percent"), Column("Occupations with a gap", "int"), Column("Occupations", "int")]
+    columns += [*_range_columns(), Column("Coverage", "percent"), Column("Occupations with a gap", "int"),
+                Column("Occupations", "int")]
     table = Table(key, caption, columns)
     link = _url_maker(f"planning:dashboard_{level}")
     for row in rows:
         name = ics_short_name(row["name"]) if level == GapReportRow.Level.ICS else row["name"]
         region = [row.get("region_name") or "–"] if with_region else []
         table.add(
-            name, *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
+            name, *region, _figure(row, "demand"), _figure(row, "supply"), _figure(row, "gap"), row["coverage"],
             row["occupations_with_gap"], row["occupations"],
-            href=link(row["code"]),
+            href=link(row["code"]) + query,
         )
     return table
 
@@ -322,6 +377,9 @@ def _chart_data(summary: selectors.DashboardSummary, bounds) -> dict:
         "gap": {
             "labels": [row["occupation_name"] for row in summary.by_occupation],
             "values": [number(row["gap_fte"]) for row in summary.by_occupation],
+            # The range of each bar, drawn as an error bar (null without one: reports before ranges).
+            "low": [number(row["gap_low_fte"]) for row in summary.by_occupation],
+            "high": [number(row["gap_high_fte"]) for row in summary.by_occupation],
             "label": f"Gap (FTE), year {summary.year}",
         },
         "coverage": {
@@ -354,19 +412,130 @@ def _chart_summaries(summary: selectors.DashboardSummary) -> dict:
     return {"gap": gap + note, "coverage": coverage + note}
 
 
+@dataclass
+class DashboardParams:
+    """What a dashboard URL asks for (?year=, ?scenario=, and on the comparison page ?area=), validated:
+    a bad value becomes an error message on the page (answered 400) and the default is shown instead."""
+
+    report: GapReport | None
+    newer: GapReport | None
+    scenario: object = None  # planning.Scenario
+    year: int = 1
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (the field's id on the page, message)
+
+    def query(self, **more) -> str:
+        """The query string that keeps the year and the scenario in links to other dashboards."""
+        from urllib.parse import urlencode
+
+        params = {"year": self.year} if self.report is not None and self.year != 1 else {}
+        if self.scenario is not None:
+            params["scenario"] = self.scenario.pk
+        params.update({key: value for key, value in more.items() if value is not None})
+        return f"?{urlencode(params, doseq=True)}" if params else ""
+
+
+def _whole_number(raw: str) -> int | None:
+    """A whole number written in ASCII digits (str.isdigit alone lets "²" through, which int() refuses)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
+def _dashboard_params(request) -> DashboardParams:
+    """?scenario= names a scenario the user may read (its newest report is shown); ?year= a year of the
+    shown report's horizon. At most 2 queries (the scenario, the reports)."""
+    errors = []
+    scenario = None
+    raw = request.GET.get("scenario", "").strip()
+    if raw:
+        number = _whole_number(raw)
+        scenario = selectors.dashboard_scenario(user=request.user, scenario_id=number) if number else None
+        if scenario is None:
+            errors.append(("id_scenario", f"There is no scenario {raw} that you can see: the figures are the "
+                                          "baseline's."))
+    if scenario is not None:
+        report, newer = selectors.dashboard_scenario_reports(scenario=scenario)
+    else:
+        report, newer = selectors.dashboard_reports()
+    year = 1
+    raw = request.GET.get("year", "").strip()
+    if raw and report is not None:
+        number = _whole_number(raw)
+        if number is not None and 1 <= number <= report.horizon_years:
+            year = number
+        else:
+            errors.append(("id_year", f"Choose a year from 1 to {report.horizon_years}: “{raw[:20]}” is not one. "
+                                      "Year 1 is shown."))
+    return DashboardParams(report, newer, scenario, year, errors)
+
+
+def _render(request, template: str, context: dict, params: DashboardParams):
+    context.update(param_errors=params.errors, scenario=params.scenario)
+    return render(request, template, context, status=400 if params.errors else 200)
+
+
+def _month(day: dt.date | None) -> str:
+    return dateformat.format(day, "F Y") if day else ""
+
+
+def _coverage_sentence(coverage: selectors.DataCoverage, geography) -> str:
+    """ "8 of 10 trusts (80%) sent vacancy returns for December 2026." """
+    if not coverage.trusts:
+        return f"No NHS trust is recorded in {ics_short_name(geography.name)} on the report's date."
+    months = _month(coverage.last_month)
+    if coverage.first_month and coverage.first_month != coverage.last_month:
+        months = f"their boards' latest months ({_month(coverage.first_month)} to {_month(coverage.last_month)})"
+    if not coverage.reporting:
+        return (f"None of the {coverage.trusts:,} NHS trusts in {ics_short_name(geography.name)} has sent a vacancy "
+                "return on or before the report's date.")
+    return (f"{coverage.reporting:,} of {coverage.trusts:,} NHS trusts ({_display(coverage.share, 'percent')}) "
+            f"sent vacancy returns for {months}.")
+
+
+def _answer(occupations: list[dict], year: int, bounds, geography, user, link=None) -> dict:
+    """The answer-first sentence: the largest gap in the chosen year, its range and how much of it planned
+    courses cover, with a link to the occupation's drill-down."""
+    place = ics_short_name(geography.name)
+    own = getattr(user, "role", None) == Role.ICS and geography.level == GapReportRow.Level.ICS and (
+        getattr(getattr(user, "ics", None), "code", None) == geography.code)
+    when = f"year {year} (to {dateformat.format(bounds[year], 'j M Y')})"
+    gaps = [row for row in occupations if row["gap_fte"] is not None and row["gap_fte"] > 0]
+    if not gaps:
+        if any(row["has_row"] for row in occupations):
+            return {"text": f"No occupation in {place} has a gap in {when}: planned courses cover the demand recorded."}
+        return {"text": f"This report has no figures for {place}: no vacancy data recorded and no supply planned."}
+    top = max(gaps, key=lambda row: (row["gap_fte"], row["occupation_name"]))
+    subject = "Your largest gap" if own else f"The largest gap in {place}"
+    gap = _range_text(top["gap_fte"], top["gap_low_fte"], top["gap_high_fte"]).replace(" (", " FTE (range ", 1)
+    if not gap.endswith(")"):
+        gap += " FTE"
+    coverage = top["coverage"]
+    if not top["supply_fte"]:
+        covered = "with no supply planned"
+    else:
+        covered = f"{_display(coverage, 'percent').replace('.0%', '%')} covered by planned courses"
+    return {
+        "text": f"{subject} in {when} is {top['occupation_name']}: {gap}, {covered}.",
+        "href": link(top["occupation_code"]) if link else "",
+        "link_text": f"Who supplies {top['occupation_name']} and who already works on it",
+    }
+
+
 def _geography_page(request, geography: selectors.Geography):
-    report, newer = selectors.dashboard_reports()
+    params = _dashboard_params(request)
+    report, newer = params.report, params.newer
     context = {
         "geography": geography, "short_name": ics_short_name(geography.name), "england_url": _england_url(),
-        **_report_context(request, report, newer),
+        **_report_context(request, report, newer), "params": params,
     }
     tables: list[Table] = []
     if report is not None:
-        year = _selected_year(request, report)
+        year = params.year
         bounds = context["bounds"]
+        query = params.query()
         summary = selectors.dashboard_summary(report=report, geography=geography, year=year)
+        occupations = selectors.dashboard_occupations(report=report, geography=geography, summary=summary)
+        coverage = selectors.dashboard_data_coverage(geography=geography, as_of=report.as_of)
         tables = [
-            _summary_table(summary, bounds, geography),
+            _summary_table(occupations, year, bounds, geography, query),
             _totals_table(summary, bounds, geography),
             _coverage_table(summary, bounds, geography),
         ]
@@ -374,27 +543,33 @@ def _geography_page(request, geography: selectors.Geography):
             regions = selectors.dashboard_area_totals(report=report, level=GapReportRow.Level.REGION, year=year)
             icss = selectors.dashboard_area_totals(report=report, level=GapReportRow.Level.ICS, year=year)
             tables += [
-                _areas_table("regions", f"Regions, {_year_label(year, bounds)}", regions, "region", False),
-                _areas_table("icss", f"Integrated care systems, {_year_label(year, bounds)}", icss, "ics", True),
+                _areas_table("regions", f"Regions, {_year_label(year, bounds)}", regions, "region", False, query),
+                _areas_table("icss", f"Integrated care systems, {_year_label(year, bounds)}", icss, "ics", True, query),
             ]
         elif geography.level == GapReportRow.Level.REGION:
             icss = selectors.dashboard_area_totals(
                 report=report, level=GapReportRow.Level.ICS, year=year, region_code=geography.code
             )
             tables.append(_areas_table(
-                "icss", f"Integrated care systems in {geography.name}, {_year_label(year, bounds)}", icss, "ics", False
+                "icss", f"Integrated care systems in {geography.name}, {_year_label(year, bounds)}", icss, "ics", False,
+                query,
             ))
         total = summary.total
+        link = _url_maker("planning:dashboard_occupation", geography.level, geography.url_code)
         context.update(
             year=year,
             years=[(y, _year_label(y, bounds)) for y in summary.years],
             headline=[
-                ("Demand", f"{_display(total['demand_fte'], 'fte')} FTE"),
-                ("Supply", f"{_display(total['supply_fte'], 'fte')} FTE"),
-                ("Gap", f"{_display(total['gap_fte'], 'fte')} FTE"),
+                ("Demand", f"{_range_text(*_figure(total, 'demand'))} FTE"),
+                ("Supply", f"{_range_text(*_figure(total, 'supply'))} FTE"),
+                ("Gap", f"{_range_text(*_figure(total, 'gap'))} FTE"),
                 ("Coverage", _display(total["coverage"], "percent")),
             ] if total else [],
             summary=summary,
+            answer=_answer(occupations, year, bounds, geography, request.user, lambda code: link(code) + query),
+            data_coverage=coverage,
+            data_coverage_text=_coverage_sentence(coverage, geography),
+            compare_url=_compare_url(geography, params),
             chart_data=_chart_data(summary, bounds),
             chart_summaries=_chart_summaries(summary),
         )
@@ -402,7 +577,7 @@ def _geography_page(request, geography: selectors.Geography):
     download = _download(request, tables, report, geography, context.get("year"))
     if download is not None:
         return download
-    return render(request, "planning/dashboard.html", context)
+    return _render(request, "planning/dashboard.html", context, params)
 
 
 @login_required
@@ -430,21 +605,276 @@ def dashboard_ics(request, code: str):
     return _geography_page(request, geography)
 
 
+# --- Areas side by side, and vacancy trends (issue 11.3) ----------------------------------------
+
+MAX_COMPARED_AREAS = 3
+
+
+def _area_value(geography: selectors.Geography) -> str:
+    """How a URL names an area: `england`, `region:Y62` or `ics:QE1`."""
+    return rules.NATIONAL_URL_CODE if geography.is_national else f"{geography.level}:{geography.code}"
+
+
+def _parse_area(value: str) -> selectors.Geography | None:
+    if value.lower() == rules.NATIONAL_URL_CODE:
+        return selectors.ENGLAND
+    level, _, code = value.partition(":")
+    if level not in (GapReportRow.Level.REGION, GapReportRow.Level.ICS) or not code or len(code) > 9:
+        return None
+    return selectors.dashboard_geography(level=level, code=code.upper())
+
+
+def _compare_url(geography: selectors.Geography, params: DashboardParams) -> str:
+    """The comparison of an ICS with its region and England, or of a region with England."""
+    if geography.is_national:
+        return ""
+    areas = [_area_value(geography)]
+    if geography.level == GapReportRow.Level.ICS:
+        areas.append(f"region:{geography.parent.code}")
+    areas.append(rules.NATIONAL_URL_CODE)
+    return reverse("planning:dashboard_compare") + params.query(area=areas)
+
+
+def _area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """England, the regions and the boards open today, for the area pickers (2 queries)."""
+    from trusts.models import IntegratedCareSystem, Region
+
+    regions = [(f"region:{code}", name) for code, name in Region.objects.order_by("name").values_list("code", "name")]
+    boards = [
+        (f"ics:{board.code}", ics_short_name(board.name))
+        for board in IntegratedCareSystem.objects.current().order_by("name").only("code", "name")
+    ]
+    return [("England", [(rules.NATIONAL_URL_CODE, "England")]), ("NHS England regions", regions),
+            ("Integrated care systems", boards)]
+
+
+def _own_area(user) -> str:
+    ics = getattr(user, "ics", None) if getattr(user, "role", None) == Role.ICS else None
+    return f"ics:{ics.code}" if ics is not None else ""
+
+
+@login_required
+def dashboard_compare(request):
+    """Two or three areas side by side (an ICS with another, or with its region and England): vacancies and
+    the gap per 100 staff in post, so that areas of different sizes can be compared. ?area= (two or three),
+    ?year=, ?scenario= keep the comparison in its URL."""
+    params = _dashboard_params(request)
+    raw_areas = [value.strip() for value in request.GET.getlist("area") if value.strip()]
+    if not raw_areas and not request.GET.get("area") and _own_area(request.user):
+        own = _parse_area(_own_area(request.user))
+        raw_areas = [_area_value(own), f"region:{own.parent.code}", rules.NATIONAL_URL_CODE] if own else []
+    geographies: list[selectors.Geography] = []
+    for index, raw in enumerate(raw_areas[:MAX_COMPARED_AREAS], start=1):
+        geography = _parse_area(raw)
+        if geography is None:
+            params.errors.append((f"id_area_{index}", f"Area {index}: there is no area “{raw[:20]}”. Choose England, "
+                                                      "a region or an integrated care system from the list."))
+        elif geography not in geographies:
+            geographies.append(geography)
+    if len(raw_areas) > MAX_COMPARED_AREAS:
+        params.errors.append(("id_area_1", f"Compare at most {MAX_COMPARED_AREAS} areas at a time: the first "
+                                           f"{MAX_COMPARED_AREAS} are shown."))
+    if len(raw_areas) == 1 and geographies:
+        params.errors.append(("id_area_2", "Choose a second area to compare with."))
+    report = params.report
+    context = {
+        **_report_context(request, report, params.newer), "params": params, "england_url": _england_url(),
+        "areas": geographies, "area_choices": _area_choices(),
+    }
+    values = ([_area_value(g) for g in geographies] + [""] * MAX_COMPARED_AREAS)[:MAX_COMPARED_AREAS]
+    errors = dict(params.errors)
+    context["area_fields"] = [
+        {"number": number, "id": f"id_area_{number}", "value": value, "error": errors.get(f"id_area_{number}", "")}
+        for number, value in enumerate(values, start=1)
+    ]
+    tables: list[Table] = []
+    if report is not None and len(geographies) >= 2:
+        bounds = context["bounds"]
+        comparison = selectors.dashboard_comparison(report=report, geographies=geographies, year=params.year)
+        tables = [_compare_areas_table(comparison, params.year, bounds),
+                  _compare_rates_table(comparison, params.year, bounds)]
+        context.update(
+            year=params.year, years=[(y, _year_label(y, bounds)) for y in range(1, report.horizon_years + 1)],
+            answer={"text": _compare_sentence(comparison, params.year, bounds)},
+        )
+    context["tables"] = {table.key: table for table in tables}
+    if request.GET.get("format") and tables:
+        names = "-".join(slugify(_area_value(g)) for g in geographies)
+        return _download(request, tables, report, selectors.Geography("compare", names, "Comparison"), params.year)
+    return _render(request, "planning/dashboard_compare.html", context, params)
+
+
+def _area_name(geography: selectors.Geography) -> str:
+    return ics_short_name(geography.name)
+
+
+def _compare_areas_table(comparison: dict, year: int, bounds) -> Table:
+    table = Table(
+        "areas",
+        f"All occupations together in each area, {_year_label(year, bounds)}",
+        [Column("Area"), Column("Vacancies (FTE)", "fte"), Column("Staff in post (FTE)", "fte"),
+         Column("Vacancies per 100 staff in post", "rate"), Column("Gap (FTE)", "fte_range"),
+         Column("Gap per 100 staff in post", "rate_range"), Column("Coverage", "percent")],
+        note=(
+            "Vacancies and staff in post: each series' latest month on or before the report's date. Vacancies per "
+            "100 staff in post count the vacancies of returns that record staff in post (a social-care estimate "
+            "without it is left out of the rate, not the vacancies)." + RANGE_NOTE
+        ),
+    )
+    for area in comparison["areas"]:
+        line = area["total"]
+        table.add(
+            _area_name(area["geography"]), line["vacancies_fte"], line["staff_in_post_fte"], line["vacancies_per_100"],
+            _figure(line, "gap"), (line["gap_per_100"], line["gap_low_per_100"], line["gap_high_per_100"]),
+            line["coverage"], href=geography_url(area["geography"]),
+        )
+    return table
+
+
+def _compare_rates_table(comparison: dict, year: int, bounds) -> Table:
+    columns = [Column("Occupation")]
+    for area in comparison["areas"]:
+        name = _area_name(area["geography"])
+        columns += [Column(f"Vacancies per 100 staff in post, {name}", "rate"),
+                    Column(f"Gap per 100 staff in post, {name}", "rate_range")]
+    table = Table("rates", f"Each occupation per 100 staff in post, {_year_label(year, bounds)}", columns,
+                  note="– where an area records no staff in post for the occupation.")
+    for code, name in comparison["occupations"]:
+        values = []
+        for area in comparison["areas"]:
+            line = area["occupations"].get(code) or {}
+            values += [line.get("vacancies_per_100"),
+                       (line.get("gap_per_100"), line.get("gap_low_per_100"), line.get("gap_high_per_100"))]
+        table.add(name, *values)
+    return table
+
+
+def _compare_sentence(comparison: dict, year: int, bounds) -> str:
+    first, *others = comparison["areas"]
+
+    def rate(area) -> str:
+        value = area["total"]["gap_per_100"]
+        return "no figure" if value is None else _one_decimal(value)
+
+    against = " and ".join(f"{rate(area)} in {_area_name(area['geography'])}" for area in others)
+    return (
+        f"In year {year} (to {dateformat.format(bounds[year], 'j M Y')}), {_area_name(first['geography'])} "
+        f"has a gap of {rate(first)} FTE "
+        f"per 100 staff in post, against {against}."
+    )
+
+
+@login_required
+def dashboard_trend(request):
+    """Monthly vacancies and the vacancy rate of one occupation in an area (?area=, ?occupation=), with the
+    table of every figure the chart draws, as the area's boards stand on the report's date (or today)."""
+    params = _dashboard_params(request)
+    raw_area = request.GET.get("area", "").strip() or _own_area(request.user) or rules.NATIONAL_URL_CODE
+    geography = _parse_area(raw_area)
+    if geography is None:
+        params.errors.append(("id_area", f"There is no area “{raw_area[:20]}”. Choose England, a region or an "
+                                         "integrated care system from the list."))
+    raw_occupation = request.GET.get("occupation", "").strip()
+    occupations = list(Occupation.objects.order_by("name").values_list("code", "name"))
+    occupation = None
+    if raw_occupation:
+        occupation = Occupation.objects.filter(code=raw_occupation).first()
+        if occupation is None:
+            params.errors.append(("id_occupation", f"There is no occupation “{raw_occupation[:40]}”. Choose one from "
+                                                   "the list."))
+    report = params.report
+    day = report.as_of if report is not None else timezone.localdate()
+    context = {
+        **_report_context(request, report, params.newer), "params": params, "england_url": _england_url(),
+        "geography": geography, "occupation": occupation, "occupations": occupations,
+        "area_choices": _area_choices(), "area_value": _area_value(geography) if geography else raw_area,
+        "day": day,
+    }
+    tables: list[Table] = []
+    if geography is not None and occupation is not None:
+        trend = selectors.vacancy_trend(geography=geography, occupation=occupation, day=day)
+        table = Table(
+            "trend",
+            f"Vacancies for {occupation.name} in {_area_name(geography)}, month by month",
+            [Column("Month"), Column("Vacancies (FTE)", "fte"), Column("Staff in post (FTE)", "fte"),
+             Column("Vacancy rate", "share"), Column("Returns", "int")],
+            note=(
+                "Vacancy rate = vacancies / (staff in post + vacancies), over the returns that record staff in "
+                "post. Returns: the vacancy rows summed for the month."
+            ),
+        )
+        for row in trend:
+            table.add(_month(row["period"]), row["vacancies_fte"], row["staff_in_post_fte"], row["vacancy_rate"],
+                      row["series"])
+        tables.append(table)
+        context["chart_data"] = {"trend": {
+            "labels": [_month(row["period"]) for row in trend],
+            "vacancies": [None if row["vacancies_fte"] is None else round(float(row["vacancies_fte"]), 2)
+                          for row in trend],
+            "rates": [None if row["vacancy_rate"] is None else round(float(row["vacancy_rate"]) * 100, 2)
+                      for row in trend],
+        }}
+        context["trend_summary"] = _trend_summary(trend, occupation, geography)
+    context["tables"] = {table.key: table for table in tables}
+    if request.GET.get("format") == "csv" and tables:
+        return _csv_response(tables[0], f"vacancy-trend-{slugify(raw_area)}-{occupation.code}.csv")
+    return _render(request, "planning/dashboard_trend.html", context, params)
+
+
+def _trend_summary(trend: list[dict], occupation, geography) -> str:
+    if not trend:
+        return f"No vacancy data recorded for {occupation.name} in {_area_name(geography)}."
+    last = trend[-1]
+    rate = _display(last["vacancy_rate"], "share")
+    return (
+        f"Line chart of monthly vacancies for {occupation.name} in {_area_name(geography)}, "
+        f"{_month(trend[0]['period'])} to {_month(last['period'])}. In {_month(last['period'])}: "
+        f"{_whole(last['vacancies_fte'])} FTE vacancies, a vacancy rate of {rate}. Every figure is in the table "
+        "that follows."
+    )
+
+
 # --- Drill-down: one occupation in one geography ------------------------------------------
 
 
-def _occupation_years_table(rows, bounds, occupation, geography) -> Table:
+def _occupation_years_table(rows, bounds, occupation, geography, has_vacancy_data: bool) -> Table:
     table = Table(
         "years",
         f"{occupation.name} in {ics_short_name(geography.name)}, year by year",
-        [Column("Year"), Column("Demand (FTE)", "fte"), Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"),
-         Column("Coverage", "percent"), Column("Status")],
+        [Column("Year"), *_range_columns(), Column("Coverage", "percent"), Column("Status")],
+        note=RANGE_NOTE.strip(),
     )
     for row in rows:
-        status, colour = _status(row["gap_fte"], row["demand_fte"])
-        table.add(_year_label(row["year"], bounds), row["demand_fte"], row["supply_fte"], row["gap_fte"],
-                  row["coverage"], status, tags={5: colour})
+        _, status, colour = selectors.occupation_status(
+            demand=row["demand_fte"], supply=row["supply_fte"], gap=row["gap_fte"], has_vacancy_data=has_vacancy_data
+        )
+        table.add(_year_label(row["year"], bounds), _figure(row, "demand"), _figure(row, "supply"),
+                  _figure(row, "gap"), row["coverage"], status, tags={5: colour})
     return table
+
+
+def _occupation_answer(rows, year: int, bounds, occupation, geography, colleges: int, partnerships: int,
+                       has_vacancy_data: bool) -> dict:
+    """The drill-down's answer first: the gap in the chosen year with its range and coverage, how many
+    colleges supply the role and how many partnerships already work on it."""
+    place = ics_short_name(geography.name)
+    when = f"year {year} (to {dateformat.format(bounds[year], 'j M Y')})"
+    row = next((r for r in rows if r["year"] == year), None)
+    working = (f"{partnerships} partnership{'s' if partnerships != 1 else ''} already "
+               f"work{'s' if partnerships == 1 else ''} on the role")
+    if row is None or not row["demand_fte"]:
+        _, status, _ = selectors.occupation_status(
+            demand=None, supply=row["supply_fte"] if row else None, gap=None, has_vacancy_data=has_vacancy_data
+        )
+        return {"text": f"{occupation.name} in {place}, {when}: {status.lower()}; {working}."}
+    gap = _range_text(row["gap_fte"], row["gap_low_fte"], row["gap_high_fte"]).replace(" (", " FTE (range ", 1)
+    if not gap.endswith(")"):
+        gap += " FTE"
+    if row["gap_fte"] <= 0:
+        gap += " (planned courses supply at least the demand)"
+    covered = (f"{_display(row['coverage'], 'percent').replace('.0%', '%')} covered by planned courses from "
+               f"{colleges} college{'s' if colleges != 1 else ''}") if row["supply_fte"] else "no supply planned"
+    return {"text": f"The gap for {occupation.name} in {place} in {when} is {gap}, {covered}; {working}."}
 
 
 def _trusts_table(rows, report, occupation) -> Table:
@@ -524,8 +954,8 @@ def _offers_table(offers, supply: selectors.OfferSupply, occupation, page_obj=No
 
 def _occupation_areas_table(rows, bounds, occupation, geography) -> Table:
     with_region = geography.is_national
-    columns = [Column("ICS"), *([Column("Region")] if with_region else []), Column("Demand (FTE)", "fte"),
-               Column("Supply (FTE)", "fte"), Column("Gap (FTE)", "fte"), Column("Coverage", "percent")]
+    columns = [Column("ICS"), *([Column("Region")] if with_region else []), *_range_columns(),
+               Column("Coverage", "percent")]
     table = Table(
         "icss",
         f"{occupation.name} in each ICS of {ics_short_name(geography.name)}, {_year_label(len(bounds) - 1, bounds)}",
@@ -535,7 +965,8 @@ def _occupation_areas_table(rows, bounds, occupation, geography) -> Table:
     for row in rows:
         region = [row["region_name"] or "–"] if with_region else []
         table.add(
-            ics_short_name(row["name"]), *region, row["demand_fte"], row["supply_fte"], row["gap_fte"], row["coverage"],
+            ics_short_name(row["name"]), *region, _figure(row, "demand"), _figure(row, "supply"), _figure(row, "gap"),
+            row["coverage"],
             href=reverse("planning:dashboard_occupation", args=["ics", row["code"], occupation.code]),
         )
     return table
@@ -584,11 +1015,14 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
     if geography is None:
         raise Http404("No such geography.")
     occupation = get_object_or_404(Occupation, code=occupation)
-    report, newer = selectors.dashboard_reports()
+    params = _dashboard_params(request)
+    report, newer = params.report, params.newer
     context = {
         "geography": geography, "short_name": ics_short_name(geography.name), "occupation": occupation,
-        "geography_url": geography_url(geography), "england_url": _england_url(),
-        **_report_context(request, report, newer),
+        "geography_url": geography_url(geography) + params.query().replace("?", "&" if geography.is_national else "?"),
+        "england_url": _england_url(), **_report_context(request, report, newer), "params": params,
+        "trend_url": reverse("planning:dashboard_trend") + params.query(
+            area=_area_value(geography), occupation=occupation.code),
     }
     tables: list[Table] = []
     if report is not None:
@@ -601,8 +1035,9 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
         partnerships = selectors.dashboard_partnerships(
             report=report, geography=geography, occupation=occupation, supply=supply, exclude=role_partnerships
         )
+        has_vacancy_data = bool(trusts)
         tables = [
-            _occupation_years_table(rows, bounds, occupation, geography),
+            _occupation_years_table(rows, bounds, occupation, geography, has_vacancy_data),
             _trusts_table(trusts, report, occupation),
             _colleges_table(supply.colleges(), occupation, report, supply.from_stored_supply),
         ]
@@ -629,12 +1064,17 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
         )
         tables.append(_role_outcomes_table(outcomes, occupation, geography))
         tables.append(_partnerships_table(partnerships, occupation))
-        context.update(routes=supply.routes, has_rows=bool(rows))
+        context.update(
+            routes=supply.routes, has_rows=bool(rows), year=params.year,
+            years=[(y, _year_label(y, bounds)) for y in range(1, report.horizon_years + 1)],
+            answer=_occupation_answer(rows, params.year, bounds, occupation, geography, len(supply.colleges()),
+                                      len(role_partnerships), has_vacancy_data),
+        )
     context["tables"] = {table.key: table for table in tables}
     download = _download(request, tables, report, geography, None, occupation)
     if download is not None:
         return download
-    return render(request, "planning/dashboard_occupation.html", context)
+    return _render(request, "planning/dashboard_occupation.html", context, params)
 
 
 # --- Asking for a new report -------------------------------------------------------------
@@ -696,11 +1136,11 @@ def _csv_response(table: Table, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow([column.export_label for column in table.columns])
+    writer.writerow([label for column in table.columns for label, _ in column.export_parts()])
     for row in table.rows:
         writer.writerow(
-            ["" if (value := _export_value(cell, column.kind)) is None else value
-             for cell, column in zip(row, table.columns, strict=True)]
+            ["" if value is None else value
+             for cell, column in zip(row, table.columns, strict=True) for value in _export_values(cell, column)]
         )
     return response
 
@@ -710,7 +1150,9 @@ def _xlsx_response(tables: list[Table], report, geography, occupation, filename:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    formats = {"fte": "#,##0.00", "percent": "0.0%", "int": "#,##0", "date": "d mmm yyyy"}
+    formats = {
+        "fte": "#,##0.00", "rate": "#,##0.00", "percent": "0.0%", "share": "0.0%", "int": "#,##0", "date": "d mmm yyyy",
+    }
     book = Workbook(write_only=True)
     about = book.create_sheet("About")
     for label, value in [
@@ -728,18 +1170,20 @@ def _xlsx_response(tables: list[Table], report, geography, occupation, filename:
         sheet.append([table.caption])
         header = []
         for column in table.columns:
-            cell = WriteOnlyCell(sheet, value=column.export_label)
-            cell.font = bold
-            header.append(cell)
+            for label, _ in column.export_parts():
+                cell = WriteOnlyCell(sheet, value=label)
+                cell.font = bold
+                header.append(cell)
         sheet.append(header)
         for row in table.rows:
             cells = []
             for cell, column in zip(row, table.columns, strict=True):
-                value = _export_value(cell, column.kind)
-                out = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
-                if column.kind in formats:
-                    out.number_format = formats[column.kind]
-                cells.append(out)
+                kinds = [kind for _, kind in column.export_parts()]
+                for kind, value in zip(kinds, _export_values(cell, column), strict=True):
+                    out = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+                    if kind in formats:
+                        out.number_format = formats[kind]
+                    cells.append(out)
             sheet.append(cells)
     buffer = io.BytesIO()
     book.save(buffer)

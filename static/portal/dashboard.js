@@ -15,6 +15,44 @@
     return Number(value).toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   }
 
+  // Draws each bar's range (low to high case) as an error bar across it: a line with a cap at each end.
+  // Bars without a range (reports computed before ranges) get none.
+  var rangeBars = {
+    id: "portalRangeBars",
+    afterDatasetsDraw: function (chart) {
+      var range = chart.options.plugins.portalRangeBars;
+      if (!range || !range.low) {
+        return;
+      }
+      var meta = chart.getDatasetMeta(0);
+      var scale = chart.scales.x;
+      var ctx = chart.ctx;
+      ctx.save();
+      ctx.strokeStyle = "#212b32";
+      ctx.lineWidth = 2;
+      meta.data.forEach(function (bar, i) {
+        var low = range.low[i];
+        var high = range.high[i];
+        if (low === null || high === null || low === undefined || high === undefined) {
+          return;
+        }
+        var y = bar.y;
+        var from = scale.getPixelForValue(low);
+        var to = scale.getPixelForValue(high);
+        var cap = Math.max(3, (bar.height || 10) / 3);
+        ctx.beginPath();
+        ctx.moveTo(from, y);
+        ctx.lineTo(to, y);
+        ctx.moveTo(from, y - cap);
+        ctx.lineTo(from, y + cap);
+        ctx.moveTo(to, y - cap);
+        ctx.lineTo(to, y + cap);
+        ctx.stroke();
+      });
+      ctx.restore();
+    }
+  };
+
   function drawGap(figure, data) {
     var canvas = figure.querySelector("canvas");
     figure.style.height = Math.max(240, data.labels.length * 26 + 80) + "px";
@@ -37,12 +75,30 @@
         animation: reduceMotion ? false : undefined,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: function (item) { return formatNumber(item.raw, 2) + " FTE"; } } }
+          portalRangeBars: { low: data.low, high: data.high },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                var text = formatNumber(item.raw, 0) + " FTE";
+                var low = data.low && data.low[item.dataIndex];
+                var high = data.high && data.high[item.dataIndex];
+                if (low !== null && low !== undefined && high !== null && high !== undefined) {
+                  text += " (range " + formatNumber(low, 0) + " to " + formatNumber(high, 0) + ")";
+                }
+                return text;
+              }
+            }
+          }
         },
         scales: {
-          x: { title: { display: true, text: "Gap (FTE); below zero, courses supply more than the demand" } }
+          x: {
+            suggestedMin: Math.min.apply(null, (data.low || []).filter(function (v) { return v !== null; }).concat([0])),
+            suggestedMax: Math.max.apply(null, (data.high || []).filter(function (v) { return v !== null; }).concat([0])),
+            title: { display: true, text: "Gap (FTE); below zero, courses supply more than the demand" }
+          }
         }
-      }
+      },
+      plugins: [rangeBars]
     });
   }
 
@@ -92,6 +148,42 @@
     });
   }
 
+  function drawTrend(figure, data) {
+    var canvas = figure.querySelector("canvas");
+    figure.style.height = "360px";
+    figure.hidden = false;
+    return new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.labels,
+        datasets: [
+          {
+            label: "Vacancies (FTE)", data: data.vacancies, yAxisID: "y", borderColor: colours[0],
+            backgroundColor: colours[0], borderWidth: 3, pointStyle: "circle", pointRadius: 3
+          },
+          {
+            label: "Vacancy rate (%)", data: data.rates, yAxisID: "rate", borderColor: colours[1],
+            backgroundColor: colours[1], borderDash: dashes[1], borderWidth: 2, pointStyle: "triangle",
+            pointRadius: 3, spanGaps: false
+          }
+        ]
+      },
+      options: {
+        maintainAspectRatio: false,
+        animation: reduceMotion ? false : undefined,
+        plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } },
+        scales: {
+          y: { beginAtZero: true, title: { display: true, text: "Vacancies (FTE)" } },
+          rate: {
+            position: "right", beginAtZero: true, grid: { drawOnChartArea: false },
+            title: { display: true, text: "Vacancy rate" },
+            ticks: { callback: function (value) { return value + "%"; } }
+          }
+        }
+      }
+    });
+  }
+
   function drawCharts() {
     var source = document.getElementById("dashboard-chart-data");
     if (!source || !window.Chart) {
@@ -101,6 +193,10 @@
     var gap = document.querySelector('[data-chart="gap"]');
     if (gap && data.gap && data.gap.labels.length) {
       drawGap(gap, data.gap);
+    }
+    var trend = document.querySelector('[data-chart="trend"]');
+    if (trend && data.trend && data.trend.labels.length) {
+      drawTrend(trend, data.trend);
     }
     var coverage = document.querySelector('[data-chart="coverage"]');
     if (coverage && data.coverage && data.coverage.labels.length) {
