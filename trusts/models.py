@@ -68,8 +68,9 @@ class IntegratedCareSystemQuerySet(models.QuerySet):
 class IntegratedCareSystem(models.Model):
     """An ICS, identified by the ODS code of its integrated care board.
 
-    Boards merge (April 2026): a board is then closed and points at its successor, so that
-    vacancies, offers and reports recorded against it keep their history.
+    Boards merge and split (April 2026): a board is then closed (`closed_on`, its last day) and its
+    successions (`successions_out`) name its successors with shares, so that vacancies, offers and
+    reports recorded against it keep their history.
     """
 
     code = models.CharField("ICB ODS code", max_length=5, unique=True, validators=[ICB_CODE])
@@ -80,9 +81,6 @@ class IntegratedCareSystem(models.Model):
         null=True, blank=True, help_text="Its first day; blank when open since before records."
     )
     closed_on = models.DateField(null=True, blank=True, help_text="Its last day; blank while open.")
-    succeeded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
-    )
 
     objects = IntegratedCareSystemQuerySet.as_manager()
 
@@ -95,7 +93,6 @@ class IntegratedCareSystem(models.Model):
                 name="ics_opens_before_it_closes",
                 condition=Q(opened_on__isnull=True) | Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
             ),
-            models.CheckConstraint(name="ics_not_own_successor", condition=~Q(succeeded_by=models.F("id"))),
         ]
 
     def __str__(self):
