@@ -105,6 +105,22 @@ class IntegratedCareSystem(models.Model):
     def short_name(self):
         return ics_short_name(self.name)
 
+    def is_open_on(self, day) -> bool:
+        """Open on `day` (DESIGN.md 6.1): opened_on blank or <= day, closed_on blank or >= day."""
+        return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or self.closed_on >= day)
+
+    @property
+    def is_open_today(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_open_on(timezone.localdate())
+
+    @property
+    def not_yet_open(self) -> bool:
+        from django.utils import timezone
+
+        return self.opened_on is not None and self.opened_on > timezone.localdate()
+
 
 class BoardSuccession(models.Model):
     """A closed board's area passing to a successor, with the share of its figures the successor takes.
@@ -135,6 +151,11 @@ class BoardSuccession(models.Model):
 
     def __str__(self):
         return f"{self.predecessor_id} -> {self.successor_id} ({self.share})"
+
+    @property
+    def share_percent(self) -> str:
+        """The share in words for pages: '64.7%'."""
+        return f"{self.share * 100:.1f}%"
 
 
 class TrustKind(models.TextChoices):

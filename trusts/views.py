@@ -60,7 +60,7 @@ class IntegratedCareSystemDetailView(PortalDetailView):
     slug_field = slug_url_kwarg = "code"
 
     def get_queryset(self):
-        return selectors.integrated_care_system_list().prefetch_related("predecessors")
+        return selectors.integrated_care_system_list()
 
     def get_context_data(self, **kwargs):
         ics = self.object
@@ -88,7 +88,7 @@ class TrustDetailView(PortalDetailView):
     slug_field = slug_url_kwarg = "ods_code"
 
     def get_queryset(self):
-        return selectors.trust_list().select_related("ics__succeeded_by", "ics__region__hub")
+        return selectors.trust_list().select_related("ics__region__hub")
 
 
 # --- Vacancies: the list, and the CSV upload with a preview before anything is written ------------
