@@ -1,11 +1,10 @@
 from functools import partial
 
 import django_filters
+from django.utils import timezone
 
 from core.filtersets import PortalFilterSet
 from core.forms import PlanningMonthField
-
-from django.utils import timezone
 
 from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy, open_on_q
 from .selectors import ics_choices, occupation_choices, region_choices

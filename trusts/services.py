@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from core.audit import audited_delete, audited_save
@@ -299,8 +299,14 @@ class _VacancyLookups:
         trust_codes = {_text(item.get("trust")) for item in items} - {""}
         ics_codes = {_text(item.get("ics")) for item in items} - {""}
         occupation_codes = {_text(item.get("occupation")) for item in items} - {""}
-        self.trusts = Trust.objects.select_related("ics").in_bulk(trust_codes, field_name="ods_code")
-        self.boards = IntegratedCareSystem.objects.in_bulk(ics_codes, field_name="code")
+        # Memberships and successions are prefetched: the month's board checks read no more rows.
+        self.trusts = Trust.objects.select_related("ics").prefetch_related(
+            Prefetch("boards", queryset=TrustBoard.objects.select_related("ics"))  # Meta order: by first day
+        ).in_bulk(trust_codes, field_name="ods_code")
+        self.boards = IntegratedCareSystem.objects.prefetch_related(
+            Prefetch("successions_out", to_attr="successors",
+                     queryset=BoardSuccession.objects.select_related("successor").order_by("-share"))
+        ).in_bulk(ics_codes, field_name="code")
         self.occupations = Occupation.objects.in_bulk(occupation_codes, field_name="code")
 
 
@@ -336,7 +342,7 @@ def _vacancy_build(
         if ics is None:
             fail("ics", f"No ICS has code {ics_code!r}.")
     elif trust is not None:
-        ics = trust.ics
+        ics = None  # the trust's board in the month of the period, once the period is read
     elif own_ics is not None:
         ics = own_ics
     elif sector == Sector.SOCIAL_CARE:
@@ -354,6 +360,9 @@ def _vacancy_build(
     period, message = _period_parse(item.get("period"))
     if message:
         fail("period", message)
+    if trust is not None and ics is None and not ics_code:
+        boards = trust.boards_in_month(period) if period else [trust.ics]
+        ics = boards[-1] if boards else trust.ics  # in a month of change, its board at the month's end
     vacancies_fte, message = _fte_parse(item.get("vacancies_fte"), required=True)
     if message:
         fail("vacancies_fte", message)
@@ -363,8 +372,10 @@ def _vacancy_build(
 
     if own_ics is not None and not is_staff(user):
         outside = f"outside your ICS ({own_ics.code} {own_ics.short_name}): you may write only its vacancies."
-        if trust is not None and trust.ics_id != own_ics.pk:
-            scope["trust"] = [f"{trust.ods_code} lies in ICS {trust.ics.code}, {outside}"]
+        boards = trust.boards_in_month(period) if trust is not None and period else [getattr(trust, "ics", None)]
+        if trust is not None and own_ics.pk not in {board.pk for board in boards if board is not None}:
+            where = " or ".join(board.code for board in boards if board is not None) or trust.ics.code
+            scope["trust"] = [f"{trust.ods_code} lies in ICS {where}, {outside}"]
         elif ics is not None and ics.pk != own_ics.pk:
             scope["ics"] = [f"{ics.code} is {outside}"]
 

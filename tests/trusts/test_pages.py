@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import (
     BoardSuccessionFactory,
-    TrustBoardFactory,
     CollegeFactory,
     HubFactory,
     IntegratedCareSystemFactory,
     RegionFactory,
+    TrustBoardFactory,
     TrustFactory,
 )
 from trusts.models import TrustKind

@@ -107,7 +107,8 @@ class Command(BaseCommand):
                         self.stdout.write(f"  {len(result.notes)} notes (see --verbosity 2)")
                 DataLoad.objects.create(
                     kind=DataLoad.Kind.REFERENCE,
-                    description=("Published reference data: " + ", ".join(str(path.name) for path in paths.values()))[:300],
+                    description=("Published reference data: "
+                                 + ", ".join(str(path.name) for path in paths.values()))[:300],
                     summary={result.entity: result.as_dict() for result in results},
                 )
         except ApplicationError as exc:
