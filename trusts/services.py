@@ -44,6 +44,7 @@ from .models import (
     TrustBoard,
     TrustKind,
     Vacancy,
+    open_on_q,
 )
 
 # --------------------------------------------------------------------------------------
@@ -967,3 +968,53 @@ def trust_boards_import(*, path: Path | str, changed_on: dt.date = BOARDS_CHANGE
         else:
             result.unchanged += 1
     return result
+
+
+# --------------------------------------------------------------------------------------
+# ICS users of a closed board: moved to its successor (the one with the largest share).
+# --------------------------------------------------------------------------------------
+
+
+def board_successor_today(ics: IntegratedCareSystem, today: dt.date | None = None) -> IntegratedCareSystem | None:
+    """The board open today that carries on a closed board: its successor with the largest share (ties
+    by code), followed on while that one is itself closed. None for a board open today or one with no
+    successor recorded."""
+    today = today or timezone.localdate()
+    seen = set()
+    board = ics
+    while not board.is_open_on(today) and board.pk not in seen:
+        seen.add(board.pk)
+        rows = getattr(board, "successors", None)
+        if rows is None:
+            rows = list(board.successions_out.select_related("successor"))
+        if not rows:
+            return None
+        board = max(rows, key=lambda row: (row.share, [-ord(c) for c in row.successor.code])).successor
+    return board if board is not ics and board.is_open_on(today) else None
+
+
+@dataclass
+class BoardUserMove:
+    username: str
+    old: IntegratedCareSystem
+    new: IntegratedCareSystem | None
+
+
+def board_users_move(*, dry_run: bool = False, today: dt.date | None = None) -> list[BoardUserMove]:
+    """Move each ICS user of a board closed today to its successor (board_successor_today), writing
+    nothing with `dry_run`. A user whose board has no successor is listed with `new` None and left."""
+    from django.contrib.auth import get_user_model
+
+    today = today or timezone.localdate()
+    users = get_user_model().objects.filter(role=Role.ICS, ics__isnull=False).exclude(
+        open_on_q(today, prefix="ics__")).select_related("ics").order_by("username")
+    moves = [BoardUserMove(username=user.username, old=user.ics, new=board_successor_today(user.ics, today))
+             for user in users]
+    if not dry_run:
+        by_name = {user.username: user for user in users}
+        for move in moves:
+            if move.new is not None:
+                user = by_name[move.username]
+                user.ics = move.new
+                user.save(update_fields=["ics"])
+    return moves
