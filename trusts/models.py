@@ -255,6 +255,7 @@ class TrustBoard(models.Model):
     """A trust's membership of a board over a span of days (DESIGN.md 6.1): valid_from and valid_to are
     the first and last days, null for open ends. A trust belongs to one board on each day."""
 
+    member_field = "trust"
     trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="boards")
     ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.PROTECT, related_name="trust_memberships")
     valid_from = models.DateField(null=True, blank=True)

@@ -1018,3 +1018,25 @@ def board_users_move(*, dry_run: bool = False, today: dt.date | None = None) -> 
                 user.ics = move.new
                 user.save(update_fields=["ics"])
     return moves
+
+
+def membership_follow_board(*, member, membership_model, today: dt.date | None = None) -> bool:
+    """Keep a trust's or college's memberships in step with `ics` (its board today) after a write through
+    the API: a member with none gets an open-ended one; a member whose board today differs leaves it
+    yesterday and joins `ics` from today. Answers whether anything was written."""
+    today = today or timezone.localdate()
+    spans = sorted(membership_model.objects.filter(**{membership_model.member_field: member}).select_related("ics"),
+                   key=lambda s: s.valid_from or dt.date.min)
+    if not spans:
+        membership_model.objects.create(**{membership_model.member_field: member}, ics_id=member.ics_id)
+        return True
+    return memberships_move(member=member, spans=spans, board=member.ics, changed_on=today, starts_on=today,
+                            make=partial(membership_model, **{membership_model.member_field: member}))
+
+
+def board_open_today_check(ics: IntegratedCareSystem | None) -> None:
+    """A trust's or college's board today must be open today: 400 naming `ics` otherwise."""
+    if ics is not None and not ics.is_open_today:
+        message = ics.closed_in_month_message(timezone.localdate()) if ics.closed_on else (
+            f"{ics.name} opens on {ics.opened_on:%-d %B %Y}: it is not anyone's board today.")
+        raise ApplicationError(message, {"ics": [message]})

@@ -180,3 +180,33 @@ def test_an_analyst_of_the_old_board_may_still_record_its_months_before_the_chan
     june = api.post("/api/v1/vacancies/", nhs_row(period="2026-06-01"), format="json")
     assert march.status_code == 201
     assert june.status_code == 403
+
+
+def test_staff_moving_a_trust_by_the_api_closes_its_membership_yesterday_and_opens_one_today(
+        frimley, staff_user, client_for):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    response = client_for(staff_user).patch("/api/v1/trusts/RDU/", {"ics": "S0E4D"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["boards"][-2:] == [
+        {"ics": "S9B9J", "valid_from": "2026-04-01", "valid_to": (today - dt.timedelta(days=1)).isoformat()},
+        {"ics": "S0E4D", "valid_from": today.isoformat(), "valid_to": None},
+    ]
+
+
+def test_a_trust_created_by_the_api_gets_its_membership(frimley, staff_user, client_for):
+    response = client_for(staff_user).post("/api/v1/trusts/", {"ods_code": "K0N6A", "name": "The Online NHS Trust",
+                                                              "ics": "S0E4D"}, format="json")
+    assert response.status_code == 201
+    assert response.json()["boards"] == [{"ics": "S0E4D", "valid_from": None, "valid_to": None}]
+
+
+def test_a_trust_or_college_put_in_a_closed_board_is_a_400_naming_ics(frimley, staff_user, client_for):
+    CollegeFactory(ukprn="10002412", ics=frimley["surrey"])
+    api = client_for(staff_user)
+    trust = api.patch("/api/v1/trusts/RDU/", {"ics": "QNQ"}, format="json")
+    college = api.patch("/api/v1/colleges/10002412/", {"ics": "QNQ"}, format="json")
+    assert (trust.status_code, college.status_code) == (400, 400)
+    assert trust.json()["ics"][0].startswith("NHS Frimley Integrated Care Board closed on 31 March 2026")
+    assert list(college.json()) == ["ics"]
