@@ -235,3 +235,38 @@ def test_a_split_district_with_no_2026_board_and_no_assumption_refuses_the_chang
     with pytest.raises(ApplicationError) as refused:
         read_change(assumptions_path=target)
     assert "D4U1Y (Slough) of QNQ is in no 2026 successor" in refused.value.message
+
+
+def write(path, header, rows):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_a_later_change_in_the_same_columns_imports_the_same_way(boards_2026, tmp_path):
+    # given a 2027 file: Lancashire and South Cumbria and Greater Manchester merge into a new board
+    boards = write(tmp_path / "icbs_2027.csv", ["icb_ods_code", "icb_name", "region_ods_code"], [
+        ["ZB001", "NHS LANCASHIRE AND GREATER MANCHESTER INTEGRATED CARE BOARD", "Y62"],
+        ["QYG", "NHS CHESHIRE AND MERSEYSIDE INTEGRATED CARE BOARD", "Y62"],
+    ])
+    mapping = write(tmp_path / "map.csv", ["old_icb_ods_code", "new_icb_ods_code"],
+                    [["QE1", "ZB001"], ["QOP", "ZB001"], ["QYG", "QYG"]])
+    # and the trusts as ODS publishes etr.csv: no header row, the board in the fourth field
+    etr = tmp_path / "etr.csv"
+    etr.write_text('"RXN","LANCASHIRE TEACHING HOSPITALS NHS FOUNDATION TRUST","Y62","ZB001","","","","PRESTON",'
+                   '"","PR2 9HT","20050401",""\n', encoding="utf-8")
+    changed_on = dt.date(2027, 4, 1)
+    change = read_change(boards_path=boards, map_path=mapping, changed_on=changed_on)
+    # when
+    result = boards_change_import(change=change)
+    trusts = trust_boards_import(path=etr, changed_on=changed_on, today=TODAY)
+    # then
+    assert (result.added, result.changed) == (3, 2)  # 1 board and 2 successions added; 2 boards closed
+    assert board("ZB001").opened_on == changed_on and board("QE1").closed_on == dt.date(2027, 3, 31)
+    assert successions("QOP") == {"ZB001": Decimal(1)}
+    assert trusts.changed == 1
+    preston = Trust.objects.get(ods_code="RXN")
+    assert spans(preston) == [("QE1", None, dt.date(2027, 3, 31)), ("ZB001", changed_on, None)]
+    assert preston.ics.code == "QE1"  # still its board today, 3 December 2026
