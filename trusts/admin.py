@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import BoardSuccession, IntegratedCareSystem, Region, Trust, TrustBoard, Vacancy
@@ -10,10 +12,20 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class SuccessionFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        shares = [form.cleaned_data.get("share") for form in self.forms
+                  if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("share")]
+        if shares and sum(shares) != 1:
+            raise ValidationError(f"A closed board's shares must add up to 1; these add up to {sum(shares)}.")
+
+
 class SuccessionInline(admin.TabularInline):
     """A closed board's successors with their shares (DESIGN.md 6.1): the shares sum to 1."""
 
     model = BoardSuccession
+    formset = SuccessionFormSet
     fk_name = "predecessor"
     extra = 0
     autocomplete_fields = ["successor"]
