@@ -138,3 +138,18 @@ def test_filters_list_the_boards_open_today_first_and_closed_ones_marked(change,
 
     assert ics_choices() == [("D7T5G", "Essex"), ("T6Y0W", "Norfolk and Suffolk"),
                              ("QJG", "Suffolk and North East Essex (closed)")]
+
+
+def test_the_partnership_form_reads_a_fixed_number_of_queries_whatever_the_number_of_trusts(
+        change, django_assert_max_num_queries):
+    hub = HubFactory(region=change["region"])
+    coordinator = UserFactory(coordinator=True, hub=hub, username="east-coordinator")
+    client = signed_in(coordinator)
+    client.get("/partnerships/add/")
+    with django_assert_max_num_queries(30) as once:
+        client.get("/partnerships/add/")
+    TrustFactory.create_batch(20, ics=change["essex"])
+    TrustFactory.create_batch(20, ics=change["old"], closed_on=dt.date(2020, 1, 1))
+    with django_assert_max_num_queries(len(once)):
+        response = client.get("/partnerships/add/")
+    assert len(response.context["form"].fields["trust"].widget.choices[1][1]) == 21
