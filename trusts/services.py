@@ -704,7 +704,7 @@ class BoardChange:
             if self.sub_icbs.get(old, {}).get(new):
                 parts.append("sub-ICB locations " + ", ".join(sorted(self.sub_icbs[old][new])))
             if self.assumed.get(old, {}).get(new):
-                parts.append("by assumption the districts " + ", ".join(self.assumed[old][new]))
+                parts.append("the districts " + ", ".join(self.assumed[old][new]) + " (by a written assumption)")
             basis = (f"Split by LSOA (2021) counts: {counts[new]} of {total} LSOAs of {old} lie in "
                      + " and ".join(parts) + f", now in {new}.")
             if len(basis) > BASIS_MAX:
