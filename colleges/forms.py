@@ -1,11 +1,13 @@
 """Forms of the course offer pages: one offer, and the CSV upload of many."""
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
 from core.csv_forms import CsvConfirmForm, CsvUploadForm
 from core.forms import ServiceManualFormMixin
 from pathways.models import ApprenticeshipStandard
-from trusts.models import IntegratedCareSystem
+from trusts.models import IntegratedCareSystem, open_on_q
 
 from .models import CourseOffer
 
@@ -23,7 +25,7 @@ class CourseOfferForm(ServiceManualFormMixin, forms.ModelForm):
         error_messages={"invalid_choice": "No apprenticeship standard has this reference."},
     )
     delivery_ics = forms.ModelChoiceField(
-        queryset=IntegratedCareSystem.objects.order_by("name"),
+        queryset=IntegratedCareSystem.objects.none(),  # the boards open today, and the offer's own (__init__)
         required=False,
         label="Delivery ICS (optional)",
         empty_label="The college's own ICS",
@@ -50,6 +52,13 @@ class CourseOfferForm(ServiceManualFormMixin, forms.ModelForm):
             "academic_year": forms.TextInput(attrs={"class": "nhsuk-input--width-5", "placeholder": "2026/27"}),
             "course_code": forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Closed boards leave the picker; an offer that already names one keeps it.
+        self.fields["delivery_ics"].queryset = IntegratedCareSystem.objects.filter(
+            open_on_q(timezone.localdate()) | Q(pk=self.instance.delivery_ics_id)
+        ).order_by("name")
 
 
 class CourseOfferUploadForm(CsvUploadForm):

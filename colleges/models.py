@@ -60,6 +60,7 @@ class CollegeBoard(models.Model):
     """A college's membership of a board over a span of days (DESIGN.md 6.1), as for trusts: a college
     moves with its main delivery district."""
 
+    member_field = "college"
     college = models.ForeignKey(College, on_delete=models.CASCADE, related_name="boards")
     ics = models.ForeignKey(
         "trusts.IntegratedCareSystem", on_delete=models.PROTECT, related_name="college_memberships"

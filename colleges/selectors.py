@@ -2,12 +2,15 @@ from django.db.models import F
 
 from pathways.models import ApprenticeshipStandard
 from trusts.models import IntegratedCareSystem
+from trusts.selectors import memberships_prefetch
 
-from .models import College, CourseOffer
+from .models import College, CollegeBoard, CourseOffer
 
 
 def college_list():
-    return College.objects.select_related("ics", "ics__region", "hub", "hub__region")
+    return College.objects.select_related("ics", "ics__region", "hub", "hub__region").prefetch_related(
+        memberships_prefetch(CollegeBoard)
+    )
 
 
 def course_offer_values(offers):

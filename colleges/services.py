@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +15,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from core.audit import audited_delete, audited_save
 from core.csv_reading import CsvRefused, CsvRow, csv_template, csv_text_read, iso_date, item_problems, problem
 from core.errors import ApplicationError
-from core.importing import ImportResult, rows_import
+from core.importing import ImportResult, csv_rows_read, rows_import
 from core.permissions import require_write
 from core.roles import Role, is_staff
 from core.text import display_name
 from core.upsert import NaturalKey, UpsertSpec, upsert, upsert_preview
 from trusts.models import IntegratedCareSystem
+from trusts.services import BoardChange, board_today, memberships_for_new_members, memberships_move
 
-from .models import College, CourseOffer, QualificationType
+from .models import College, CollegeBoard, CourseOffer, QualificationType
 
 # --------------------------------------------------------------------------------------
 # Reference data import (format in data/SOURCES.md)
@@ -48,12 +51,62 @@ def colleges_import(*, path: Path | str) -> ImportResult:
             ),
         }
 
-    return rows_import(
+    result = rows_import(
         path=path, model=College, key="ukprn", entity="colleges", required_columns=COLLEGE_COLUMNS, parse=parse,
         columns={"ics": "main_delivery_icb_ods_code", "ics_share_of_enrolments": "share_of_enrolments_in_main_icb"},
         # A college or staff may correct the ICS (DESIGN.md section 7): a re-import keeps the correction.
         keep_on_update=("ics", "ics_share_of_enrolments"),
     )
+    memberships_for_new_members(College, CollegeBoard, "college")
+    return result
+
+
+COLLEGE_DISTRICT_COLUMNS = ("ukprn", "main_delivery_lad24_code")
+
+
+def college_boards_move(*, change: BoardChange, path: Path | str, today: dt.date | None = None) -> ImportResult:
+    """Colleges move with their main delivery district (DESIGN.md 7): a college whose board closes at
+    `change` joins its successor from the day of the change. Of a split board, it joins the successor
+    that took most of its main delivery district's LSOAs in that board (`path`: fe_college_locations.csv,
+    `main_delivery_lad24_code`); a college with no district there joins the successor with the largest
+    share. `College.ics` = the board today. Re-running changes nothing."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    result = ImportResult(entity="colleges' boards")
+    districts = {row.raw("ukprn"): row.raw("main_delivery_lad24_code")
+                 for row in csv_rows_read(path=path, required_columns=COLLEGE_DISTRICT_COLUMNS)}
+    closing = set(change.successors)
+    boards = IntegratedCareSystem.objects.in_bulk(field_name="code")
+    spans: dict[int, list] = {}
+    for span in CollegeBoard.objects.filter(college__boards__ics__code__in=closing).distinct().select_related("ics"):
+        spans.setdefault(span.college_id, []).append(span)
+    colleges = College.objects.in_bulk(list(spans))
+    for college_id, mine in sorted(spans.items()):
+        mine.sort(key=lambda s: s.valid_from or dt.date.min)
+        college = colleges[college_id]
+        before = board_today(mine, change.last_day_before)
+        if before is None or before.code not in closing:
+            result.unchanged += 1
+            continue
+        old = before.code
+        if change.is_split(old):
+            new, why = change.district_successor(old, districts.get(college.ukprn, ""))
+        else:
+            new, why = change.successors[old][0], f"{old} merged into it"
+        moved = memberships_move(member=college, spans=mine, board=boards[new], changed_on=change.changed_on,
+                                 make=partial(CollegeBoard, college=college))
+        mine = list(CollegeBoard.objects.filter(college=college).select_related("ics"))
+        now = board_today(mine, today)
+        if now is not None and college.ics_id != now.pk:
+            college.ics = now
+            college.save(update_fields=["ics"])
+            moved = True
+        result.changed += moved
+        result.unchanged += not moved
+        if moved:
+            result.notes.append(f"{college.ukprn} {college.name}: {old} -> {new} ({why})")
+    return result
 
 
 # --------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ class CollegeDetailView(PortalDetailView):
     slug_field = slug_url_kwarg = "ukprn"
 
     def get_queryset(self):
-        return college_list().select_related("hub__host_college", "ics__succeeded_by")
+        return college_list().select_related("hub__host_college")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

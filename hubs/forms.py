@@ -2,12 +2,14 @@
 model's clean() and constraints); scope is checked by the services the views call."""
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
 from colleges.models import College
 from core.forms import ServiceManualFormMixin
 from core.roles import Role, is_staff
 from pathways.models import Occupation
-from trusts.models import IntegratedCareSystem, Trust, ics_short_name
+from trusts.models import IntegratedCareSystem, Region, Trust, ics_short_name, open_on_q
 
 from .models import Activity, Agenda, CaseStudy, Contact, ContactSide, Hub, Partnership
 
@@ -22,6 +24,30 @@ def _college_choices(user):
     if not is_staff(user) and user.role == Role.COORDINATOR:
         colleges = colleges.filter(hub_id=user.hub_id)
     return [("", "Choose a college"), *colleges.values_list("pk", "name")]
+
+
+def _region_of(user, partnership) -> int | None:
+    """The region whose trusts a partnership form offers first: the partnership's college's hub's, else the
+    user's own (a coordinator's hub, a college's hub, an ICS's board); None for staff starting afresh."""
+    college = partnership.college if partnership.college_id else getattr(user, "college", None)
+    if college is not None and college.hub_id:
+        return college.hub.region_id
+    if getattr(user, "hub", None) is not None:
+        return user.hub.region_id
+    if getattr(user, "ics", None) is not None:
+        return user.ics.region_id
+    return None
+
+
+def _trust_choices(trusts, region_id: int | None):
+    """The trust picker's options: the region's trusts first (a group), then the others; one query."""
+    rows = [(trust.pk, trust.name, trust.ics.region_id) for trust in trusts]
+    if region_id is None:
+        return [("", "No single trust"), *[(pk, label) for pk, label, _ in rows]]
+    region_name = Region.objects.filter(pk=region_id).values_list("name", flat=True).first() or "this region"
+    near = [(pk, label) for pk, label, region in rows if region == region_id]
+    far = [(pk, label) for pk, label, region in rows if region != region_id]
+    return [("", "No single trust"), (f"Trusts in {region_name}", near), ("Other trusts", far)]
 
 
 class HubForm(ServiceManualFormMixin, forms.ModelForm):
@@ -102,9 +128,17 @@ class PartnershipForm(ServiceManualFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["college"].widget.choices = _college_choices(user)
-        self.fields["trust"].queryset = Trust.objects.select_related("ics").order_by("name")
+        # Closed trusts and boards leave the pickers; a record that already names one keeps it.
+        self.fields["trust"].queryset = Trust.objects.filter(
+            Q(closed_on__isnull=True) | Q(pk=self.instance.trust_id)
+        ).select_related("ics").order_by("name")
         self.fields["trust"].empty_label = "No single trust"
-        self.fields["ics"].queryset = IntegratedCareSystem.objects.order_by("name")
+        region = _region_of(user, self.instance)
+        self.fields["trust"].widget.choices = _trust_choices(self.fields["trust"].queryset, region)
+        self.fields["trust"].widget.attrs["data-portal-filter"] = "trusts"
+        self.fields["ics"].queryset = IntegratedCareSystem.objects.filter(
+            open_on_q(timezone.localdate()) | Q(pk=self.instance.ics_id)
+        ).order_by("name")
         self.fields["ics"].empty_label = "The trust's own ICS"
         self.fields["ics"].label_from_instance = lambda ics: ics_short_name(ics.name)
         self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0]]
@@ -218,12 +252,14 @@ class CaseStudyForm(ServiceManualFormMixin, forms.ModelForm):
         if is_staff(user):
             self.fields["hub"].queryset = Hub.objects.select_related("region").order_by("name")
             colleges = College.objects.exclude(hub=None)
-            trusts = Trust.objects.all()
+            trusts = Trust.objects.open()
         else:
             hub = self.instance.hub if self.instance.pk else user.hub
             del self.fields["hub"]
             colleges = College.objects.filter(hub=hub)
-            trusts = Trust.objects.filter(ics__region_id=hub.region_id if hub else None)
+            trusts = Trust.objects.open().filter(ics__region_id=hub.region_id if hub else None)
+        if self.instance.pk:  # trusts already named keep their place, closed or not
+            trusts = trusts | Trust.objects.filter(pk__in=self.instance.trusts.values("pk"))
         self.fields["colleges"].queryset = colleges.order_by("name")
         self.fields["trusts"].queryset = trusts.order_by("name")
         self.hub = hub
@@ -263,11 +299,11 @@ class FrontDoorForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trust"].queryset = Trust.objects.select_related("ics__region").order_by("name")
+        self.fields["trust"].queryset = Trust.objects.open().select_related("ics__region").order_by("name")
         self.fields["trust"].to_field_name = "ods_code"
         self.fields["college"].queryset = College.objects.order_by("name")
         self.fields["college"].to_field_name = "ukprn"
-        self.fields["ics"].queryset = IntegratedCareSystem.objects.select_related("region").order_by("name")
+        self.fields["ics"].queryset = IntegratedCareSystem.objects.current().select_related("region").order_by("name")
         self.fields["ics"].to_field_name = "code"
         self.fields["ics"].label_from_instance = lambda ics: ics_short_name(ics.name)
 

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from core.models import DataLoad
 from core.roles import Role
+from trusts.services import board_successor_today
 
 from .api_tokens import api_token_issue, api_tokens_revoke
 from .models import ApiToken
@@ -26,7 +27,13 @@ from .models import ApiToken
 
 def home(request):
     """What the portal is for, for each kind of user; signed-in users also get shortcuts for their role."""
-    return render(request, "portal/home.html", {"roles": Role})
+    context = {"roles": Role}
+    user = request.user
+    if user.is_authenticated and user.role == Role.ICS and user.ics_id and not user.ics.is_open_today:
+        # a board that closed: until move_board_users runs, say so and where its work carries on
+        context["closed_board"] = user.ics
+        context["closed_board_successor"] = board_successor_today(user.ics)
+    return render(request, "portal/home.html", context)
 
 
 def about_data(request):

@@ -150,3 +150,30 @@ class UserFactory(DjangoModelFactory):
         coordinator = factory.Trait(role=Role.COORDINATOR, hub=factory.SubFactory(HubFactory))
         ics_analyst = factory.Trait(role=Role.ICS, ics=factory.SubFactory(IntegratedCareSystemFactory))
         college_officer = factory.Trait(role=Role.COLLEGE, college=factory.SubFactory(CollegeFactory))
+
+
+class BoardSuccessionFactory(DjangoModelFactory):
+    """A closed board's area passing to a successor (share 1 unless given: a merger)."""
+
+    class Meta:
+        model = "trusts.BoardSuccession"
+
+    predecessor = factory.SubFactory(IntegratedCareSystemFactory, closed_on=dt.date(2026, 3, 31))
+    successor = factory.SubFactory(IntegratedCareSystemFactory)
+    share = 1
+
+
+class TrustBoardFactory(DjangoModelFactory):
+    class Meta:
+        model = "trusts.TrustBoard"
+
+    trust = factory.SubFactory(TrustFactory)
+    ics = factory.LazyAttribute(lambda o: o.trust.ics)
+
+
+class CollegeBoardFactory(DjangoModelFactory):
+    class Meta:
+        model = "colleges.CollegeBoard"
+
+    college = factory.SubFactory(CollegeFactory)
+    ics = factory.LazyAttribute(lambda o: o.college.ics)

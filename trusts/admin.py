@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import IntegratedCareSystem, Region, Trust, Vacancy
+from .models import BoardSuccession, IntegratedCareSystem, Region, Trust, TrustBoard, Vacancy
 
 
 @admin.register(Region)
@@ -10,13 +12,38 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class SuccessionFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        shares = [form.cleaned_data.get("share") for form in self.forms
+                  if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("share")]
+        if shares and sum(shares) != 1:
+            raise ValidationError(f"A closed board's shares must add up to 1; these add up to {sum(shares)}.")
+
+
+class SuccessionInline(admin.TabularInline):
+    """A closed board's successors with their shares (DESIGN.md 6.1): the shares sum to 1."""
+
+    model = BoardSuccession
+    formset = SuccessionFormSet
+    fk_name = "predecessor"
+    extra = 0
+    autocomplete_fields = ["successor"]
+
+
 @admin.register(IntegratedCareSystem)
 class IntegratedCareSystemAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "region", "closed_on", "succeeded_by"]
+    list_display = ["code", "name", "region", "opened_on", "closed_on"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
-    list_select_related = ["region", "succeeded_by"]
-    autocomplete_fields = ["succeeded_by"]
+    list_select_related = ["region"]
+    inlines = [SuccessionInline]
+
+
+class TrustBoardInline(admin.TabularInline):
+    model = TrustBoard
+    extra = 0
+    autocomplete_fields = ["ics"]
 
 
 @admin.register(Trust)
@@ -26,6 +53,7 @@ class TrustAdmin(admin.ModelAdmin):
     search_fields = ["ods_code", "name", "town", "postcode"]
     list_select_related = ["ics"]
     autocomplete_fields = ["ics"]
+    inlines = [TrustBoardInline]
 
 
 @admin.register(Vacancy)

@@ -1,11 +1,12 @@
 from functools import partial
 
 import django_filters
+from django.utils import timezone
 
 from core.filtersets import PortalFilterSet
 from core.forms import PlanningMonthField
 
-from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
+from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy, open_on_q
 from .selectors import ics_choices, occupation_choices, region_choices
 
 
@@ -21,15 +22,30 @@ class IntegratedCareSystemFilterSet(PortalFilterSet):
     search_fields = ("name", "code")
     code = django_filters.CharFilter(label="ICB code")
     region = django_filters.CharFilter(field_name="region__code", label="Region code")
-    current = django_filters.BooleanFilter(field_name="succeeded_by", lookup_expr="isnull", label="Current")
+    current = django_filters.BooleanFilter(
+        method="filter_current", label="Open today",
+        help_text="true: the boards open today; false: the boards closed (or not yet open) today.",
+    )
+    open_on = django_filters.DateFilter(
+        method="filter_open_on", label="Open on", help_text="The boards open on this day, like 2026-04-01.",
+    )
     page_selects = {
         "region": ("Region", region_choices),
-        "current": ("Status", [("true", "Current"), ("false", "Closed or merged")]),
+        "current": ("Status", [("true", "Open today"), ("false", "Closed boards")]),
     }
 
     class Meta:
         model = IntegratedCareSystem
-        fields = ["code", "region", "current"]
+        fields = ["code", "region", "current", "open_on"]
+
+    def filter_current(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = open_on_q(timezone.localdate())
+        return queryset.filter(today) if value else queryset.exclude(today)
+
+    def filter_open_on(self, queryset, name, value):
+        return queryset.filter(open_on_q(value)) if value else queryset
 
 
 class TrustFilterSet(PortalFilterSet):

@@ -1,3 +1,6 @@
+import calendar
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -47,6 +50,11 @@ def ics_short_name(name: str) -> str:
     return name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
 
 
+def month_span(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last days of the month of `day`."""
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
 def open_on_q(day, prefix: str = "") -> Q:
     """Boards open on `day` (DESIGN.md 6.1): opened_on null or <= day, and closed_on null or >= day."""
     return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
@@ -68,8 +76,9 @@ class IntegratedCareSystemQuerySet(models.QuerySet):
 class IntegratedCareSystem(models.Model):
     """An ICS, identified by the ODS code of its integrated care board.
 
-    Boards merge (April 2026): a board is then closed and points at its successor, so that
-    vacancies, offers and reports recorded against it keep their history.
+    Boards merge and split (April 2026): a board is then closed (`closed_on`, its last day) and its
+    successions (`successions_out`) name its successors with shares, so that vacancies, offers and
+    reports recorded against it keep their history.
     """
 
     code = models.CharField("ICB ODS code", max_length=5, unique=True, validators=[ICB_CODE])
@@ -80,9 +89,6 @@ class IntegratedCareSystem(models.Model):
         null=True, blank=True, help_text="Its first day; blank when open since before records."
     )
     closed_on = models.DateField(null=True, blank=True, help_text="Its last day; blank while open.")
-    succeeded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
-    )
 
     objects = IntegratedCareSystemQuerySet.as_manager()
 
@@ -95,7 +101,6 @@ class IntegratedCareSystem(models.Model):
                 name="ics_opens_before_it_closes",
                 condition=Q(opened_on__isnull=True) | Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
             ),
-            models.CheckConstraint(name="ics_not_own_successor", condition=~Q(succeeded_by=models.F("id"))),
         ]
 
     def __str__(self):
@@ -107,6 +112,42 @@ class IntegratedCareSystem(models.Model):
     @property
     def short_name(self):
         return ics_short_name(self.name)
+
+    def is_open_on(self, day) -> bool:
+        """Open on `day` (DESIGN.md 6.1): opened_on blank or <= day, closed_on blank or >= day."""
+        return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or self.closed_on >= day)
+
+    def is_open_in_month(self, month: dt.date) -> bool:
+        """Open on at least one day of the month of `month`."""
+        first, last = month_span(month)
+        return (self.opened_on is None or self.opened_on <= last) and (
+            self.closed_on is None or self.closed_on >= first
+        )
+
+    def closed_in_month_message(self, month: dt.date) -> str:
+        """Why a record of the month of `month` cannot lie in this board, in words, naming its successors."""
+        if self.opened_on and self.opened_on > month_span(month)[1]:
+            return (f"{self.name} opened on {self.opened_on:%-d %B %Y}: record {month:%B %Y} against the board "
+                    "of that month.")
+        rows = getattr(self, "successors", None)
+        if rows is None:
+            rows = list(self.successions_out.select_related("successor").order_by("-share"))
+        names = ", ".join(f"{row.successor.code} {row.successor.short_name}"
+                          + (f" ({row.share * 100:.1f}%)" if len(rows) > 1 else "") for row in rows)
+        return (f"{self.name} closed on {self.closed_on:%-d %B %Y}: record {month:%B %Y} against its "
+                + (f"successors: {names}." if len(rows) > 1 else f"successor {names}." if rows else "successors."))
+
+    @property
+    def is_open_today(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_open_on(timezone.localdate())
+
+    @property
+    def not_yet_open(self) -> bool:
+        from django.utils import timezone
+
+        return self.opened_on is not None and self.opened_on > timezone.localdate()
 
 
 class BoardSuccession(models.Model):
@@ -138,6 +179,11 @@ class BoardSuccession(models.Model):
 
     def __str__(self):
         return f"{self.predecessor_id} -> {self.successor_id} ({self.share})"
+
+    @property
+    def share_percent(self) -> str:
+        """The share in words for pages: '64.7%'."""
+        return f"{self.share * 100:.1f}%"
 
 
 class TrustKind(models.TextChoices):
@@ -191,11 +237,25 @@ class Trust(models.Model):
     def is_open(self):
         return self.closed_on is None
 
+    def boards_in_month(self, month: dt.date) -> list:
+        """The boards the trust belongs to on some day of the month of `month`, by its memberships
+        (prefetched as `boards` where many trusts are read); a trust with no memberships is in `ics`."""
+        spans = list(self.boards.all())
+        if not spans:
+            return [self.ics]
+        first, last = month_span(month)
+        return [
+            span.ics for span in spans
+            if (span.valid_from is None or span.valid_from <= last)
+            and (span.valid_to is None or span.valid_to >= first)
+        ]
+
 
 class TrustBoard(models.Model):
     """A trust's membership of a board over a span of days (DESIGN.md 6.1): valid_from and valid_to are
     the first and last days, null for open ends. A trust belongs to one board on each day."""
 
+    member_field = "trust"
     trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="boards")
     ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.PROTECT, related_name="trust_memberships")
     valid_from = models.DateField(null=True, blank=True)
@@ -319,9 +379,15 @@ class Vacancy(models.Model):
             errors["trust"] = "An NHS vacancy row must name its trust (ODS code)."
         elif self.sector == Sector.SOCIAL_CARE and trust is not None:
             errors["trust"] = "A social-care vacancy row is an estimate for the whole ICS: leave the trust blank."
+        ics = self.ics if self.ics_id else None
+        if ics is not None and self.period and not ics.is_open_in_month(self.period):
+            errors["ics"] = ics.closed_in_month_message(self.period)
         if trust is not None:
-            if self.ics_id and self.ics_id != trust.ics_id:
-                errors["ics"] = f"{trust.ods_code} lies in ICS {trust.ics.code}, not {self.ics.code}."
+            boards = trust.boards_in_month(self.period) if self.period else [trust.ics]
+            if ics is not None and "ics" not in errors and ics.pk not in {board.pk for board in boards}:
+                where = " or ".join(board.code for board in boards) if boards else "no board"
+                month = f" in {self.period:%B %Y}" if self.period else ""
+                errors["ics"] = f"{trust.ods_code} lies in ICS {where}{month}, not {ics.code}."
             elif trust.closed_on and self.period and self.period > trust.closed_on:
                 errors["period"] = f"{trust.ods_code} closed on {trust.closed_on:%-d %B %Y}, before this month."
         occupation = self.occupation if self.occupation_id else None

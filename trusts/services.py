@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from core.audit import audited_delete, audited_save
 from core.csv_reading import (
@@ -25,14 +27,25 @@ from core.csv_reading import (
     line_of,
 )
 from core.errors import ApplicationError
-from core.importing import ImportResult, rows_import
+from core.importing import ImportResult, csv_rows_read, import_refused, rows_import
 from core.permissions import require_write
 from core.roles import Role, is_staff
 from core.text import display_name
 from core.upsert import NaturalKey, UpsertSpec, upsert, upsert_preview
 from pathways.models import Occupation
 
-from .models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
+from .models import (
+    ICB_CODE_PATTERN,
+    BoardSuccession,
+    IntegratedCareSystem,
+    Region,
+    Sector,
+    Trust,
+    TrustBoard,
+    TrustKind,
+    Vacancy,
+    open_on_q,
+)
 
 # --------------------------------------------------------------------------------------
 # Reference data imports (formats in data/SOURCES.md)
@@ -159,12 +172,26 @@ def trusts_import(*, path: Path | str) -> ImportResult:
             "closed_on": closed_on,
         }
 
-    return rows_import(
+    result = rows_import(
         path=path, model=Trust, key="ods_code", entity="NHS trusts", required_columns=TRUST_COLUMNS, parse=parse,
         columns={"ics": "icb_ods_code", "opened_on": "open_date", "closed_on": "close_date"},
-        keep_on_update=("kind",),  # derived, not published: a correction by staff stands
+        # kind is derived, not published: a correction by staff stands. The board is set when a trust is
+        # first imported; after that it moves by memberships (trust_boards_import), never by this file.
+        keep_on_update=("kind", "ics"),
         headerless=ODS_ETR_FIELDS,
     )
+    memberships_for_new_members(Trust, TrustBoard, "trust")
+    return result
+
+
+def memberships_for_new_members(model, membership_model, member_field: str) -> int:
+    """An open-ended membership of its board for each trust or college that has none yet (one query
+    to find them, one to write)."""
+    new = model.objects.filter(boards__isnull=True).values_list("pk", "ics_id")
+    created = membership_model.objects.bulk_create(
+        [membership_model(**{f"{member_field}_id": pk, "ics_id": ics_id}) for pk, ics_id in new]
+    )
+    return len(created)
 
 
 # --------------------------------------------------------------------------------------
@@ -273,8 +300,14 @@ class _VacancyLookups:
         trust_codes = {_text(item.get("trust")) for item in items} - {""}
         ics_codes = {_text(item.get("ics")) for item in items} - {""}
         occupation_codes = {_text(item.get("occupation")) for item in items} - {""}
-        self.trusts = Trust.objects.select_related("ics").in_bulk(trust_codes, field_name="ods_code")
-        self.boards = IntegratedCareSystem.objects.in_bulk(ics_codes, field_name="code")
+        # Memberships and successions are prefetched: the month's board checks read no more rows.
+        self.trusts = Trust.objects.select_related("ics").prefetch_related(
+            Prefetch("boards", queryset=TrustBoard.objects.select_related("ics"))  # Meta order: by first day
+        ).in_bulk(trust_codes, field_name="ods_code")
+        self.boards = IntegratedCareSystem.objects.prefetch_related(
+            Prefetch("successions_out", to_attr="successors",
+                     queryset=BoardSuccession.objects.select_related("successor").order_by("-share"))
+        ).in_bulk(ics_codes, field_name="code")
         self.occupations = Occupation.objects.in_bulk(occupation_codes, field_name="code")
 
 
@@ -310,7 +343,7 @@ def _vacancy_build(
         if ics is None:
             fail("ics", f"No ICS has code {ics_code!r}.")
     elif trust is not None:
-        ics = trust.ics
+        ics = None  # the trust's board in the month of the period, once the period is read
     elif own_ics is not None:
         ics = own_ics
     elif sector == Sector.SOCIAL_CARE:
@@ -328,6 +361,9 @@ def _vacancy_build(
     period, message = _period_parse(item.get("period"))
     if message:
         fail("period", message)
+    if trust is not None and ics is None and not ics_code:
+        boards = trust.boards_in_month(period) if period else [trust.ics]
+        ics = boards[-1] if boards else trust.ics  # in a month of change, its board at the month's end
     vacancies_fte, message = _fte_parse(item.get("vacancies_fte"), required=True)
     if message:
         fail("vacancies_fte", message)
@@ -337,8 +373,10 @@ def _vacancy_build(
 
     if own_ics is not None and not is_staff(user):
         outside = f"outside your ICS ({own_ics.code} {own_ics.short_name}): you may write only its vacancies."
-        if trust is not None and trust.ics_id != own_ics.pk:
-            scope["trust"] = [f"{trust.ods_code} lies in ICS {trust.ics.code}, {outside}"]
+        boards = trust.boards_in_month(period) if trust is not None and period else [getattr(trust, "ics", None)]
+        if trust is not None and own_ics.pk not in {board.pk for board in boards if board is not None}:
+            where = " or ".join(board.code for board in boards if board is not None) or trust.ics.code
+            scope["trust"] = [f"{trust.ods_code} lies in ICS {where}, {outside}"]
         elif ics is not None and ics.pk != own_ics.pk:
             scope["ics"] = [f"{ics.code} is {outside}"]
 
@@ -601,3 +639,404 @@ def vacancies_csv_import(*, text: str, user) -> dict[str, int]:
             {"file": result.problems},
         )
     return vacancies_upsert(rows=result.rows, user=user, source="csv")
+
+
+# --------------------------------------------------------------------------------------
+# Board changes (1 April 2026, and any later change published the same way): new boards
+# opened, replaced boards closed with their successions and shares, and the trusts'
+# memberships moved on the day. Formats in data/SOURCES.md; derivations on the "about the
+# data" page. Re-running changes nothing.
+# --------------------------------------------------------------------------------------
+
+BOARDS_CHANGED_ON = dt.date(2026, 4, 1)
+NEW_BOARD_COLUMNS = ("icb_ods_code", "icb_name", "region_ods_code")
+BOARD_MAP_COLUMNS = ("old_icb_ods_code", "new_icb_ods_code")
+SUB_ICB_MAP_COLUMNS = ("sub_icb_ods_code", "icb_ods_code_dec2025", "icb_ods_code_apr2026")
+LSOA_COUNT_COLUMNS = ("lad24_code", "lad24_name", "sicbl24_ods_code", "icb_ods_code", "lsoa21_count")
+SPLIT_ASSUMPTION_COLUMNS = ("old_icb_ods_code", "lad24_code", "new_icb_ods_code", "assumption")
+SHARE_PLACES = Decimal("0.000001")
+BASIS_MAX = 200
+
+
+@dataclass
+class BoardChange:
+    """A published board change, read and checked: which boards open, which close, and where each
+    closed board's area went, with the LSOA counts behind the shares of a split board.
+
+    `successors[old]` lists the new boards of a closed board; `lsoas[old][new]` counts the LSOAs
+    (2021) of `old` that lie in `new` from the change on; `districts[(old, lad)][new]` does the same
+    for one local authority district, and `assumed[old]` names the districts placed by a written
+    assumption (data/board_split_assumptions.csv) because their sub-ICB location is in no 2026 board.
+    """
+
+    changed_on: dt.date
+    boards: list[dict] = field(default_factory=list)
+    successors: dict[str, list[str]] = field(default_factory=dict)
+    lsoas: dict[str, dict[str, int]] = field(default_factory=dict)
+    sub_icbs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    districts: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    district_names: dict[str, str] = field(default_factory=dict)
+    assumed: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    @property
+    def last_day_before(self) -> dt.date:
+        return self.changed_on - dt.timedelta(days=1)
+
+    def is_split(self, old: str) -> bool:
+        return len(self.successors.get(old, ())) > 1
+
+    def shares(self, old: str) -> list[tuple[str, Decimal, str]]:
+        """(successor code, share, basis) for a closed board: share 1 for a merger; for a split, each
+        successor's LSOAs over the board's, rounded to 6 places, the largest absorbing the rounding so
+        that the shares sum to exactly 1."""
+        successors = self.successors[old]
+        if len(successors) == 1:
+            return [(successors[0], Decimal(1), f"Merger: all of {old} went into {successors[0]} "
+                                                  "(icb_2024_to_2026_map.csv).")]
+        counts = self.lsoas[old]
+        total = sum(counts.values())
+        shares = {new: (Decimal(counts[new]) / Decimal(total)).quantize(SHARE_PLACES) for new in successors}
+        largest = max(successors, key=lambda new: (counts[new], new))
+        shares[largest] += Decimal(1) - sum(shares.values())
+        rows = []
+        for new in successors:
+            parts = []
+            if self.sub_icbs.get(old, {}).get(new):
+                parts.append("sub-ICB locations " + ", ".join(sorted(self.sub_icbs[old][new])))
+            if self.assumed.get(old, {}).get(new):
+                parts.append("the districts " + ", ".join(self.assumed[old][new]) + " (by a written assumption)")
+            basis = (f"Split by LSOA (2021) counts: {counts[new]} of {total} LSOAs of {old} lie in "
+                     + " and ".join(parts) + f", now in {new}.")
+            if len(basis) > BASIS_MAX:
+                basis = basis[: BASIS_MAX - 1] + "…"
+            rows.append((new, shares[new], basis))
+        return rows
+
+    def district_successor(self, old: str, lad_code: str) -> tuple[str, str]:
+        """The successor of split board `old` holding most of district `lad_code`'s LSOAs in it, with
+        the reason in words; a district not in the board goes to the successor with the largest share."""
+        counts = self.districts.get((old, lad_code))
+        name = self.district_names.get(lad_code, lad_code)
+        if not counts:
+            new = max(self.successors[old], key=lambda code: (self.lsoas[old][code], code))
+            return new, f"its district {name} lies outside {old}: the successor with the largest share"
+        new = max(counts, key=lambda code: (counts[code], code))
+        return new, f"{counts[new]} of {sum(counts.values())} LSOAs of its district {name} in {old} went to {new}"
+
+
+def board_change_read(
+    *, boards_path: Path | str, map_path: Path | str, sub_icb_path: Path | str, lsoa_path: Path | str,
+    assumptions_path: Path | str, changed_on: dt.date = BOARDS_CHANGED_ON,
+) -> BoardChange:
+    """Read and check the files of a board change, writing nothing; any problem refuses it (naming the
+    file, line and column). The boards named as predecessors must already be stored."""
+    change = BoardChange(changed_on=changed_on)
+    stored = set(IntegratedCareSystem.objects.values_list("code", flat=True))
+    regions = set(Region.objects.values_list("code", flat=True))
+
+    problems: list[str] = []
+    for row in csv_rows_read_checked(boards_path, NEW_BOARD_COLUMNS):
+        code = row.matching("icb_ods_code", ICB_CODE_PATTERN.strip("^$"), "an ICB ODS code like QE1 or Z9B2Z")
+        name = display_name(row.text("icb_name"))
+        region = row.raw("region_ods_code")
+        if region not in regions:
+            row.error("region_ods_code", f"unknown NHS England region {region!r}")
+        problems += row.messages()
+        change.boards.append({"code": code, "name": name, "region": region, "line": row.line})
+    _refuse_if(boards_path, problems)
+    new_codes = {board["code"] for board in change.boards}
+
+    for row in csv_rows_read_checked(map_path, BOARD_MAP_COLUMNS):
+        old, new = row.raw("old_icb_ods_code"), row.raw("new_icb_ods_code")
+        if old not in stored:
+            row.error("old_icb_ods_code", f"{old!r} is not a stored board: load the earlier boards first")
+        if new not in new_codes:
+            row.error("new_icb_ods_code", f"{new!r} is not in {Path(boards_path).name}")
+        problems += row.messages()
+        if not row.problems and old != new and new not in change.successors.setdefault(old, []):
+            change.successors[old].append(new)
+    _refuse_if(map_path, problems)
+    # A board whose code carries on is not closed, whatever else the file says of it.
+    change.successors = {old: news for old, news in change.successors.items() if news and old not in new_codes}
+
+    split = {old for old in change.successors if change.is_split(old)}
+    sub_icb_board: dict[str, str] = {}
+    for row in csv_rows_read_checked(sub_icb_path, SUB_ICB_MAP_COLUMNS):
+        if row.raw("icb_ods_code_dec2025") in split and row.raw("icb_ods_code_apr2026"):
+            sub_icb_board[row.raw("sub_icb_ods_code")] = row.raw("icb_ods_code_apr2026")
+    assumptions: dict[tuple[str, str], str] = {}
+    for row in csv_rows_read_checked(assumptions_path, SPLIT_ASSUMPTION_COLUMNS):
+        old, new = row.raw("old_icb_ods_code"), row.raw("new_icb_ods_code")
+        if old in split and new not in change.successors[old]:
+            row.error("new_icb_ods_code", f"{new!r} is not a successor of {old}")
+        problems += row.messages()
+        assumptions[(old, row.raw("lad24_code"))] = new
+    _refuse_if(assumptions_path, problems)
+
+    for row in csv_rows_read_checked(lsoa_path, LSOA_COUNT_COLUMNS):
+        old = row.raw("icb_ods_code")
+        if old not in split:
+            continue
+        lad, sub_icb = row.raw("lad24_code"), row.raw("sicbl24_ods_code")
+        count = row.integer("lsoa21_count", required=True, minimum=0, maximum=100_000)
+        change.district_names[lad] = row.raw("lad24_name")
+        new = sub_icb_board.get(sub_icb)
+        if new in change.successors[old]:
+            change.sub_icbs.setdefault(old, {}).setdefault(new, []).append(sub_icb)
+            change.sub_icbs[old][new] = sorted(set(change.sub_icbs[old][new]))
+        elif (old, lad) in assumptions:
+            new = assumptions[(old, lad)]
+            change.assumed.setdefault(old, {}).setdefault(new, []).append(row.raw("lad24_name"))
+        else:
+            row.error("sicbl24_ods_code", f"{sub_icb} ({row.raw('lad24_name')}) of {old} is in no 2026 successor in "
+                      f"{Path(sub_icb_path).name}, and {Path(assumptions_path).name} says nothing of {lad}")
+        problems += row.messages()
+        if not row.problems:
+            change.lsoas.setdefault(old, {}).setdefault(new, 0)
+            change.lsoas[old][new] += count
+            change.districts.setdefault((old, lad), {}).setdefault(new, 0)
+            change.districts[(old, lad)][new] += count
+    for old in sorted(split):
+        for new in change.successors[old]:
+            if not change.lsoas.get(old, {}).get(new):
+                problems.append(f"line ?: icb_ods_code: no LSOA of {old} lies in its successor {new}: its share "
+                                "cannot be derived")
+    _refuse_if(lsoa_path, problems)
+    return change
+
+
+def csv_rows_read_checked(path: Path | str, columns: Sequence[str]) -> list[CsvRow]:
+    return csv_rows_read(path=path, required_columns=columns)
+
+
+def _refuse_if(path: Path | str, problems: list[str]) -> None:
+    if problems:
+        raise import_refused(path, sorted(problems, key=line_of))
+
+
+def boards_change_import(*, change: BoardChange) -> ImportResult:
+    """Open the new boards (`opened_on` = the day of the change), close the replaced ones (`closed_on`
+    = the day before) and store their successions with shares. Boards whose code carries on stay
+    open. Stored names of continuing boards are kept (the ONS spelling)."""
+    result = ImportResult(entity="board changes")
+    stored = IntegratedCareSystem.objects.in_bulk(field_name="code")
+    regions = Region.objects.in_bulk(field_name="code")
+    for board in change.boards:
+        if board["code"] in stored:
+            result.unchanged += 1
+            continue
+        ics = IntegratedCareSystem(code=board["code"], name=board["name"], region=regions[board["region"]],
+                                   opened_on=change.changed_on)
+        ics.full_clean(validate_constraints=False)
+        ics.save()
+        stored[ics.code] = ics
+        result.added += 1
+        result.notes.append(f"{ics.code} {ics.short_name} opened on {change.changed_on:%-d %B %Y}")
+    for old, _ in sorted(change.successors.items()):
+        board = stored[old]
+        if board.closed_on is None:
+            board.closed_on = change.last_day_before
+            board.save(update_fields=["closed_on"])
+            result.changed += 1
+            result.notes.append(f"{old} {board.short_name} closed on {board.closed_on:%-d %B %Y}")
+        elif board.closed_on != change.last_day_before:
+            result.notes.append(f"{old} had already closed on {board.closed_on:%-d %B %Y}: kept")
+        wanted = {new: (share, basis) for new, share, basis in change.shares(old)}
+        existing = {s.successor.code: s for s in BoardSuccession.objects.filter(predecessor=board)
+                    .select_related("successor")}
+        for code, succession in existing.items():
+            if code not in wanted:
+                succession.delete()
+                result.changed += 1
+        for new, (share, basis) in wanted.items():
+            succession = existing.get(new)
+            if succession is None:
+                BoardSuccession.objects.create(predecessor=board, successor=stored[new], share=share, basis=basis)
+                result.added += 1
+            elif succession.share != share or succession.basis != basis:
+                succession.share, succession.basis = share, basis
+                succession.save(update_fields=["share", "basis"])
+                result.changed += 1
+            else:
+                result.unchanged += 1
+            result.notes.append(f"{old} -> {new}: share {share} ({basis})")
+    return result
+
+
+TRUST_BOARD_COLUMNS = ("ods_code", "name", "open_date", "close_date")
+TRUST_BOARD_CODE_COLUMNS = ("icb_ods_code_2026", "icb_ods_code")  # our extract's name, then etr.csv's
+
+
+def memberships_move(
+    *, member, spans: list, board: IntegratedCareSystem, changed_on: dt.date, make, starts_on: dt.date | None = None
+) -> bool:
+    """Put `member` (a trust or college) in `board` from `changed_on` on, closing the membership that
+    spans the change the day before. `spans` are its memberships, `make(**values)` builds a new one.
+    Answers whether anything was written. Shared by trusts and colleges (one rule for both)."""
+    starts_on = starts_on or changed_on
+    spanning = [s for s in spans if (s.valid_from is None or s.valid_from <= starts_on)
+                and (s.valid_to is None or s.valid_to >= starts_on)]
+    if spanning and spanning[0].ics_id == board.pk:
+        return False
+    if spanning:
+        current = spanning[0]
+        if current.valid_from == starts_on:  # starts on the day already: it names the wrong board
+            current.ics = board
+            current.save(update_fields=["ics"])
+            return True
+        valid_to = current.valid_to
+        current.valid_to = starts_on - dt.timedelta(days=1)
+        current.save(update_fields=["valid_to"])
+        make(ics=board, valid_from=starts_on, valid_to=valid_to).save()
+        return True
+    later = [s.valid_from for s in spans if s.valid_from and s.valid_from > starts_on]
+    make(ics=board, valid_from=starts_on, valid_to=(min(later) - dt.timedelta(days=1)) if later else None).save()
+    return True
+
+
+def board_today(spans: list, today: dt.date):
+    """The board of the membership valid on `today`, or None."""
+    for span in spans:
+        if (span.valid_from is None or span.valid_from <= today) and (span.valid_to is None or span.valid_to >= today):
+            return span.ics
+    return None
+
+
+def trust_boards_import(*, path: Path | str, changed_on: dt.date = BOARDS_CHANGED_ON,
+                        today: dt.date | None = None) -> ImportResult:
+    """Trusts' boards from a later ODS trust file (nhs_trusts_icb_2026.csv, or etr.csv as published):
+    where a trust's board changed, its membership closes the day before the change and a new one opens
+    on the day; a trust new to the portal is added with its membership from the change (or from its
+    opening, if later). Trusts closed before the change keep their history. `Trust.ics` = the board today."""
+    today = today or timezone.localdate()
+    result = ImportResult(entity="trusts' boards")
+    rows = csv_rows_read(path=path, required_columns=TRUST_BOARD_COLUMNS, headerless=ODS_ETR_FIELDS)
+    code_column = next((c for c in TRUST_BOARD_CODE_COLUMNS if rows and c in rows[0].data), None)
+    if rows and code_column is None:
+        _refuse_if(path, [f"line 1: (header): needs a column {' or '.join(TRUST_BOARD_CODE_COLUMNS)}"])
+    boards = IntegratedCareSystem.objects.in_bulk(field_name="code")
+    problems: list[str] = []
+    parsed = []
+    for row in rows:
+        ods_code = row.matching("ods_code", r"[A-Z0-9]{3,5}", "an ODS code of 3 to 5 capital letters or digits")
+        if not row.raw(code_column):
+            result.skipped.append(f"line {row.line}: {ods_code}: outside England: no ICB")
+            continue
+        board = row.lookup(code_column, boards, "ICB")
+        opened_on, closed_on = row.date("open_date", ODS_DATE), row.date("close_date", ODS_DATE)
+        problems += row.messages()
+        parsed.append((row, ods_code, board, opened_on, closed_on))
+    _refuse_if(path, problems)
+
+    trusts = Trust.objects.in_bulk([p[1] for p in parsed], field_name="ods_code")
+    spans: dict[int, list] = {}
+    for span in TrustBoard.objects.filter(trust__in=list(trusts.values())).select_related("ics"):
+        spans.setdefault(span.trust_id, []).append(span)
+    for row, ods_code, board, opened_on, closed_on in parsed:
+        trust = trusts.get(ods_code)
+        if trust is None:
+            if closed_on and closed_on < changed_on:
+                result.skipped.append(f"line {row.line}: {ods_code}: closed before the change and not stored")
+                continue
+            name = row.text("name")
+            trust = Trust(ods_code=ods_code, name=display_name(name), kind=trust_kind_from_name(name, ods_code),
+                          ics=board, opened_on=opened_on, closed_on=closed_on)
+            trust.full_clean(validate_unique=False, validate_constraints=False)
+            trust.save()
+            starts_on = max(opened_on, changed_on) if opened_on else changed_on
+            TrustBoard.objects.create(trust=trust, ics=board, valid_from=starts_on)
+            result.added += 1
+            result.notes.append(f"{ods_code} {trust.name} added in {board.code} from {starts_on:%-d %B %Y}")
+            continue
+        if trust.closed_on and trust.closed_on < changed_on:
+            result.unchanged += 1  # closed before the change: its history stays as it was
+            continue
+        mine = sorted(spans.get(trust.pk, []), key=lambda s: s.valid_from or dt.date.min)
+        starts_on = max(trust.opened_on, changed_on) if trust.opened_on else changed_on
+        moved = memberships_move(member=trust, spans=mine, board=board, changed_on=changed_on,
+                                 make=partial(TrustBoard, trust=trust), starts_on=starts_on)
+        if moved:
+            mine = list(TrustBoard.objects.filter(trust=trust).select_related("ics"))
+            result.notes.append(f"{ods_code} {trust.name}: in {board.code} from {starts_on:%-d %B %Y}")
+        now = board_today(mine, today)
+        if now is not None and trust.ics_id != now.pk:
+            trust.ics = now
+            trust.save(update_fields=["ics"])
+            moved = True
+        if moved:
+            result.changed += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# ICS users of a closed board: moved to its successor (the one with the largest share).
+# --------------------------------------------------------------------------------------
+
+
+def board_successor_today(ics: IntegratedCareSystem, today: dt.date | None = None) -> IntegratedCareSystem | None:
+    """The board open today that carries on a closed board: its successor with the largest share (ties
+    by code), followed on while that one is itself closed. None for a board open today or one with no
+    successor recorded."""
+    today = today or timezone.localdate()
+    seen = set()
+    board = ics
+    while not board.is_open_on(today) and board.pk not in seen:
+        seen.add(board.pk)
+        rows = getattr(board, "successors", None)
+        if rows is None:
+            rows = list(board.successions_out.select_related("successor"))
+        if not rows:
+            return None
+        board = max(rows, key=lambda row: (row.share, [-ord(c) for c in row.successor.code])).successor
+    return board if board is not ics and board.is_open_on(today) else None
+
+
+@dataclass
+class BoardUserMove:
+    username: str
+    old: IntegratedCareSystem
+    new: IntegratedCareSystem | None
+
+
+def board_users_move(*, dry_run: bool = False, today: dt.date | None = None) -> list[BoardUserMove]:
+    """Move each ICS user of a board closed today to its successor (board_successor_today), writing
+    nothing with `dry_run`. A user whose board has no successor is listed with `new` None and left."""
+    from django.contrib.auth import get_user_model
+
+    today = today or timezone.localdate()
+    users = get_user_model().objects.filter(role=Role.ICS, ics__isnull=False).exclude(
+        open_on_q(today, prefix="ics__")).select_related("ics").order_by("username")
+    moves = [BoardUserMove(username=user.username, old=user.ics, new=board_successor_today(user.ics, today))
+             for user in users]
+    if not dry_run:
+        by_name = {user.username: user for user in users}
+        for move in moves:
+            if move.new is not None:
+                user = by_name[move.username]
+                user.ics = move.new
+                user.save(update_fields=["ics"])
+    return moves
+
+
+def membership_follow_board(*, member, membership_model, today: dt.date | None = None) -> bool:
+    """Keep a trust's or college's memberships in step with `ics` (its board today) after a write through
+    the API: a member with none gets an open-ended one; a member whose board today differs leaves it
+    yesterday and joins `ics` from today. Answers whether anything was written."""
+    today = today or timezone.localdate()
+    spans = sorted(membership_model.objects.filter(**{membership_model.member_field: member}).select_related("ics"),
+                   key=lambda s: s.valid_from or dt.date.min)
+    if not spans:
+        membership_model.objects.create(**{membership_model.member_field: member}, ics_id=member.ics_id)
+        return True
+    return memberships_move(member=member, spans=spans, board=member.ics, changed_on=today, starts_on=today,
+                            make=partial(membership_model, **{membership_model.member_field: member}))
+
+
+def board_open_today_check(ics: IntegratedCareSystem | None) -> None:
+    """A trust's or college's board today must be open today: 400 naming `ics` otherwise."""
+    if ics is not None and not ics.is_open_today:
+        message = ics.closed_in_month_message(timezone.localdate()) if ics.closed_on else (
+            f"{ics.name} opens on {ics.opened_on:%-d %B %Y}: it is not anyone's board today.")
+        raise ApplicationError(message, {"ics": [message]})

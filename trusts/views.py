@@ -54,21 +54,37 @@ class IntegratedCareSystemListView(PortalListView):
     def get_queryset(self):
         return selectors.integrated_care_system_list()
 
+    def get_filterset_kwargs(self, filterset_class):
+        """The page shows the boards open today unless asked otherwise: its status filter offers the closed
+        boards (and any board) so old ones stay findable. The API lists every board unless filtered."""
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if "current" not in self.request.GET and "open_on" not in self.request.GET:
+            data = self.request.GET.copy()
+            data["current"] = "true"
+            kwargs["data"] = data
+        return kwargs
+
 
 class IntegratedCareSystemDetailView(PortalDetailView):
     template_name = "trusts/integratedcaresystem_detail.html"
     slug_field = slug_url_kwarg = "code"
 
     def get_queryset(self):
-        return selectors.integrated_care_system_list().prefetch_related("predecessors")
+        return selectors.integrated_care_system_list()
 
     def get_context_data(self, **kwargs):
         ics = self.object
-        trusts = list(selectors.trust_list().filter(ics=ics).order_by("name"))
+        if ics.is_open_today:
+            trusts = list(selectors.trust_list().filter(ics=ics).order_by("name"))
+            colleges = ics.colleges.all()
+        else:  # a closed board: the trusts and colleges that belonged to it, by their memberships
+            trusts = list(selectors.trust_list().filter(boards__ics=ics).distinct().order_by("name"))
+            college_model = ics.colleges.model  # reached through the relation: trusts does not import colleges
+            colleges = college_model.objects.filter(boards__ics=ics).distinct()
         return super().get_context_data(
             open_trusts=[trust for trust in trusts if trust.is_open],
             closed_trusts=[trust for trust in trusts if not trust.is_open],
-            colleges=list(ics.colleges.select_related("ics", "ics__region", "hub", "hub__region").order_by("name")),
+            colleges=list(colleges.select_related("ics", "ics__region", "hub", "hub__region").order_by("name")),
             **kwargs,
         )
 
@@ -88,7 +104,7 @@ class TrustDetailView(PortalDetailView):
     slug_field = slug_url_kwarg = "ods_code"
 
     def get_queryset(self):
-        return selectors.trust_list().select_related("ics__succeeded_by", "ics__region__hub")
+        return selectors.trust_list().select_related("ics__region__hub")
 
 
 # --- Vacancies: the list, and the CSV upload with a preview before anything is written ------------

@@ -8,6 +8,7 @@ from core.api_fields import NaturalKeyField, prefetch_natural_keys
 from core.api_values import ValuesRendering
 from core.bulk_validation import validate_items
 from pathways.models import ApprenticeshipStandard
+from trusts.api.serializers import MembershipSerializer
 from trusts.models import IntegratedCareSystem
 
 from ..models import College, CourseOffer
@@ -24,12 +25,15 @@ class HubCodeField(NaturalKeyField):
 
 
 class CollegeSerializer(serializers.ModelSerializer):
-    ics = NaturalKeyField(slug_field="code", queryset=IntegratedCareSystem.objects.all())
+    ics = NaturalKeyField(slug_field="code", queryset=IntegratedCareSystem.objects.all(),
+                          help_text="Its board today.")
+    boards = MembershipSerializer(many=True, read_only=True,
+                                  help_text="Its memberships of boards over time (read only).")
     hub = HubCodeField(required=False, allow_null=True)
 
     class Meta:
         model = College
-        fields = ["ukprn", "name", "ics", "postcode", "hub", "provider_type"]
+        fields = ["ukprn", "name", "ics", "boards", "postcode", "hub", "provider_type"]
 
 
 def validate_offer_items(items: list, *, context: dict) -> tuple[dict[int, dict], dict[int, dict]]:

@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -8,9 +9,11 @@ from rest_framework.response import Response
 from core.api_pagination import PortalCursorPagination, PortalPageNumberPagination
 from core.roles import Role
 from core.upsert import BULK_CONTENTION
+from trusts.services import board_open_today_check, membership_follow_board
 
 from .. import selectors, services
 from ..filtersets import CollegeFilterSet, CourseOfferFilterSet
+from ..models import CollegeBoard
 from .serializers import (
     BulkErrorSerializer,
     CollegeSerializer,
@@ -31,6 +34,17 @@ class CollegeViewSet(viewsets.ModelViewSet):
     filterset_class = CollegeFilterSet
     lookup_field = "ukprn"
     ordering_fields = ["ukprn", "name"]
+
+    def perform_create(self, serializer):
+        board_open_today_check(serializer.validated_data.get("ics"))
+        with transaction.atomic():
+            membership_follow_board(member=serializer.save(), membership_model=CollegeBoard)
+
+    def perform_update(self, serializer):
+        if "ics" in serializer.validated_data and serializer.validated_data["ics"] != serializer.instance.ics:
+            board_open_today_check(serializer.validated_data["ics"])
+        with transaction.atomic():
+            membership_follow_board(member=serializer.save(), membership_model=CollegeBoard)
 
 
 OFFER_EXAMPLE = {

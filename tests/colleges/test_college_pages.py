@@ -1,5 +1,6 @@
 """College pages: the list (filters, pagination, query counts) and a college's page."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -7,7 +8,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import CollegeFactory, CourseOfferFactory, HubFactory, IntegratedCareSystemFactory, RegionFactory
+from tests.factories import (
+    CollegeBoardFactory,
+    CollegeFactory,
+    CourseOfferFactory,
+    HubFactory,
+    IntegratedCareSystemFactory,
+    RegionFactory,
+)
 
 
 def signed_in(user) -> Client:
@@ -132,6 +140,8 @@ def test_college_page_query_count_is_fixed(staff_user, django_assert_max_num_que
     region = RegionFactory()
     college = CollegeFactory(ukprn="10001111", hub=HubFactory(region=region, host_college=CollegeFactory()))
     CourseOfferFactory.create_batch(30, college=college)
-    # then: session, user, college, demo flag, and the offers block's count and page
-    with django_assert_max_num_queries(6):
+    for valid_from in (None, dt.date(2026, 4, 1), dt.date(2026, 6, 1)):
+        CollegeBoardFactory(college=college, ics=IntegratedCareSystemFactory(), valid_from=valid_from)
+    # then: session, user, college, its memberships, demo flag, and the offers block's count and page
+    with django_assert_max_num_queries(7):
         assert client.get("/colleges/10001111/").status_code == 200

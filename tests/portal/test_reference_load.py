@@ -64,6 +64,10 @@ def test_load_reference_data_reports_each_entity_and_records_the_load():
     assert "NHS trusts: 270 added, 0 changed, 0 unchanged, 3 skipped" in text
     assert "skipped line 152: RQF: outside England: no ICB" in text
     assert "occupations: 33 added, 0 changed, 0 unchanged" in text
+    # the April 2026 boards: 6 opened and 15 successions added, 12 closed, 30 carried on
+    assert "board changes: 21 added, 12 changed, 30 unchanged" in text
+    assert "trusts' boards: 1 added, 55 changed, 215 unchanged, 3 skipped" in text
+    assert "colleges' boards: 0 added, 41 changed, 0 unchanged" in text
     assert "apprenticeship standards (current list): 122 added, 0 changed, 0 unchanged, 1 skipped" in text
     assert "apprenticeship standards (older list, kept as history): 4 added, 0 changed, 62 unchanged, 2 skipped" in text
     load = DataLoad.objects.get()
@@ -73,6 +77,8 @@ def test_load_reference_data_reports_each_entity_and_records_the_load():
     again = StringIO()
     call_command("load_reference_data", stdout=again)
     assert "colleges: 0 added, 0 changed, 176 unchanged" in again.getvalue()
+    assert "board changes: 0 added, 0 changed, 51 unchanged" in again.getvalue()
+    assert "trusts' boards: 0 added, 0 changed, 271 unchanged, 3 skipped" in again.getvalue()
 
 
 def test_load_reference_data_takes_a_newer_file_per_entity_and_refuses_a_bad_one_whole(tmp_path):
@@ -102,6 +108,8 @@ def test_the_shipped_files_are_unchanged_copies_with_their_sources_stated():
     for filename in ("nhs_england_regions.csv", "integrated_care_boards.csv", "nhs_trusts_ods.csv",
                      "fe_college_locations.csv", "ifate_standards_health_care_2018.csv", "soc2020_unit_groups.csv",
                      "occupations.csv", "apprenticeship_standards_health_care_2026.csv",
-                     "nhs_leavers_by_staff_group_region_2024_25.csv"):
+                     "nhs_leavers_by_staff_group_region_2024_25.csv", "icbs_2026_ods.csv", "icb_2024_to_2026_map.csv",
+                     "sub_icb_2025_to_icb_2026.csv", "nhs_trusts_icb_2026.csv", "lad_sub_icb_lsoa_counts.csv",
+                     "board_split_assumptions.csv"):
         assert (DATA_DIR / filename).exists()
         assert f"`{filename}`" in sources

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api_fields import NaturalKeyField
@@ -12,23 +13,61 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
+class SuccessorSerializer(serializers.Serializer):
+    """One successor of a closed board: its code and the share of the closed board's figures it takes."""
+
+    code = serializers.CharField(source="successor.code", read_only=True)
+    share = serializers.DecimalField(max_digits=7, decimal_places=6, read_only=True)
+
+
+def _successions(ics, attr: str, manager: str):
+    rows = getattr(ics, attr, None)  # prefetched by selectors.integrated_care_system_list
+    return rows if rows is not None else list(getattr(ics, manager).select_related("successor", "predecessor"))
+
+
 class IntegratedCareSystemSerializer(serializers.ModelSerializer):
     region = NaturalKeyField(slug_field="code", queryset=Region.objects.all())
-    succeeded_by = NaturalKeyField(
-        slug_field="code", queryset=IntegratedCareSystem.objects.all(), required=False, allow_null=True
-    )
+    successors = serializers.SerializerMethodField(
+        help_text="A closed board's successors, each with its share of the board's figures (shares sum to 1).")
+    predecessors = serializers.SerializerMethodField(help_text="The codes of the boards this board succeeded.")
 
     class Meta:
         model = IntegratedCareSystem
-        fields = ["code", "name", "region", "ons_code", "closed_on", "succeeded_by"]
+        fields = ["code", "name", "region", "ons_code", "opened_on", "closed_on", "successors", "predecessors"]
+
+    @extend_schema_field(SuccessorSerializer(many=True))
+    def get_successors(self, ics):
+        return SuccessorSerializer(_successions(ics, "successors", "successions_out"), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_predecessors(self, ics):
+        return [row.predecessor.code for row in _successions(ics, "predecessor_rows", "successions_in")]
+
+    def validate(self, attrs):
+        opened_on = attrs.get("opened_on", getattr(self.instance, "opened_on", None))
+        closed_on = attrs.get("closed_on", getattr(self.instance, "closed_on", None))
+        if opened_on and closed_on and closed_on < opened_on:
+            raise serializers.ValidationError({"closed_on": ["A board's last day cannot come before its first."]})
+        return attrs
+
+
+class MembershipSerializer(serializers.Serializer):
+    """A span of days a trust or college belongs to a board: first and last days, null for open ends."""
+
+    ics = serializers.CharField(source="ics.code", read_only=True)
+    valid_from = serializers.DateField(read_only=True, allow_null=True)
+    valid_to = serializers.DateField(read_only=True, allow_null=True)
 
 
 class TrustSerializer(serializers.ModelSerializer):
-    ics = NaturalKeyField(slug_field="code", queryset=IntegratedCareSystem.objects.all())
+    ics = NaturalKeyField(slug_field="code", queryset=IntegratedCareSystem.objects.all(),
+                          help_text="Its board today.")
+    boards = MembershipSerializer(many=True, read_only=True,
+                                  help_text="Its memberships of boards over time (read only).")
 
     class Meta:
         model = Trust
-        fields = ["ods_code", "name", "kind", "ics", "postcode", "town", "opened_on", "closed_on"]
+        fields = ["ods_code", "name", "kind", "ics", "boards", "postcode", "town", "opened_on", "closed_on"]
 
 
 class VacancySerializer(serializers.ModelSerializer):

@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from core.upsert import BULK_CONTENTION
 
 from .. import selectors, services
 from ..filtersets import IntegratedCareSystemFilterSet, RegionFilterSet, TrustFilterSet, VacancyFilterSet
+from ..models import TrustBoard
 from .serializers import (
     IntegratedCareSystemSerializer,
     RegionSerializer,
@@ -49,6 +51,17 @@ class TrustViewSet(viewsets.ModelViewSet):
     filterset_class = TrustFilterSet
     lookup_field = "ods_code"
     ordering_fields = ["ods_code", "name"]
+
+    def perform_create(self, serializer):
+        services.board_open_today_check(serializer.validated_data.get("ics"))
+        with transaction.atomic():
+            services.membership_follow_board(member=serializer.save(), membership_model=TrustBoard)
+
+    def perform_update(self, serializer):
+        if "ics" in serializer.validated_data and serializer.validated_data["ics"] != serializer.instance.ics:
+            services.board_open_today_check(serializer.validated_data["ics"])
+        with transaction.atomic():
+            services.membership_follow_board(member=serializer.save(), membership_model=TrustBoard)
 
 
 class VacancyViewSet(viewsets.ModelViewSet):
