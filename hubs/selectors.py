@@ -4,14 +4,20 @@ shared by the pages and the API, and the few aggregations the pages show.
 Every function here runs a fixed number of queries whatever the number of rows.
 """
 
+import datetime as dt
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
-from colleges.models import College
+from colleges.models import College, CollegeBoard, CourseOffer
 from core.roles import Role
+from pathways import rules
 from pathways.models import Occupation
-from trusts.models import IntegratedCareSystem, Trust
+from pathways.vocabulary import QualificationType, academic_year_bounds
+from trusts.models import BoardSuccession, IntegratedCareSystem, Region, Trust, TrustBoard
 
 from .models import (
     Activity,
@@ -294,3 +300,231 @@ def front_door_lookup(*, trust: Trust | None = None, college: College | None = N
         hub = Hub.objects.select_related("region").filter(region_id=region_id).first()
     coordinators = list(hub_coordinators(hub=hub)) if hub else []
     return {"results": results, "hub": hub, "coordinators": coordinators}
+
+
+# --- T Level industry placements (DESIGN.md 6.5) ---------------------------------------------------
+#
+# Need: planned places of T Level offers completing in an academic year (1 August to 31 July), each lying
+# in its delivery ICS, else its college's board on the year's first day (CollegeBoard, the college's ICS
+# when it has no membership then). Offered and filled: industry placement activities in the year, each
+# lying in its partnership trust's board on the day it happened (TrustBoard; the partnership's ICS when
+# it names no trust or the trust has no membership then). A board closed on that day passes its figures
+# to its successors by share. Every geography-on-a-date rule is a fragment of pathways.rules.
+#
+# Activities happen on many days; the rules' fragments place figures on one day. Where a figure lies can
+# only change on a day some board opens or closes, or some membership starts or ends, so each academic
+# year is cut at those days into spans on which every placement is the same, and each span is placed by
+# the fragments on its first day. Two queries in all: the calendar (those days and the years with any
+# figure), then every row at once.
+
+PLACEMENT_FIGURES = ("need", "offered", "filled")
+
+
+def academic_year_start(day: dt.date) -> int:
+    """The year in which the academic year holding `day` begins (1 August)."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def academic_year_label(start: int) -> str:
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def _day(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _tables() -> dict:
+    return {
+        "offer": CourseOffer._meta.db_table, "college": College._meta.db_table,
+        "college_board": CollegeBoard._meta.db_table, "trust_board": TrustBoard._meta.db_table,
+        "ics": IntegratedCareSystem._meta.db_table, "succession": BoardSuccession._meta.db_table,
+        "region": Region._meta.db_table, "activity": Activity._meta.db_table,
+        "partnership": Partnership._meta.db_table,
+    }
+
+
+def _placement_calendar(years: list[int] | None) -> tuple[list[int], list[dt.date]]:
+    """(the academic years to compute, the days on which a placement's board may change). One query."""
+    t, vendor = _tables(), connection.vendor
+    done, none = rules.completion_date_sql("f", vendor), "CAST(NULL AS DATE)"
+    sql = f"""
+        SELECT CAST('span' AS VARCHAR(5)) AS kind, MIN(d) AS first_day, MAX(d) AS last_day FROM (
+            SELECT {done} AS d FROM {t['offer']} f WHERE f.qualification_type = %s
+            UNION ALL SELECT a.happened_on FROM {t['activity']} a WHERE a.kind = %s
+        ) span
+        UNION ALL SELECT DISTINCT 'open', opened_on, {none} FROM {t['ics']} WHERE opened_on IS NOT NULL
+        UNION ALL SELECT DISTINCT 'close', closed_on, {none} FROM {t['ics']} WHERE closed_on IS NOT NULL
+        UNION ALL SELECT DISTINCT 'open', valid_from, {none} FROM {t['trust_board']} WHERE valid_from IS NOT NULL
+        UNION ALL SELECT DISTINCT 'close', valid_to, {none} FROM {t['trust_board']} WHERE valid_to IS NOT NULL
+    """
+    changes: set[dt.date] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [str(QualificationType.T_LEVEL), str(ActivityKind.INDUSTRY_PLACEMENT)])
+        for kind, first, last in cursor.fetchall():
+            first, last = _day(first), _day(last)
+            if kind == "span":
+                if years is None:
+                    years = (
+                        list(range(academic_year_start(first), academic_year_start(last) + 1)) if first else []
+                    )
+            elif first is not None:
+                # A board or membership is open from its first day and closed from the day after its last.
+                changes.add(first if kind == "open" else first + dt.timedelta(days=1))
+    return years or [], sorted(changes)
+
+
+def _placement_facts_sql(years: list[int], changes: list[dt.date]) -> tuple[str, list]:
+    """SQL of every placed figure: (year_start, ics_id, college_id, partnership_id, need, offered, filled).
+
+    Need rows have no partnership; placement rows name theirs. Figures are multiplied by the share of the
+    board they are counted in (1 for a board open on the day).
+    """
+    t, vendor = _tables(), connection.vendor
+    done = rules.completion_date_sql("f", vendor)
+    arms, params = [], []
+    for year in years:
+        first, last = academic_year_bounds(academic_year_label(year))
+        members, members_params = rules.membership_on_sql(t["college_board"], "college_id", first, vendor)
+        shares, shares_params = rules.board_shares_sql(t["ics"], t["succession"], first, vendor)
+        arms.append(f"""
+            SELECT {int(year)} AS year_start, COALESCE(s.ics_id, o.ics_id) AS ics_id, o.college_id,
+                   CAST(NULL AS INTEGER) AS partnership_id, o.places * COALESCE(s.share, 1) AS need,
+                   0 AS offered, 0 AS filled
+            FROM (
+                SELECT f.college_id, f.planned_places AS places,
+                       COALESCE(f.delivery_ics_id, m.ics_id, c.ics_id) AS ics_id
+                FROM {t['offer']} f
+                JOIN {t['college']} c ON c.id = f.college_id
+                LEFT JOIN ({members}) m ON m.member_id = f.college_id
+                WHERE f.qualification_type = %s AND {done} >= %s AND {done} <= %s
+            ) o
+            LEFT JOIN ({shares}) s ON s.from_ics_id = o.ics_id
+        """)
+        params += [*members_params, str(QualificationType.T_LEVEL), rules.date_param(first, vendor),
+                   rules.date_param(last, vendor), *shares_params]
+        cuts = [first, *[day for day in changes if first < day <= last], last + dt.timedelta(days=1)]
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            members, members_params = rules.membership_on_sql(t["trust_board"], "trust_id", start, vendor)
+            shares, shares_params = rules.board_shares_sql(t["ics"], t["succession"], start, vendor)
+            arms.append(f"""
+                SELECT {int(year)} AS year_start, COALESCE(s.ics_id, x.ics_id) AS ics_id, x.college_id,
+                       x.partnership_id, 0 AS need, x.offered * COALESCE(s.share, 1) AS offered,
+                       x.filled * COALESCE(s.share, 1) AS filled
+                FROM (
+                    SELECT p.college_id, p.id AS partnership_id, COALESCE(m.ics_id, p.ics_id) AS ics_id,
+                           a.placements_offered AS offered, a.placements_filled AS filled
+                    FROM {t['activity']} a
+                    JOIN {t['partnership']} p ON p.id = a.partnership_id
+                    LEFT JOIN ({members}) m ON m.member_id = p.trust_id
+                    WHERE a.kind = %s AND a.happened_on >= %s AND a.happened_on < %s
+                ) x
+                LEFT JOIN ({shares}) s ON s.from_ics_id = x.ics_id
+            """)
+            params += [*members_params, str(ActivityKind.INDUSTRY_PLACEMENT), rules.date_param(start, vendor),
+                       rules.date_param(end, vendor), *shares_params]
+    return " UNION ALL ".join(arms), params
+
+
+def _figure(value) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+def placement_rows(*, level: str = "", code: str = "", academic_year: str = "") -> list[dict]:
+    """Rows `level, code, name, region_code, academic_year, need, offered, filled, shortfall`, England first,
+    then regions, then ICSs, by academic year. ICS rows where any figure is not zero; region and national
+    rows are sums of the ICS rows. Filters as the API's (already valid). Two queries."""
+    years = [academic_year_bounds(academic_year)[0].year] if academic_year else None
+    years, changes = _placement_calendar(years)
+    if not years:
+        return []
+    t = _tables()
+    facts, params = _placement_facts_sql(years, changes)
+    figures = "SUM(b.need) AS need, SUM(b.offered) AS offered, SUM(b.filled) AS filled"
+    sql = f"""
+        WITH facts AS ({facts}),
+        by_ics AS (
+            SELECT year_start, ics_id, SUM(need) AS need, SUM(offered) AS offered, SUM(filled) AS filled
+            FROM facts GROUP BY year_start, ics_id
+            HAVING SUM(need) <> 0 OR SUM(offered) <> 0 OR SUM(filled) <> 0
+        ),
+        placed AS (
+            SELECT 0 AS rank, CAST(%s AS VARCHAR(10)) AS level, CAST(%s AS VARCHAR(9)) AS code,
+                   CAST(%s AS VARCHAR(200)) AS name, CAST(NULL AS VARCHAR(3)) AS region_code, b.year_start, {figures}
+            FROM by_ics b GROUP BY b.year_start
+            UNION ALL
+            SELECT 1, %s, r.code, r.name, r.code, b.year_start, {figures}
+            FROM by_ics b JOIN {t['ics']} i ON i.id = b.ics_id JOIN {t['region']} r ON r.id = i.region_id
+            GROUP BY r.code, r.name, b.year_start
+            UNION ALL
+            SELECT 2, %s, i.code, i.name, r.code, b.year_start, b.need, b.offered, b.filled
+            FROM by_ics b JOIN {t['ics']} i ON i.id = b.ics_id JOIN {t['region']} r ON r.id = i.region_id
+        )
+        SELECT level, code, name, region_code, year_start, need, offered, filled FROM placed
+    """
+    params += [rules.Level.NATIONAL.value, rules.NATIONAL_CODE, rules.NATIONAL_NAME, rules.Level.REGION.value,
+               rules.Level.ICS.value]
+    conditions = []
+    if level:
+        conditions.append("level = %s")
+        params.append(level)
+    if code:
+        if rules.is_national_code(code):
+            code = rules.NATIONAL_CODE
+        conditions.append("UPPER(code) = UPPER(%s)")
+        params.append(code)
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    sql += " ORDER BY year_start, rank, name"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    rows = []
+    for row_level, row_code, name, region_code, year_start, need, offered, filled in found:
+        need, offered, filled = _figure(need), _figure(offered), _figure(filled)
+        rows.append({
+            "level": row_level, "code": row_code, "name": name, "region_code": region_code,
+            "academic_year": academic_year_label(year_start), "need": need, "offered": offered, "filled": filled,
+            "shortfall": need - offered,
+        })
+    return rows
+
+
+def placement_contributors(*, level: str, code: str, academic_year: str) -> dict:
+    """Who makes up an ICS's or a region's figures in one academic year: the colleges whose T Level offers
+    make the need (with the need counted there), and the partnerships whose placement activities make
+    the offered and filled (figures as counted there, shares applied). Three queries."""
+    start = academic_year_bounds(academic_year)[0].year
+    years, changes = _placement_calendar([start])
+    t = _tables()
+    facts, params = _placement_facts_sql(years, changes)
+    where = "i.code = %s" if level == rules.Level.ICS else "r.code = %s"
+    base = f"""
+        WITH facts AS ({facts})
+        SELECT {{columns}}
+        FROM facts x JOIN {t['ics']} i ON i.id = x.ics_id JOIN {t['region']} r ON r.id = i.region_id
+        {{joins}}
+        WHERE {where} AND {{which}}
+        GROUP BY {{group}}
+        HAVING SUM(x.need) <> 0 OR SUM(x.offered) <> 0 OR SUM(x.filled) <> 0
+    """
+    colleges_sql = base.format(
+        columns="c.ukprn, c.name, SUM(x.need)", joins=f"JOIN {t['college']} c ON c.id = x.college_id",
+        which="x.partnership_id IS NULL", group="c.ukprn, c.name",
+    ) + " ORDER BY SUM(x.need) DESC, c.name"
+    with connection.cursor() as cursor:
+        cursor.execute(colleges_sql, [*params, code])
+        colleges = [{"ukprn": u, "name": n, "need": _figure(need)} for u, n, need in cursor.fetchall()]
+        partnerships_sql = base.format(
+            columns="x.partnership_id, SUM(x.offered), SUM(x.filled)", joins="",
+            which="x.partnership_id IS NOT NULL", group="x.partnership_id",
+        )
+        cursor.execute(partnerships_sql, [*params, code])
+        figures = {pk: (_figure(offered), _figure(filled)) for pk, offered, filled in cursor.fetchall()}
+    partnerships = []
+    for partnership in Partnership.objects.filter(pk__in=figures).select_related("college", "trust", "ics"):
+        offered, filled = figures[partnership.pk]
+        partnerships.append({"partnership": partnership, "offered": offered, "filled": filled})
+    partnerships.sort(key=lambda row: (-row["offered"], str(row["partnership"])))
+    return {"colleges": colleges, "partnerships": partnerships}
