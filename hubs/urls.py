@@ -27,4 +27,7 @@ urlpatterns = [
     path("good-practice/<int:pk>/", views.CaseStudyDetailView.as_view(), name="casestudy_detail"),
     path("good-practice/<int:pk>/edit/", views.CaseStudyUpdateView.as_view(), name="casestudy_edit"),
     path("good-practice/<int:pk>/delete/", views.CaseStudyDeleteView.as_view(), name="casestudy_delete"),
+    path("placements/", views.PlacementsView.as_view(), name="placements"),
+    path("placements/region/<str:code>/", views.RegionPlacementsView.as_view(), name="placements_region"),
+    path("placements/ics/<str:code>/", views.IcsPlacementsView.as_view(), name="placements_ics"),
 ]
