@@ -379,11 +379,33 @@ def _placement_facts_sql(years: list[int], changes: list[dt.date]) -> tuple[str,
     """SQL of every placed figure: (year_start, ics_id, college_id, partnership_id, need, offered, filled).
 
     Need rows have no partnership; placement rows name theirs. Figures are multiplied by the share of the
-    board they are counted in (1 for a board open on the day).
+    board they are counted in (1 for a board open on the day). The T Level offers and the placement
+    activities of the years are read once each (two common table expressions); each year, and each span of
+    a year between board changes, then places its own rows, summed by college (and partnership) first so
+    that the board shares are joined to a few hundred rows, not to every offer and activity.
     """
     t, vendor = _tables(), connection.vendor
     done = rules.completion_date_sql("f", vendor)
-    arms, params = [], []
+    first_day = academic_year_bounds(academic_year_label(years[0]))[0]
+    last_day = academic_year_bounds(academic_year_label(years[-1]))[1]
+    params = [str(QualificationType.T_LEVEL), rules.date_param(first_day, vendor), rules.date_param(last_day, vendor),
+              str(ActivityKind.INDUSTRY_PLACEMENT), rules.date_param(first_day, vendor),
+              rules.date_param(last_day, vendor)]
+    inputs = f"""
+        WITH t_level_offers AS (
+            SELECT f.college_id, f.planned_places AS places, f.delivery_ics_id, c.ics_id AS college_ics_id,
+                   {done} AS done
+            FROM {t['offer']} f JOIN {t['college']} c ON c.id = f.college_id
+            WHERE f.qualification_type = %s AND {done} >= %s AND {done} <= %s
+        ),
+        placements AS (
+            SELECT p.college_id, p.id AS partnership_id, p.trust_id, p.ics_id, a.happened_on,
+                   a.placements_offered AS offered, a.placements_filled AS filled
+            FROM {t['activity']} a JOIN {t['partnership']} p ON p.id = a.partnership_id
+            WHERE a.kind = %s AND a.happened_on >= %s AND a.happened_on <= %s
+        )
+    """
+    arms = []
     for year in years:
         first, last = academic_year_bounds(academic_year_label(year))
         members, members_params = rules.membership_on_sql(t["college_board"], "college_id", first, vendor)
@@ -393,17 +415,16 @@ def _placement_facts_sql(years: list[int], changes: list[dt.date]) -> tuple[str,
                    CAST(NULL AS INTEGER) AS partnership_id, o.places * COALESCE(s.share, 1) AS need,
                    0 AS offered, 0 AS filled
             FROM (
-                SELECT f.college_id, f.planned_places AS places,
-                       COALESCE(f.delivery_ics_id, m.ics_id, c.ics_id) AS ics_id
-                FROM {t['offer']} f
-                JOIN {t['college']} c ON c.id = f.college_id
+                SELECT f.college_id, COALESCE(f.delivery_ics_id, m.ics_id, f.college_ics_id) AS ics_id,
+                       SUM(f.places) AS places
+                FROM t_level_offers f
                 LEFT JOIN ({members}) m ON m.member_id = f.college_id
-                WHERE f.qualification_type = %s AND {done} >= %s AND {done} <= %s
+                WHERE f.done >= %s AND f.done <= %s
+                GROUP BY f.college_id, COALESCE(f.delivery_ics_id, m.ics_id, f.college_ics_id)
             ) o
             LEFT JOIN ({shares}) s ON s.from_ics_id = o.ics_id
         """)
-        params += [*members_params, str(QualificationType.T_LEVEL), rules.date_param(first, vendor),
-                   rules.date_param(last, vendor), *shares_params]
+        params += [*members_params, rules.date_param(first, vendor), rules.date_param(last, vendor), *shares_params]
         cuts = [first, *[day for day in changes if first < day <= last], last + dt.timedelta(days=1)]
         for start, end in zip(cuts, cuts[1:], strict=False):
             members, members_params = rules.membership_on_sql(t["trust_board"], "trust_id", start, vendor)
@@ -413,18 +434,18 @@ def _placement_facts_sql(years: list[int], changes: list[dt.date]) -> tuple[str,
                        x.partnership_id, 0 AS need, x.offered * COALESCE(s.share, 1) AS offered,
                        x.filled * COALESCE(s.share, 1) AS filled
                 FROM (
-                    SELECT p.college_id, p.id AS partnership_id, COALESCE(m.ics_id, p.ics_id) AS ics_id,
-                           a.placements_offered AS offered, a.placements_filled AS filled
-                    FROM {t['activity']} a
-                    JOIN {t['partnership']} p ON p.id = a.partnership_id
-                    LEFT JOIN ({members}) m ON m.member_id = p.trust_id
-                    WHERE a.kind = %s AND a.happened_on >= %s AND a.happened_on < %s
+                    SELECT a.college_id, a.partnership_id, COALESCE(m.ics_id, a.ics_id) AS ics_id,
+                           SUM(a.offered) AS offered, SUM(a.filled) AS filled
+                    FROM placements a
+                    LEFT JOIN ({members}) m ON m.member_id = a.trust_id
+                    WHERE a.happened_on >= %s AND a.happened_on < %s
+                    GROUP BY a.college_id, a.partnership_id, COALESCE(m.ics_id, a.ics_id)
                 ) x
                 LEFT JOIN ({shares}) s ON s.from_ics_id = x.ics_id
             """)
-            params += [*members_params, str(ActivityKind.INDUSTRY_PLACEMENT), rules.date_param(start, vendor),
-                       rules.date_param(end, vendor), *shares_params]
-    return " UNION ALL ".join(arms), params
+            params += [*members_params, rules.date_param(start, vendor), rules.date_param(end, vendor),
+                       *shares_params]
+    return inputs + " UNION ALL ".join(arms), params
 
 
 def _figure(value) -> Decimal:
@@ -500,31 +521,30 @@ def placement_contributors(*, level: str, code: str, academic_year: str) -> dict
     t = _tables()
     facts, params = _placement_facts_sql(years, changes)
     where = "i.code = %s" if level == rules.Level.ICS else "r.code = %s"
-    base = f"""
+    sql = f"""
         WITH facts AS ({facts})
-        SELECT {{columns}}
-        FROM facts x JOIN {t['ics']} i ON i.id = x.ics_id JOIN {t['region']} r ON r.id = i.region_id
-        {{joins}}
-        WHERE {where} AND {{which}}
-        GROUP BY {{group}}
+        SELECT c.ukprn, c.name, x.partnership_id, SUM(x.need), SUM(x.offered), SUM(x.filled)
+        FROM facts x
+        JOIN {t['ics']} i ON i.id = x.ics_id JOIN {t['region']} r ON r.id = i.region_id
+        JOIN {t['college']} c ON c.id = x.college_id
+        WHERE {where}
+        GROUP BY c.ukprn, c.name, x.partnership_id
         HAVING SUM(x.need) <> 0 OR SUM(x.offered) <> 0 OR SUM(x.filled) <> 0
     """
-    colleges_sql = base.format(
-        columns="c.ukprn, c.name, SUM(x.need)", joins=f"JOIN {t['college']} c ON c.id = x.college_id",
-        which="x.partnership_id IS NULL", group="c.ukprn, c.name",
-    ) + " ORDER BY SUM(x.need) DESC, c.name"
     with connection.cursor() as cursor:
-        cursor.execute(colleges_sql, [*params, code])
-        colleges = [{"ukprn": u, "name": n, "need": _figure(need)} for u, n, need in cursor.fetchall()]
-        partnerships_sql = base.format(
-            columns="x.partnership_id, SUM(x.offered), SUM(x.filled)", joins="",
-            which="x.partnership_id IS NOT NULL", group="x.partnership_id",
-        )
-        cursor.execute(partnerships_sql, [*params, code])
-        figures = {pk: (_figure(offered), _figure(filled)) for pk, offered, filled in cursor.fetchall()}
+        cursor.execute(sql, [*params, code])
+        found = cursor.fetchall()
+    colleges, figures = [], {}
+    for ukprn, name, partnership_id, need, offered, filled in found:
+        if partnership_id is None:
+            colleges.append({"ukprn": ukprn, "name": name, "need": _figure(need)})
+        else:
+            figures[partnership_id] = (_figure(offered), _figure(filled))
+    colleges.sort(key=lambda row: (-row["need"], row["name"]))
     partnerships = []
-    for partnership in Partnership.objects.filter(pk__in=figures).select_related("college", "trust", "ics"):
-        offered, filled = figures[partnership.pk]
-        partnerships.append({"partnership": partnership, "offered": offered, "filled": filled})
+    if figures:
+        for partnership in Partnership.objects.filter(pk__in=figures).select_related("college", "trust", "ics"):
+            offered, filled = figures[partnership.pk]
+            partnerships.append({"partnership": partnership, "offered": offered, "filled": filled})
     partnerships.sort(key=lambda row: (-row["offered"], str(row["partnership"])))
     return {"colleges": colleges, "partnerships": partnerships}
