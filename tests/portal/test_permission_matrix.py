@@ -351,6 +351,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("gapreport-detail", "GET"): READ,
     ("gapreport-latest", "GET"): READ,
     ("gapreport-rows", "GET"): READ,
+    # T Level placements (DESIGN.md 6.5): computed live, read by all signed in, no writes
+    ("placement-list", "GET"): READ,
 }
 
 # Endpoints of other helpers' resources, not entered yet: their owners add their MATRIX lines
