@@ -5,6 +5,7 @@ Every function here runs a fixed number of queries whatever the number of rows.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -311,11 +312,12 @@ def front_door_lookup(*, trust: Trust | None = None, college: College | None = N
 # it names no trust or the trust has no membership then). A board closed on that day passes its figures
 # to its successors by share. Every geography-on-a-date rule is a fragment of pathways.rules.
 #
-# Activities happen on many days; the rules' fragments place figures on one day. Where a figure lies can
-# only change on a day some board opens or closes, or some membership starts or ends, so each academic
-# year is cut at those days into spans on which every placement is the same, and each span is placed by
-# the fragments on its first day. Two queries in all: the calendar (those days and the years with any
-# figure), then every row at once.
+# Activities happen on many days; the rules' fragments place figures on one day. A trust's board can only
+# change on a day one of its memberships starts or ends, and a board's shares on a day one board opens or
+# closes. So the time is cut at those days into spans, each read by the fragments on its first day: the
+# trusts' boards once per membership span (a small table of trust, span, board), the boards' shares once
+# per board span, and each activity is joined to the spans holding its day. Two queries in all: the
+# calendar (those days and the years with any figure), then every row at once.
 
 PLACEMENT_FIGURES = ("need", "offered", "filled")
 
@@ -345,21 +347,28 @@ def _tables() -> dict:
     }
 
 
-def _placement_calendar(years: list[int] | None) -> tuple[list[int], list[dt.date]]:
-    """(the academic years to compute, the days on which a placement's board may change). One query."""
+@dataclass(frozen=True)
+class PlacementCalendar:
+    years: list[int]  # the academic years (by their first calendar year) to compute
+    board_changes: list[dt.date]  # days a board opens, or the day after one closes
+    membership_changes: list[dt.date]  # days a trust's membership starts, or the day after one ends
+
+
+def _placement_calendar(years: list[int] | None) -> PlacementCalendar:
+    """The academic years with any figure (or `years`) and the days a placement's board may change. One query."""
     t, vendor = _tables(), connection.vendor
     done, none = rules.completion_date_sql("f", vendor), "CAST(NULL AS DATE)"
     sql = f"""
-        SELECT CAST('span' AS VARCHAR(5)) AS kind, MIN(d) AS first_day, MAX(d) AS last_day FROM (
+        SELECT CAST('span' AS VARCHAR(10)) AS kind, MIN(d) AS first_day, MAX(d) AS last_day FROM (
             SELECT {done} AS d FROM {t['offer']} f WHERE f.qualification_type = %s
             UNION ALL SELECT a.happened_on FROM {t['activity']} a WHERE a.kind = %s
         ) span
-        UNION ALL SELECT DISTINCT 'open', opened_on, {none} FROM {t['ics']} WHERE opened_on IS NOT NULL
-        UNION ALL SELECT DISTINCT 'close', closed_on, {none} FROM {t['ics']} WHERE closed_on IS NOT NULL
-        UNION ALL SELECT DISTINCT 'open', valid_from, {none} FROM {t['trust_board']} WHERE valid_from IS NOT NULL
-        UNION ALL SELECT DISTINCT 'close', valid_to, {none} FROM {t['trust_board']} WHERE valid_to IS NOT NULL
+        UNION ALL SELECT DISTINCT 'b_open', opened_on, {none} FROM {t['ics']} WHERE opened_on IS NOT NULL
+        UNION ALL SELECT DISTINCT 'b_close', closed_on, {none} FROM {t['ics']} WHERE closed_on IS NOT NULL
+        UNION ALL SELECT DISTINCT 'm_open', valid_from, {none} FROM {t['trust_board']} WHERE valid_from IS NOT NULL
+        UNION ALL SELECT DISTINCT 'm_close', valid_to, {none} FROM {t['trust_board']} WHERE valid_to IS NOT NULL
     """
-    changes: set[dt.date] = set()
+    changes: dict[str, set[dt.date]] = {"b": set(), "m": set()}
     with connection.cursor() as cursor:
         cursor.execute(sql, [str(QualificationType.T_LEVEL), str(ActivityKind.INDUSTRY_PLACEMENT)])
         for kind, first, last in cursor.fetchall():
@@ -370,82 +379,108 @@ def _placement_calendar(years: list[int] | None) -> tuple[list[int], list[dt.dat
                         list(range(academic_year_start(first), academic_year_start(last) + 1)) if first else []
                     )
             elif first is not None:
-                # A board or membership is open from its first day and closed from the day after its last.
-                changes.add(first if kind == "open" else first + dt.timedelta(days=1))
-    return years or [], sorted(changes)
+                # Open from its first day; closed (or ended) from the day after its last.
+                changes[kind[0]].add(first if kind.endswith("open") else first + dt.timedelta(days=1))
+    return PlacementCalendar(years or [], sorted(changes["b"]), sorted(changes["m"]))
 
 
-def _placement_facts_sql(years: list[int], changes: list[dt.date]) -> tuple[str, list]:
+def _spans(first: dt.date, last: dt.date, changes: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """[first, last] cut at the change days into spans [start, end) (end: the next span's first day)."""
+    cuts = [first, *[day for day in changes if first < day <= last], last + dt.timedelta(days=1)]
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
+def _union(arms: list[tuple[str, list]]) -> tuple[str, list]:
+    return " UNION ALL ".join(sql for sql, _ in arms), [param for _, params in arms for param in params]
+
+
+def _placement_facts_sql(calendar: PlacementCalendar) -> tuple[str, list]:
     """SQL of every placed figure: (year_start, ics_id, college_id, partnership_id, need, offered, filled).
 
     Need rows have no partnership; placement rows name theirs. Figures are multiplied by the share of the
-    board they are counted in (1 for a board open on the day). The T Level offers and the placement
-    activities of the years are read once each (two common table expressions); each year, and each span of
-    a year between board changes, then places its own rows, summed by college (and partnership) first so
-    that the board shares are joined to a few hundred rows, not to every offer and activity.
+    board they are counted in (1 for a board open on the day). Offers and activities are read once each and
+    summed by college (and partnership) before the shares are joined.
     """
     t, vendor = _tables(), connection.vendor
-    done = rules.completion_date_sql("f", vendor)
+    day = lambda value: rules.date_param(value, vendor)  # noqa: E731
+    years = calendar.years
     first_day = academic_year_bounds(academic_year_label(years[0]))[0]
     last_day = academic_year_bounds(academic_year_label(years[-1]))[1]
-    params = [str(QualificationType.T_LEVEL), rules.date_param(first_day, vendor), rules.date_param(last_day, vendor),
-              str(ActivityKind.INDUSTRY_PLACEMENT), rules.date_param(first_day, vendor),
-              rules.date_param(last_day, vendor)]
-    inputs = f"""
-        WITH t_level_offers AS (
-            SELECT f.college_id, f.planned_places AS places, f.delivery_ics_id, c.ics_id AS college_ics_id,
-                   {done} AS done
+    done = rules.completion_date_sql("f", vendor)
+    # The completion date is worked out once per offer (PostgreSQL would otherwise inline the expression
+    # into the join with the years and work it out once per year).
+    materialized = "MATERIALIZED" if vendor == "postgresql" else ""
+
+    year_rows, college_boards, year_shares = [], [], []
+    for year in years:
+        first, last = academic_year_bounds(academic_year_label(year))
+        year_rows.append(("SELECT %s AS year_start, %s AS first_day, %s AS last_day", [year, day(first), day(last)]))
+        members, members_params = rules.membership_on_sql(t["college_board"], "college_id", first, vendor)
+        college_boards.append((f"SELECT %s AS year_start, m.member_id, m.ics_id FROM ({members}) m",
+                               [year, *members_params]))
+        shares, shares_params = rules.board_shares_sql(t["ics"], t["succession"], first, vendor)
+        year_shares.append((f"SELECT %s AS year_start, s.from_ics_id, s.ics_id, s.share FROM ({shares}) s",
+                            [year, *shares_params]))
+    trust_spans, board_spans, board_shares = [], [], []
+    for start, end in _spans(first_day, last_day, calendar.membership_changes):
+        members, members_params = rules.membership_on_sql(t["trust_board"], "trust_id", start, vendor)
+        trust_spans.append((f"SELECT %s AS span_start, %s AS span_end, m.member_id, m.ics_id FROM ({members}) m",
+                            [day(start), day(end), *members_params]))
+    for start, end in _spans(first_day, last_day, calendar.board_changes):
+        board_spans.append(("SELECT %s AS span_start, %s AS span_end", [day(start), day(end)]))
+        shares, shares_params = rules.board_shares_sql(t["ics"], t["succession"], start, vendor)
+        board_shares.append((f"SELECT %s AS span_start, s.from_ics_id, s.ics_id, s.share FROM ({shares}) s",
+                             [day(start), *shares_params]))
+
+    parts = {name: _union(arms) for name, arms in (
+        ("years", year_rows), ("college_boards", college_boards), ("year_shares", year_shares),
+        ("trust_spans", trust_spans), ("board_spans", board_spans), ("board_shares", board_shares),
+    )}
+    sql = f"""
+        WITH academic_years AS ({parts['years'][0]}),
+        college_boards AS ({parts['college_boards'][0]}),
+        year_shares AS ({parts['year_shares'][0]}),
+        trust_spans AS ({parts['trust_spans'][0]}),
+        board_spans AS ({parts['board_spans'][0]}),
+        board_shares AS ({parts['board_shares'][0]}),
+        t_level_offers AS {materialized} (
+            SELECT f.college_id, f.planned_places, f.delivery_ics_id, c.ics_id AS college_ics_id, {done} AS done
             FROM {t['offer']} f JOIN {t['college']} c ON c.id = f.college_id
             WHERE f.qualification_type = %s AND {done} >= %s AND {done} <= %s
         ),
-        placements AS (
-            SELECT p.college_id, p.id AS partnership_id, p.trust_id, p.ics_id, a.happened_on,
-                   a.placements_offered AS offered, a.placements_filled AS filled
-            FROM {t['activity']} a JOIN {t['partnership']} p ON p.id = a.partnership_id
+        need AS (
+            SELECT y.year_start, f.college_id,
+                   COALESCE(f.delivery_ics_id, m.ics_id, f.college_ics_id) AS ics_id, SUM(f.planned_places) AS places
+            FROM t_level_offers f
+            JOIN academic_years y ON f.done >= y.first_day AND f.done <= y.last_day
+            LEFT JOIN college_boards m ON m.year_start = y.year_start AND m.member_id = f.college_id
+            GROUP BY y.year_start, f.college_id, COALESCE(f.delivery_ics_id, m.ics_id, f.college_ics_id)
+        ),
+        placed AS (
+            SELECT y.year_start, p.college_id, p.id AS partnership_id, COALESCE(m.ics_id, p.ics_id) AS ics_id,
+                   b.span_start, SUM(a.placements_offered) AS offered, SUM(a.placements_filled) AS filled
+            FROM {t['activity']} a
+            JOIN {t['partnership']} p ON p.id = a.partnership_id
+            JOIN academic_years y ON a.happened_on >= y.first_day AND a.happened_on <= y.last_day
+            JOIN board_spans b ON a.happened_on >= b.span_start AND a.happened_on < b.span_end
+            LEFT JOIN trust_spans m
+                ON m.member_id = p.trust_id AND a.happened_on >= m.span_start AND a.happened_on < m.span_end
             WHERE a.kind = %s AND a.happened_on >= %s AND a.happened_on <= %s
+            GROUP BY y.year_start, p.college_id, p.id, COALESCE(m.ics_id, p.ics_id), b.span_start
         )
+        SELECT n.year_start, COALESCE(s.ics_id, n.ics_id) AS ics_id, n.college_id,
+               CAST(NULL AS INTEGER) AS partnership_id, n.places * COALESCE(s.share, 1) AS need,
+               0 AS offered, 0 AS filled
+        FROM need n LEFT JOIN year_shares s ON s.year_start = n.year_start AND s.from_ics_id = n.ics_id
+        UNION ALL
+        SELECT x.year_start, COALESCE(s.ics_id, x.ics_id), x.college_id, x.partnership_id, 0,
+               x.offered * COALESCE(s.share, 1), x.filled * COALESCE(s.share, 1)
+        FROM placed x LEFT JOIN board_shares s ON s.span_start = x.span_start AND s.from_ics_id = x.ics_id
     """
-    arms = []
-    for year in years:
-        first, last = academic_year_bounds(academic_year_label(year))
-        members, members_params = rules.membership_on_sql(t["college_board"], "college_id", first, vendor)
-        shares, shares_params = rules.board_shares_sql(t["ics"], t["succession"], first, vendor)
-        arms.append(f"""
-            SELECT {int(year)} AS year_start, COALESCE(s.ics_id, o.ics_id) AS ics_id, o.college_id,
-                   CAST(NULL AS INTEGER) AS partnership_id, o.places * COALESCE(s.share, 1) AS need,
-                   0 AS offered, 0 AS filled
-            FROM (
-                SELECT f.college_id, COALESCE(f.delivery_ics_id, m.ics_id, f.college_ics_id) AS ics_id,
-                       SUM(f.places) AS places
-                FROM t_level_offers f
-                LEFT JOIN ({members}) m ON m.member_id = f.college_id
-                WHERE f.done >= %s AND f.done <= %s
-                GROUP BY f.college_id, COALESCE(f.delivery_ics_id, m.ics_id, f.college_ics_id)
-            ) o
-            LEFT JOIN ({shares}) s ON s.from_ics_id = o.ics_id
-        """)
-        params += [*members_params, rules.date_param(first, vendor), rules.date_param(last, vendor), *shares_params]
-        cuts = [first, *[day for day in changes if first < day <= last], last + dt.timedelta(days=1)]
-        for start, end in zip(cuts, cuts[1:], strict=False):
-            members, members_params = rules.membership_on_sql(t["trust_board"], "trust_id", start, vendor)
-            shares, shares_params = rules.board_shares_sql(t["ics"], t["succession"], start, vendor)
-            arms.append(f"""
-                SELECT {int(year)} AS year_start, COALESCE(s.ics_id, x.ics_id) AS ics_id, x.college_id,
-                       x.partnership_id, 0 AS need, x.offered * COALESCE(s.share, 1) AS offered,
-                       x.filled * COALESCE(s.share, 1) AS filled
-                FROM (
-                    SELECT a.college_id, a.partnership_id, COALESCE(m.ics_id, a.ics_id) AS ics_id,
-                           SUM(a.offered) AS offered, SUM(a.filled) AS filled
-                    FROM placements a
-                    LEFT JOIN ({members}) m ON m.member_id = a.trust_id
-                    WHERE a.happened_on >= %s AND a.happened_on < %s
-                    GROUP BY a.college_id, a.partnership_id, COALESCE(m.ics_id, a.ics_id)
-                ) x
-                LEFT JOIN ({shares}) s ON s.from_ics_id = x.ics_id
-            """)
-            params += [*members_params, rules.date_param(start, vendor), rules.date_param(end, vendor),
-                       *shares_params]
-    return inputs + " UNION ALL ".join(arms), params
+    params = [param for part in parts.values() for param in part[1]]
+    params += [str(QualificationType.T_LEVEL), day(first_day), day(last_day),
+               str(ActivityKind.INDUSTRY_PLACEMENT), day(first_day), day(last_day)]
+    return sql, params
 
 
 def _figure(value) -> Decimal:
@@ -457,11 +492,11 @@ def placement_rows(*, level: str = "", code: str = "", academic_year: str = "") 
     then regions, then ICSs, by academic year. ICS rows where any figure is not zero; region and national
     rows are sums of the ICS rows. Filters as the API's (already valid). Two queries."""
     years = [academic_year_bounds(academic_year)[0].year] if academic_year else None
-    years, changes = _placement_calendar(years)
-    if not years:
+    calendar = _placement_calendar(years)
+    if not calendar.years:
         return []
     t = _tables()
-    facts, params = _placement_facts_sql(years, changes)
+    facts, params = _placement_facts_sql(calendar)
     figures = "SUM(b.need) AS need, SUM(b.offered) AS offered, SUM(b.filled) AS filled"
     sql = f"""
         WITH facts AS ({facts}),
@@ -517,9 +552,8 @@ def placement_contributors(*, level: str, code: str, academic_year: str) -> dict
     make the need (with the need counted there), and the partnerships whose placement activities make
     the offered and filled (figures as counted there, shares applied). Three queries."""
     start = academic_year_bounds(academic_year)[0].year
-    years, changes = _placement_calendar([start])
     t = _tables()
-    facts, params = _placement_facts_sql(years, changes)
+    facts, params = _placement_facts_sql(_placement_calendar([start]))
     where = "i.code = %s" if level == rules.Level.ICS else "r.code = %s"
     sql = f"""
         WITH facts AS ({facts})

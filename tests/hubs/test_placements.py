@@ -294,3 +294,24 @@ def test_the_schema_declares_placements_with_its_filters_and_error_statuses(read
     operation = schema["paths"]["/api/v1/placements/"]["get"]
     assert {"level", "code", "academic_year"} <= {p["name"] for p in operation["parameters"]}
     assert {"200", "400", "401", "404", "429"} <= set(operation["responses"])
+
+
+def test_trusts_moving_on_different_days_and_a_board_closing_are_each_placed_on_the_day(reader, split):
+    # given: in 2025/26 ZA001 closes on 31 March (split a quarter to ZC001); trust one moves from ZA001
+    # to ZD001 on 1 November, trust two from ZD001's future area to ZC001 on 1 June
+    one, two = TrustFactory(ics=split), TrustFactory(ics=split)
+    rest = split.successions_out.get(share=Decimal("0.75")).successor
+    quarter = split.successions_out.get(share=Decimal("0.25")).successor
+    TrustBoard.objects.create(trust=one, ics=split, valid_to=dt.date(2025, 10, 31))
+    TrustBoard.objects.create(trust=one, ics=rest, valid_from=dt.date(2025, 11, 1))
+    TrustBoard.objects.create(trust=two, ics=split, valid_to=dt.date(2026, 5, 31))
+    TrustBoard.objects.create(trust=two, ics=quarter, valid_from=dt.date(2026, 6, 1))
+    placement(PartnershipFactory(trust=one), dt.date(2025, 10, 31), offered=4, filled=0)  # in ZA001, open
+    placement(PartnershipFactory(trust=one), dt.date(2025, 11, 1), offered=3, filled=0)  # in ZD001
+    two_partnership = PartnershipFactory(trust=two)
+    placement(two_partnership, dt.date(2026, 4, 15), offered=8, filled=0)  # still in ZA001, closed: split
+    placement(two_partnership, dt.date(2026, 6, 1), offered=5, filled=0)  # in ZC001
+    # when
+    offered = {code: figures(row(reader, "ics", code, "2025/26"))["offered"] for code in ("ZA001", "ZC001", "ZD001")}
+    # then
+    assert offered == {"ZA001": 4, "ZC001": 2 + 5, "ZD001": 3 + 6}
