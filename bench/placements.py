@@ -128,6 +128,12 @@ def run(argv: list[str]) -> int:
                          "manage.py generate_synthetic --scale england first.")
     placements = Activity.objects.filter(kind=ActivityKind.INDUSTRY_PLACEMENT)
     if options.generate or not placements.exists():
+        from hubs.models import Partnership
+        from planning.generators.synthetic import SYNTHETIC_PARTNERSHIP_SUMMARY
+
+        if Partnership.objects.exclude(summary=SYNTHETIC_PARTNERSHIP_SUMMARY).exists():
+            raise SystemExit("This database holds partnerships that are not synthetic: give the benchmark a "
+                             "database of its own (see the README's Benchmarks).")
         started = time.perf_counter()
         made = placement_activities_generate()
         print(f"Generated {made['activities']:,} synthetic placement activities on {made['partnerships']:,} "
