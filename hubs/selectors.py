@@ -582,3 +582,20 @@ def placement_contributors(*, level: str, code: str, academic_year: str) -> dict
             partnerships.append({"partnership": partnership, "offered": offered, "filled": filled})
     partnerships.sort(key=lambda row: (-row["offered"], str(row["partnership"])))
     return {"colleges": colleges, "partnerships": partnerships}
+
+
+def region_role_map(*, region: Region) -> list[dict]:
+    """The roles the region's partnerships work on, each with its partnerships (college and NHS partner):
+    [{"occupation": Occupation, "links": [PartnershipOccupation, ...]}], roles and colleges by name. A
+    partnership lies in the region of its ICS. One query."""
+    links = (
+        PartnershipOccupation.objects.filter(partnership__ics__region=region)
+        .select_related("occupation", "partnership__college", "partnership__trust", "partnership__ics")
+        .order_by("occupation__name", "partnership__college__name", "partnership__trust__name", "partnership_id")
+    )
+    rows: list[dict] = []
+    for link in links:
+        if not rows or rows[-1]["occupation"].pk != link.occupation_id:
+            rows.append({"occupation": link.occupation, "links": []})
+        rows[-1]["links"].append(link)
+    return rows

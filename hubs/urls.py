@@ -7,6 +7,7 @@ urlpatterns = [
     path("hubs/", views.HubListView.as_view(), name="hub_list"),
     path("hubs/add/", views.HubCreateView.as_view(), name="hub_add"),
     path("hubs/<str:code>/", views.HubDetailView.as_view(), name="hub_detail"),
+    path("hubs/<str:code>/roles/", views.HubRoleMapView.as_view(), name="hub_roles"),
     path("hubs/<str:code>/edit/", views.HubUpdateView.as_view(), name="hub_edit"),
     path("hubs/<str:code>/delete/", views.HubDeleteView.as_view(), name="hub_delete"),
     path("partnerships/", views.PartnershipListView.as_view(), name="partnership_list"),

@@ -158,6 +158,21 @@ def _hub_placements(hub: Hub) -> dict:
     }
 
 
+class HubRoleMapView(PortalDetailView):
+    """The relationship map by role: which colleges and NHS partners work together on each role in the
+    hub's region."""
+
+    template_name = "hubs/hub_roles.html"
+    slug_field = "region__code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return Hub.objects.select_related("region")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(roles=selectors.region_role_map(region=self.object.region), **kwargs)
+
+
 class HubCreateView(_ServiceWrite, PortalCreateView):
     model = Hub
     form_class = HubForm
