@@ -505,7 +505,7 @@ def placement_rows(*, level: str = "", code: str = "", academic_year: str = "") 
             FROM facts GROUP BY year_start, ics_id
             HAVING SUM(need) <> 0 OR SUM(offered) <> 0 OR SUM(filled) <> 0
         ),
-        placed AS (
+        area_rows AS (
             SELECT 0 AS rank, CAST(%s AS VARCHAR(10)) AS level, CAST(%s AS VARCHAR(9)) AS code,
                    CAST(%s AS VARCHAR(200)) AS name, CAST(NULL AS VARCHAR(3)) AS region_code, b.year_start, {figures}
             FROM by_ics b GROUP BY b.year_start
@@ -517,7 +517,7 @@ def placement_rows(*, level: str = "", code: str = "", academic_year: str = "") 
             SELECT 2, %s, i.code, i.name, r.code, b.year_start, b.need, b.offered, b.filled
             FROM by_ics b JOIN {t['ics']} i ON i.id = b.ics_id JOIN {t['region']} r ON r.id = i.region_id
         )
-        SELECT level, code, name, region_code, year_start, need, offered, filled FROM placed
+        SELECT level, code, name, region_code, year_start, need, offered, filled FROM area_rows
     """
     params += [rules.Level.NATIONAL.value, rules.NATIONAL_CODE, rules.NATIONAL_NAME, rules.Level.REGION.value,
                rules.Level.ICS.value]
