@@ -2,9 +2,12 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 
 from core.filtersets import PortalFilterSet
 from pathways.models import Occupation
+from pathways.rules import Level
+from pathways.vocabulary import academic_year_bounds
 from trusts.selectors import ics_choices
 
 from .models import Activity, ActivityKind, Agenda, CaseStudy, Hub, Partnership, PartnershipStatus
@@ -103,3 +106,45 @@ class CaseStudyFilterSet(PortalFilterSet):
             Q(colleges__name__icontains=value) | Q(colleges__ukprn=value)
             | Q(trusts__name__icontains=value) | Q(trusts__ods_code__iexact=value)
         ).distinct()
+
+
+def _keep(queryset, name, value):
+    """The placements are computed by hubs.selectors.placement_rows from the filters' cleaned values."""
+    return queryset
+
+
+def _validate_academic_year(value):
+    try:
+        academic_year_bounds(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid") from None
+
+
+class AcademicYearField(forms.CharField):
+    default_validators = [_validate_academic_year]
+
+
+class AcademicYearFilter(django_filters.CharFilter):
+    """An academic year written like 2026/27 (1 August 2026 to 31 July 2027)."""
+
+    field_class = AcademicYearField
+
+
+class PlacementFilterSet(django_filters.FilterSet):
+    """T Level industry placements (DESIGN.md 6.5): one level, one area, one academic year, or any."""
+
+    level = django_filters.ChoiceFilter(
+        choices=[(level.value, level.label) for level in (Level.ICS, Level.REGION, Level.NATIONAL)],
+        method=_keep, label="Level (ics, region or national)",
+    )
+    code = django_filters.CharFilter(method=_keep, label="Area code (ICB code, region code, or E92000001 for England)")
+    academic_year = AcademicYearFilter(method=_keep, label="Academic year (like 2026/27)")
+
+    class Meta:
+        model = Activity
+        fields = ["level", "code", "academic_year"]
+
+    def placement_filters(self) -> dict:
+        """The cleaned filters, as hubs.selectors.placement_rows takes them. Call after is_valid()."""
+        data = self.form.cleaned_data
+        return {name: (data.get(name) or "").strip() for name in ("level", "code", "academic_year")}

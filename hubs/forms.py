@@ -317,3 +317,16 @@ class FrontDoorForm(forms.Form):
             )
             self.add_error("trust", message)
         return cleaned
+
+
+class PlacementYearForm(forms.Form):
+    """The academic year a placements page shows: one of the years the area has figures for."""
+
+    academic_year = forms.ChoiceField(
+        label="Academic year", help_text="1 August to 31 July. T Level learners are counted in the year they complete.",
+        error_messages={"invalid_choice": "Choose an academic year from the list"},
+    )
+
+    def __init__(self, *args, years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["academic_year"].choices = [(year, year) for year in years]

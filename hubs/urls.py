@@ -7,6 +7,7 @@ urlpatterns = [
     path("hubs/", views.HubListView.as_view(), name="hub_list"),
     path("hubs/add/", views.HubCreateView.as_view(), name="hub_add"),
     path("hubs/<str:code>/", views.HubDetailView.as_view(), name="hub_detail"),
+    path("hubs/<str:code>/roles/", views.HubRoleMapView.as_view(), name="hub_roles"),
     path("hubs/<str:code>/edit/", views.HubUpdateView.as_view(), name="hub_edit"),
     path("hubs/<str:code>/delete/", views.HubDeleteView.as_view(), name="hub_delete"),
     path("partnerships/", views.PartnershipListView.as_view(), name="partnership_list"),
@@ -27,4 +28,7 @@ urlpatterns = [
     path("good-practice/<int:pk>/", views.CaseStudyDetailView.as_view(), name="casestudy_detail"),
     path("good-practice/<int:pk>/edit/", views.CaseStudyUpdateView.as_view(), name="casestudy_edit"),
     path("good-practice/<int:pk>/delete/", views.CaseStudyDeleteView.as_view(), name="casestudy_delete"),
+    path("placements/", views.PlacementsView.as_view(), name="placements"),
+    path("placements/region/<str:code>/", views.RegionPlacementsView.as_view(), name="placements_region"),
+    path("placements/ics/<str:code>/", views.IcsPlacementsView.as_view(), name="placements_ics"),
 ]

@@ -4,13 +4,20 @@ Views stay thin: reads come from hubs.selectors, writes go through hubs.services
 scope (403) and validate (form errors) before anything is saved.
 """
 
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.generic import TemplateView
 
 from core.errors import ApplicationError
@@ -23,10 +30,21 @@ from core.views import (
     PortalListView,
     PortalUpdateView,
 )
+from pathways import rules
+from pathways.rules import Level
+from trusts.models import IntegratedCareSystem, Region, ics_short_name
 
 from . import selectors, services
 from .filtersets import CaseStudyFilterSet, HubFilterSet, PartnershipFilterSet
-from .forms import ActivityForm, CaseStudyForm, ContactForm, FrontDoorForm, HubForm, PartnershipForm
+from .forms import (
+    ActivityForm,
+    CaseStudyForm,
+    ContactForm,
+    FrontDoorForm,
+    HubForm,
+    PartnershipForm,
+    PlacementYearForm,
+)
 from .models import (
     Activity,
     Agenda,
@@ -118,12 +136,41 @@ class HubDetailView(PortalDetailView):
             totals=totals,
             chart=chart,
             coordinators=list(selectors.hub_coordinators(hub=hub)),
+            placements=_hub_placements(hub),
             case_study_count=hub.case_studies.count(),
             can_edit=is_staff(self.request.user),
             can_add_partnership=is_staff(self.request.user)
             or (self.request.user.role == Role.COORDINATOR and self.request.user.hub_id == hub.pk),
             **kwargs,
         )
+
+
+def _hub_placements(hub: Hub) -> dict:
+    """The hub's region's T Level placement position in the academic year running (or the latest before it)."""
+    rows = selectors.placement_rows(level=Level.REGION, code=hub.region.code)
+    year = _default_year([row["academic_year"] for row in rows])
+    row = next((row for row in rows if row["academic_year"] == year), None)
+    return {
+        "year": year,
+        "figures": [(label, placement_text(value, kind)) for (label, kind), value in zip(
+            _FIGURE_COLUMNS, _figures(row), strict=True)] if row else [],
+        "url": reverse("hubs:placements_region", args=[hub.region.code]),
+    }
+
+
+class HubRoleMapView(PortalDetailView):
+    """The relationship map by role: which colleges and NHS partners work together on each role in the
+    hub's region."""
+
+    template_name = "hubs/hub_roles.html"
+    slug_field = "region__code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return Hub.objects.select_related("region")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(roles=selectors.region_role_map(region=self.object.region), **kwargs)
 
 
 class HubCreateView(_ServiceWrite, PortalCreateView):
@@ -528,3 +575,300 @@ class CaseStudyDeleteView(_ServiceDelete):
 
     def delete_with_service(self, obj):
         services.case_study_delete(user=self.request.user, case_study=obj)
+
+
+# --- T Level industry placements (DESIGN.md 6.5) ----------------------------------------------
+#
+# England, each region and each ICS by academic year: need, offered, filled, shortfall and fill rate,
+# a chart with the table of the same figures, the areas within, and (for a region or an ICS) the
+# colleges and partnerships that make up the figures. Every table on the page is what the CSV and
+# Excel downloads hold.
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class PlacementTable:
+    """A table of the placements page: its first column heads each row; cells are (value, href)."""
+
+    key: str
+    caption: str
+    sheet: str
+    columns: list[tuple[str, str]]  # (label, kind): kind text, figure or percent
+    rows: list[list[tuple]] = field(default_factory=list)
+    note: str = ""
+
+    def add(self, *values, href: str = "", links: dict[int, str] | None = None) -> None:
+        links = {0: href, **(links or {})}
+        self.rows.append([(value, links.get(index, "")) for index, value in enumerate(values)])
+
+    def html_rows(self) -> list[list[dict]]:
+        return [
+            [
+                {"text": placement_text(value, kind), "href": href, "numeric": kind != "text"}
+                for (value, href), (_, kind) in zip(row, self.columns, strict=True)
+            ]
+            for row in self.rows
+        ]
+
+
+def placement_text(value, kind: str = "figure") -> str:
+    if value is None or value == "":
+        return "–"
+    if kind == "percent":
+        return f"{value * 100:,.1f}%"
+    if kind == "figure":
+        value = Decimal(value)
+        return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return str(value)
+
+
+def _placement_export_value(value, kind: str):
+    if value is None:
+        return None
+    if kind == "figure":
+        return Decimal(value).quantize(Decimal("0.01"))
+    if kind == "percent":
+        return Decimal(value).quantize(Decimal("0.0001"))
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # never a spreadsheet formula
+
+
+def fill_rate(row: dict) -> Decimal | None:
+    """Placements filled as a share of the learners who need one (none when nobody needs one)."""
+    return row["filled"] / row["need"] if row["need"] else None
+
+
+_FIGURE_COLUMNS = [("Need", "figure"), ("Offered", "figure"), ("Filled", "figure"), ("Shortfall", "figure"),
+                   ("Fill rate", "percent")]
+
+
+def _figures(row: dict) -> list:
+    return [row["need"], row["offered"], row["filled"], row["shortfall"], fill_rate(row)]
+
+
+class PlacementsView(LoginRequiredMixin, TemplateView):
+    """Placements for England (`placements/`), a region (`placements/region/Y56/`) or an ICS."""
+
+    template_name = "hubs/placements.html"
+    level = Level.NATIONAL
+
+    def get_area(self):
+        """(code, name, parent) of the page's area; 404 when there is no such area."""
+        code = self.kwargs.get("code", "")
+        if self.level == Level.REGION:
+            region = get_object_or_404(Region, code__iexact=code)
+            return region.code, region.name, None
+        if self.level == Level.ICS:
+            ics = get_object_or_404(IntegratedCareSystem.objects.select_related("region"), code__iexact=code)
+            return ics.code, ics.name, ics.region
+        return rules.NATIONAL_CODE, rules.NATIONAL_NAME, None
+
+    def get(self, request, *args, **kwargs):
+        code, name, parent = self.get_area()
+        if self.level == Level.ICS:
+            rows = selectors.placement_rows(level=Level.ICS, code=code)
+        else:
+            rows = selectors.placement_rows()
+        own = [row for row in rows if row["level"] == self.level and row["code"] == code]
+        years = [row["academic_year"] for row in own]
+        form = PlacementYearForm(request.GET if "academic_year" in request.GET else None, years=years)
+        year = _default_year(years)
+        if form.is_bound and form.is_valid():
+            year = form.cleaned_data["academic_year"]
+        current = next((row for row in own if row["academic_year"] == year), None)
+        short = ics_short_name(name)
+        tables = [self._years_table(own, short)]
+        if year:
+            tables += self._area_tables(rows, code, short, year)
+            if self.level != Level.NATIONAL:
+                contributors = selectors.placement_contributors(level=self.level, code=code, academic_year=year)
+                tables += self._contributor_tables(contributors, short, year)
+        download = self._download(request, tables, code, year)
+        if download is not None:
+            return download
+        context = self.get_context_data(
+            level=self.level, code=code, name=name, short_name=short, parent=parent, form=form,
+            years=years, year=year, current=current, fill_rate=fill_rate(current) if current else None,
+            headline=self._headline(current), tables={table.key: table for table in tables},
+            chart={
+                "labels": years,
+                "series": [{"label": label, "values": [float(row[key]) for row in own]}
+                           for key, label in (("need", "Need"), ("offered", "Offered"), ("filled", "Filled"))],
+            },
+            chart_summary=self._chart_summary(own, short),
+            england_url=reverse("hubs:placements"),
+        )
+        return self.render_to_response(context)
+
+    @staticmethod
+    def _headline(row):
+        if row is None:
+            return []
+        return [("Need", placement_text(row["need"])), ("Offered", placement_text(row["offered"])),
+                ("Filled", placement_text(row["filled"])), ("Shortfall", placement_text(row["shortfall"])),
+                ("Fill rate", placement_text(fill_rate(row), "percent"))]
+
+    @staticmethod
+    def _chart_summary(own, short) -> str:
+        text = f"Bar chart of T Level industry placements needed, offered and filled in {short} by academic year."
+        if own:
+            last = own[-1]
+            text += (f" In {last['academic_year']}: {placement_text(last['need'])} needed, "
+                     f"{placement_text(last['offered'])} offered, {placement_text(last['filled'])} filled.")
+        return text + " Every figure is in the table that follows."
+
+    @staticmethod
+    def _years_table(own, short) -> PlacementTable:
+        table = PlacementTable(
+            "years", f"T Level industry placements in {short}, by academic year", "By academic year",
+            [("Academic year", "text"), *_FIGURE_COLUMNS],
+        )
+        for row in own:
+            table.add(row["academic_year"], *_figures(row))
+        return table
+
+    def _area_tables(self, rows, code, short, year) -> list[PlacementTable]:
+        region_link = _last_argument_url("hubs:placements_region")
+        ics_link = _last_argument_url("hubs:placements_ics")
+        in_year = [row for row in rows if row["academic_year"] == year]
+        tables = []
+        if self.level == Level.NATIONAL:
+            regions = PlacementTable("regions", f"Regions, {year}", "Regions", [("Region", "text"), *_FIGURE_COLUMNS],
+                                     note="Largest shortfall first.")
+            for row in sorted((r for r in in_year if r["level"] == Level.REGION), key=lambda r: -r["shortfall"]):
+                regions.add(row["name"], *_figures(row), href=region_link(row["code"]))
+            tables.append(regions)
+        if self.level in (Level.NATIONAL, Level.REGION):
+            icss = PlacementTable(
+                "icss", f"Integrated care systems{'' if self.level == Level.NATIONAL else ' in ' + short}, {year}",
+                "ICSs", [("ICS", "text"), *_FIGURE_COLUMNS], note="Largest shortfall first.",
+            )
+            for row in sorted(
+                (r for r in in_year if r["level"] == Level.ICS
+                 and (self.level == Level.NATIONAL or r["region_code"] == code)),
+                key=lambda r: -r["shortfall"],
+            ):
+                icss.add(ics_short_name(row["name"]), *_figures(row), href=ics_link(row["code"]))
+            tables.append(icss)
+        return tables
+
+    @staticmethod
+    def _contributor_tables(contributors, short, year) -> list[PlacementTable]:
+        college_link = _last_argument_url("colleges:college_detail")
+        offers_url = reverse("colleges:courseoffer_list")
+        colleges = PlacementTable(
+            "colleges", f"Colleges whose T Level learners complete in {short} in {year}", "Colleges",
+            [("College", "text"), ("UKPRN", "text"), ("Need", "figure"), ("T Level offers", "text")],
+            note="Planned places of T Level offers completing in the academic year and taught here: each learner "
+                 "needs an industry placement.",
+        )
+        for row in contributors["colleges"]:
+            colleges.add(
+                row["name"], row["ukprn"], row["need"], "T Level offers",
+                href=college_link(row["ukprn"]),
+                links={3: f"{offers_url}?college={row['ukprn']}&qualification_type=t_level"},
+            )
+        trust_link = _last_argument_url("trusts:trust_detail")
+        partnership_link = _last_argument_url("hubs:partnership_detail")
+        partners = PlacementTable(
+            "trusts", f"Trusts and partnerships offering placements in {short} in {year}", "Trusts",
+            [("NHS partner", "text"), ("College", "text"), ("Offered", "figure"), ("Filled", "figure"),
+             ("Activities", "text")],
+            note="Industry placement activities logged in the academic year. Follow a partnership to see each one.",
+        )
+        for row in contributors["partnerships"]:
+            partnership = row["partnership"]
+            if partnership.trust_id:
+                partner, href = partnership.trust.name, trust_link(partnership.trust.ods_code)
+            else:
+                partner, href = f"{ics_short_name(partnership.ics.name)} (whole ICS)", ""
+            partners.add(partner, partnership.college.name, row["offered"], row["filled"], "Placement activities",
+                         href=href, links={4: partnership_link(partnership.pk)})
+        return [colleges, partners]
+
+    def _download(self, request, tables, code, year):
+        kind = request.GET.get("format")
+        if not kind:
+            return None
+        if kind not in ("csv", "xlsx"):
+            raise Http404("Downloads come as format=csv or format=xlsx.")
+        name = "-".join(["placements", self.level, slugify(code), *([slugify(year)] if year else [])])
+        if kind == "csv":
+            wanted = request.GET.get("table") or tables[0].key
+            table = next((t for t in tables if t.key == wanted), None)
+            if table is None:
+                raise Http404("No such table on this page.")
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{name}-{table.key}.csv"'
+            writer = csv.writer(response)
+            writer.writerow([label for label, _ in table.columns])
+            for row in table.rows:
+                writer.writerow(["" if (value := _placement_export_value(cell, kind)) is None else value
+                                 for (cell, _), (_, kind) in zip(row, table.columns, strict=True)])
+            return response
+        return _placements_xlsx(tables, f"{name}.xlsx")
+
+
+def _placements_xlsx(tables: list[PlacementTable], filename: str) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    formats = {"figure": "#,##0.00", "percent": "0.0%"}
+    book = Workbook(write_only=True)
+    about = book.create_sheet("About")
+    about.append(["T Level industry placements", "Need, offered, filled and shortfall (DESIGN.md 6.5)"])
+    about.append(["Need", "Planned places of T Level offers completing in the academic year (1 August to 31 July)"])
+    about.append(["Offered, filled", "Industry placement activities logged in the academic year"])
+    about.append(["Fill rate", "Filled divided by need"])
+    about.append(["Downloaded", timezone.localtime().replace(tzinfo=None)])
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = book.create_sheet(table.sheet[:31])
+        sheet.append([table.caption])
+        header = []
+        for label, _ in table.columns:
+            cell = WriteOnlyCell(sheet, value=label)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in table.rows:
+            cells = []
+            for (value, _), (_, kind) in zip(row, table.columns, strict=True):
+                value = _placement_export_value(value, kind)
+                out = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+                if kind in formats:
+                    out.number_format = formats[kind]
+                cells.append(out)
+            sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _default_year(years: list[str]) -> str:
+    """The academic year running today when the area has figures for it, else the latest before it, else
+    the first after it."""
+    if not years:
+        return ""
+    today = selectors.academic_year_label(selectors.academic_year_start(timezone.localdate()))
+    past = [year for year in years if year <= today]
+    return past[-1] if past else years[0]
+
+
+def _last_argument_url(name: str):
+    """A function of a URL's one argument that reverses once (the tables link every row)."""
+    marker = "987654321"
+    prefix, suffix = reverse(name, args=[marker]).split(marker)
+    return lambda value: f"{prefix}{value}{suffix}"
+
+
+class RegionPlacementsView(PlacementsView):
+    level = Level.REGION
+
+
+class IcsPlacementsView(PlacementsView):
+    level = Level.ICS

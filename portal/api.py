@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from colleges.api.views import CollegeViewSet, CourseOfferViewSet
 from core.api_views import api_not_found
-from hubs.api.views import ActivityViewSet, HubViewSet, PartnershipViewSet
+from hubs.api.views import ActivityViewSet, HubViewSet, PartnershipViewSet, PlacementViewSet
 from pathways.api.views import (
     ApprenticeshipStandardViewSet,
     EntryRouteViewSet,
@@ -31,6 +31,7 @@ router.register("hubs", HubViewSet)
 router.register("partnerships", PartnershipViewSet)
 router.register("activities", ActivityViewSet)
 router.register("scenarios", ScenarioViewSet, basename="scenario")
+router.register("placements", PlacementViewSet, basename="placement")
 
 app_name = "api"
 # Last: any other path under the API answers a JSON 404.

@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP
+
 from rest_framework import serializers
 
 from colleges.models import College
@@ -63,3 +65,22 @@ class ActivitySerializer(serializers.ModelSerializer):
             "id", "partnership", "kind", "happened_on", "learners", "placements_offered", "placements_filled",
             "interviews_guaranteed", "hires", "notes",
         ]
+
+
+def _placement_figure(help_text: str):
+    return serializers.DecimalField(
+        max_digits=22, decimal_places=2, rounding=ROUND_HALF_UP, read_only=True, help_text=help_text
+    )
+
+
+class PlacementSerializer(serializers.Serializer):
+    """One area's T Level industry placements in one academic year (DESIGN.md 6.5)."""
+
+    level = serializers.ChoiceField(choices=["ics", "region", "national"], read_only=True)
+    code = serializers.CharField(read_only=True, help_text="ICB code, region code, or E92000001 for England.")
+    name = serializers.CharField(read_only=True)
+    academic_year = serializers.CharField(read_only=True, help_text="Like 2026/27: 1 August to 31 July.")
+    need = _placement_figure("Planned places of T Level offers completing in the academic year.")
+    offered = _placement_figure("Placements offered by industry placement activities in the academic year.")
+    filled = _placement_figure("Placements filled by industry placement activities in the academic year.")
+    shortfall = _placement_figure("Need minus offered (negative when more were offered than needed).")

@@ -1,10 +1,13 @@
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 
+from core.api_filters import PortalFilterBackend, check_query_parameters
 from core.roles import Role
 
 from .. import selectors, services
-from ..filtersets import ActivityFilterSet, HubFilterSet, PartnershipFilterSet
-from .serializers import ActivitySerializer, HubSerializer, PartnershipSerializer
+from ..filtersets import ActivityFilterSet, HubFilterSet, PartnershipFilterSet, PlacementFilterSet
+from ..models import Activity
+from .serializers import ActivitySerializer, HubSerializer, PartnershipSerializer, PlacementSerializer
 
 
 class HubViewSet(viewsets.ModelViewSet):
@@ -69,3 +72,23 @@ class ActivityViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.activity_delete(user=self.request.user, activity=instance)
+
+
+class PlacementViewSet(viewsets.GenericViewSet):
+    """T Level industry placements by ICS, region and England, per academic year (DESIGN.md 6.5): need,
+    offered, filled and shortfall, computed live. Read by every signed-in user; filters `level`, `code`,
+    `academic_year`."""
+
+    queryset = Activity.objects.none()  # the rows are not a model's: the filterset only checks the filters
+    serializer_class = PlacementSerializer
+    filterset_class = PlacementFilterSet
+    filter_backends = [PortalFilterBackend]
+
+    def list(self, request):
+        check_query_parameters(request, self, self.filterset_class)
+        filterset = self.filterset_class(request.query_params, queryset=self.queryset, request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        rows = selectors.placement_rows(**filterset.placement_filters())
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -515,3 +515,66 @@ def generate(*, scale: str, seed: int, last_period: dt.date | None = None) -> Sy
         )
     result.seconds = round(time.monotonic() - started, 1)
     return result
+
+
+# --------------------------------------------------------------------------------------
+# T Level industry placements (bench/placements.py): partnerships and their placement activities
+# --------------------------------------------------------------------------------------
+
+SYNTHETIC_PARTNERSHIP_SUMMARY = "Synthetic partnership made for benchmarks: not a real one."
+SYNTHETIC_PLACEMENT_NOTE = "Synthetic industry placement made for benchmarks: not a real one."
+
+
+def placement_activities_generate(*, seed: int = 7, years: list[int] | None = None) -> dict:
+    """Partnerships of every college with up to two trusts of its ICS (one college in five also with its ICS
+    as a whole), and industry placement activities on each over the academic years `years` (start years;
+    default: the years of the synthetic course offers). Replaces the previous synthetic placements; the
+    synthetic partnerships are kept and reused. Answers {"partnerships", "partnerships_added", "activities"}.
+    """
+    from hubs.models import Activity, ActivityKind, Partnership, PartnershipStatus
+
+    rng = random.Random(f"placements:{seed}")
+    with transaction.atomic():
+        old = Activity.objects.filter(notes=SYNTHETIC_PLACEMENT_NOTE)
+        old._raw_delete(old.db)
+        if years is None:
+            found = CourseOffer.objects.filter(course_code__startswith=SYNTHETIC_COURSE_PREFIX).values_list(
+                "academic_year", flat=True
+            ).distinct()
+            years = sorted({int(year[:4]) for year in found})
+        trusts_by_ics: dict[int, list[int]] = {}
+        for pk, ics_id in Trust.objects.open().order_by("ods_code").values_list("pk", "ics_id"):
+            trusts_by_ics.setdefault(ics_id, []).append(pk)
+        existing = set(Partnership.objects.values_list("college_id", "trust_id", "ics_id"))
+        taken_pairs = {(college, trust) for college, trust, _ in existing if trust}
+        taken_whole = {(college, ics) for college, trust, ics in existing if not trust}
+        new = []
+        for college in College.objects.order_by("ukprn").only("pk", "ics_id"):
+            trusts = trusts_by_ics.get(college.ics_id, [])
+            for trust in rng.sample(trusts, min(2, len(trusts))):
+                if (college.pk, trust) not in taken_pairs:
+                    new.append(Partnership(college_id=college.pk, trust_id=trust, ics_id=college.ics_id,
+                                           status=PartnershipStatus.ACTIVE, started_on=dt.date(2020, 9, 1),
+                                           summary=SYNTHETIC_PARTNERSHIP_SUMMARY))
+            if rng.random() < 0.2 and (college.pk, college.ics_id) not in taken_whole:
+                new.append(Partnership(college_id=college.pk, ics_id=college.ics_id, status=PartnershipStatus.ACTIVE,
+                                       started_on=dt.date(2020, 9, 1), summary=SYNTHETIC_PARTNERSHIP_SUMMARY))
+        Partnership.objects.bulk_create(new, batch_size=BATCH_SIZE)  # generated: no history entries
+        synthetic = Partnership.objects.filter(summary=SYNTHETIC_PARTNERSHIP_SUMMARY).order_by("pk")
+        partnerships = list(synthetic.values_list("pk", flat=True))
+        names = ("partnership", "kind", "happened_on", "learners", "placements_offered", "placements_filled",
+                 "interviews_guaranteed", "hires", "notes", "created_at")
+        now, rows = _now_for_db(), []
+        for partnership in partnerships:
+            for year in years:
+                for _ in range(rng.randint(1, 3)):
+                    offered = rng.randint(2, 15)
+                    filled = rng.randint(0, offered)
+                    day = dt.date(year, 8, 1) + dt.timedelta(days=rng.randrange(365))
+                    rows.append((partnership, ActivityKind.INDUSTRY_PLACEMENT.value, day, offered, offered, filled, 0,
+                                 rng.randint(0, filled), SYNTHETIC_PLACEMENT_NOTE, now))
+        created = _rows_insert(Activity, names, rows)  # generated: no history entries
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Activity._meta.db_table}, {Partnership._meta.db_table}")
+    return {"partnerships": len(partnerships), "partnerships_added": len(new), "activities": created}

@@ -375,6 +375,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("scenario-detail", "PATCH"): _profile(ics=200, staff=200),
     ("scenario-detail", "DELETE"): _profile(ics=204, staff=204),
     ("scenario-history", "GET"): _profile(others=404, ics=200, staff=200),
+    # T Level placements (DESIGN.md 6.5): computed live, read by all signed in, no writes
+    ("placement-list", "GET"): READ,
 }
 
 # Endpoints of other helpers' resources, not entered yet: their owners add their MATRIX lines
