@@ -472,7 +472,11 @@ def gap_report_rows(
 
 
 # The columns of a row as the API answers them (occupation by code and name), read without model instances.
-GAP_REPORT_ROW_VALUES = ("level", "code", "name", "year", "demand_fte", "supply_fte", "gap_fte", "coverage")
+GAP_REPORT_ROW_VALUES = (
+    "level", "code", "name", "year", "demand_fte", "supply_fte", "gap_fte", "coverage",
+    "demand_low_fte", "demand_high_fte", "supply_low_fte", "supply_high_fte", "gap_low_fte", "gap_high_fte",
+    "backfill_fte",
+)
 
 
 def gap_report_row_values(rows: QuerySet[GapReportRow]) -> QuerySet:

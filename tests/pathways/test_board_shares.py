@@ -19,7 +19,9 @@ def chain(db):
     a = IntegratedCareSystemFactory(code="ZA001", closed_on=CHANGE)
     b = IntegratedCareSystemFactory(code="ZB001", closed_on=CHANGE)
     c = IntegratedCareSystemFactory(code="ZC001", opened_on=CHANGE + dt.timedelta(days=1))
-    d = IntegratedCareSystemFactory(code="ZD001", opened_on=CHANGE + dt.timedelta(days=1), closed_on=dt.date(2027, 12, 31))
+    d = IntegratedCareSystemFactory(
+        code="ZD001", opened_on=CHANGE + dt.timedelta(days=1), closed_on=dt.date(2027, 12, 31)
+    )
     e = IntegratedCareSystemFactory(code="ZE001", opened_on=dt.date(2028, 1, 1))
     BoardSuccession.objects.create(predecessor=a, successor=c, share=1)
     BoardSuccession.objects.create(predecessor=b, successor=c, share=Decimal("0.25"))
