@@ -299,6 +299,13 @@ def membership_on_sql(table: str, member: str, day, vendor: str) -> tuple[str, l
     ), [d, d]
 
 
+def membership_on_q(day, prefix: str = "") -> Q:
+    """ORM reading of `membership_on_sql`: memberships (TrustBoard, CollegeBoard) valid on `day`."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
 def board_shares_sql(board_table: str, succession_table: str, day, vendor: str) -> tuple[str, list]:
     """SQL subquery `(from_ics_id, ics_id, share)`: where figures lying in each board are counted on `day`.
 
