@@ -256,10 +256,12 @@ def report_placement(report: GapReport) -> Placement:
         ):
             successions.setdefault(predecessor, []).append((successor, share))
     # Both kinds of membership valid on the day, and each college's ICS, in one query.
-    memberships = TrustBoard.objects.filter(rules.membership_on_q(day)).values_list(
+    memberships = TrustBoard.objects.filter(rules.membership_on_q(day)).order_by().values_list(
         Value("trust"), "trust_id", "ics_id"
     ).union(
-        CollegeBoard.objects.filter(rules.membership_on_q(day)).values_list(Value("college"), "college_id", "ics_id"),
+        CollegeBoard.objects.filter(rules.membership_on_q(day)).order_by().values_list(
+            Value("college"), "college_id", "ics_id"
+        ),
         College.objects.order_by().values_list(Value("college_ics"), "id", "ics_id"),
         all=True,
     )
