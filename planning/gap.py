@@ -1,7 +1,7 @@
 """The gap report's figures (DESIGN.md section 6), computed in the database.
 
 A handful of aggregate statements, each over whole tables, never a Python loop over vacancy or
-offer rows. Three temporary tables hold the small intermediate aggregates so that the run can
+offer rows. Five temporary tables hold the small intermediate aggregates so that the run can
 report progress between stages, and the final step writes every row of the report with
 INSERT ... SELECT (ICS rows from the staged aggregates, then region and national rows as sums of
 the stored ICS rows), and the supply behind the ICS rows by college (GapReportSupply) from the same
@@ -10,6 +10,18 @@ staged arrivals. The SQL runs on PostgreSQL and SQLite alike.
 Every gap rule in these statements (where an offer lies, completers, completion and arrival dates,
 which route matches which offer, the year windows, England's code) is a fragment of pathways.rules,
 the module the dashboards and the drill-down build their queries from too.
+
+Since issues 8.3 and 10, in the same pass:
+- ranges (6.2): the low, central and high cases are columns of the same aggregates (suffixes "", _low,
+  _high), never three runs; default completion rates come from the CompletionRate table;
+- backfill (6.3): the staged arrivals through routes with a from_occupation are summed a second time,
+  by that occupation, and added to its demand in each case;
+- geography on a date (6.1): gap_tmp_shares (rules.board_shares_sql) says where each board's figures are
+  counted on as_of; vacancy rows lie in their trust's board that day (rules.vacancy_board_sql), offers in
+  their delivery ICS or their college's board that day (rules.offer_board_sql; a delivery ICS not yet open
+  on as_of does not place an offer: it counts in its college's board);
+- scenarios (6.4): the scenario's adjustments are LEFT JOINed where each rate or figure is read, and its
+  offers are added to the real ones (with negative ids); for the baseline the joins find nothing.
 
 Usage (the service `gap_report_compute` orchestrates it: stages with reads, then one short write):
 

@@ -93,7 +93,7 @@ def dashboard_reports() -> tuple[GapReport | None, GapReport | None]:
     The second is a run still pending or running (the page shows its progress) or one that
     failed (the page says so); the figures shown always come from the first.
     """
-    newest = gap_report_list().first()
+    newest = gap_report_list().filter(scenario__isnull=True).first()  # the dashboards show baseline reports
     if newest is None or newest.status == GapReport.Status.SUCCEEDED:
         return newest, None
     return gap_report_latest(), newest
@@ -223,6 +223,7 @@ class Placement:
     and each trust's and college's board that day (their memberships)."""
 
     shares: dict
+    everywhere: bool  # every board is placed on the day: England then counts every figure whole
     trust_boards: dict  # trust id -> its board on the day (trusts with none left out)
     college_boards: dict  # college id -> its board on the day, else its ICS (every college)
 
@@ -269,7 +270,8 @@ def report_placement(report: GapReport) -> Placement:
     for kind, member, board in memberships:
         members[kind][member] = board
     placement = Placement(
-        shares=rules.board_shares(boards, successions, day),
+        shares=(shares := rules.board_shares(boards, successions, day)),
+        everywhere=set(shares) == set(boards),
         trust_boards=members["trust"],
         college_boards={
             college: members["college"].get(college, ics) for college, ics in members["college_ics"].items()
@@ -288,6 +290,8 @@ def _by_share(parts: list[tuple[Q, Decimal]]):
 def _vacancy_rows_in(geography: Geography, placement: Placement) -> tuple[Q, object]:
     """(condition, share factor or None): vacancy rows lying in `geography` on the day, as the report
     places them: in the trust's board that day, else (no trust, or no board that day) in the row's ICS."""
+    if geography.is_national and placement.everywhere:
+        return Q(), None  # each board's shares sum to 1: England counts every row whole
     into = placement.into(geography)
     by_share: dict = {}
     for trust, board in placement.trust_boards.items():
@@ -362,6 +366,8 @@ def _offers_in(geography: Geography, placement: Placement) -> tuple[Q, object]:
     """(condition, share factor or None): offers lying in `geography` on the day, as the report places them
     (rules.offer_board: the delivery ICS when placed that day, else the college's board that day, else its
     ICS); no query of its own."""
+    if geography.is_national and placement.everywhere:
+        return Q(), None  # each board's shares sum to 1: England counts every offer whole
     into = placement.into(geography)
     placed = list(placement.shares)
     college_board = placement.college_boards
@@ -632,8 +638,9 @@ def gap_report_list() -> QuerySet[GapReport]:
 
 
 def gap_report_latest() -> GapReport | None:
-    """The newest succeeded report: the one served while a newer run is pending, running or failed."""
-    return gap_report_list().filter(status=GapReport.Status.SUCCEEDED).first()
+    """The newest succeeded baseline report (no scenario, DESIGN.md 6.4): the one served while a newer run is
+    pending, running or failed."""
+    return gap_report_list().filter(status=GapReport.Status.SUCCEEDED, scenario__isnull=True).first()
 
 
 def gap_report_rows(

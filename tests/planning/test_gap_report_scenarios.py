@@ -198,3 +198,15 @@ def test_another_scenarios_adjustments_do_not_apply(world):
 
     # then
     assert year(report, world["hcsw"], "supply", 2) == [D(40), D(28), D(54)]
+
+
+def test_the_latest_report_and_the_dashboards_stay_the_newest_baseline(world):
+    # given: a baseline report, then a newer scenario report
+    from planning import selectors
+
+    baseline = compute()
+    compute_scenario(scenario_with((AdjustmentKind.LEAVER_RATE, "hcsw", "0.3")))
+
+    # then
+    assert selectors.gap_report_latest() == baseline
+    assert selectors.dashboard_reports() == (baseline, None)
