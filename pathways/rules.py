@@ -176,22 +176,46 @@ def completers_sql(offer: str, default_rate: str) -> str:
     return f"{offer}.planned_places * COALESCE({offer}.expected_completion_rate, {default_rate})"
 
 
-def completion_rates_join_sql(offer: str, alias: str, table: str = "pathways_completionrate") -> str:
-    """SQL join giving each offer its qualification type's default rates (`alias`.rate, rate_low, rate_high)."""
-    return f"LEFT JOIN {table} {alias} ON {alias}.qualification_type = {offer}.qualification_type"
+def completion_rates_sql(table: str, vendor: str) -> tuple[str, list]:
+    """SQL subquery `(qualification_type, rate, rate_low, rate_high)` for every qualification type: the
+    CompletionRate table's (`table`), else (a type missing from it) its seed value in all three cases."""
+    seeds = " UNION ALL ".join("SELECT %s AS qualification_type, %s AS seed" for _ in DEFAULT_COMPLETION_RATES)
+    params: list = []
+    for qualification_type, rate in DEFAULT_COMPLETION_RATES.items():
+        params += [str(qualification_type), rate_param(rate, vendor)]
+    cases = ", ".join(f"COALESCE(t.{case_column('rate', case)}, s.seed) AS {case_column('rate', case)}"
+                      for case in CASES)
+    sql = (
+        f"SELECT s.qualification_type, {cases} FROM ({seeds}) s "
+        f"LEFT JOIN {table} t ON t.qualification_type = s.qualification_type"
+    )
+    return sql, params
+
+
+def completion_rates_join_sql(offer: str, alias: str, rates: str) -> str:
+    """SQL join giving each offer its qualification type's default rates (`alias`.rate, rate_low, rate_high)
+    from `rates` (a table or CTE shaped as `completion_rates_sql`)."""
+    return f"LEFT JOIN {rates} {alias} ON {alias}.qualification_type = {offer}.qualification_type"
 
 
 def default_completion_rate_expr(prefix: str = "", case: str = ""):
-    """ORM: the default completion rate of the offer's qualification type (a subquery of CompletionRate)."""
-    from django.db.models import OuterRef, Subquery
+    """ORM: the default completion rate of the offer's qualification type (a subquery of CompletionRate),
+    else its seed value, as `completion_rates_sql`."""
+    from django.db.models import Case, OuterRef, Subquery, Value, When
 
     from .models import CompletionRate
 
-    return Subquery(
+    seed = Case(
+        *[When(**{f"{prefix}qualification_type": kind}, then=Value(rate)) for kind, rate in
+          DEFAULT_COMPLETION_RATES.items()],
+        default=None, output_field=FTE,
+    )
+    table = Subquery(
         CompletionRate.objects.filter(qualification_type=OuterRef(f"{prefix}qualification_type"))
         .values(case_column("rate", case))[:1],
         output_field=FTE,
     )
+    return Coalesce(table, seed, output_field=FTE)
 
 
 def completers_expr(prefix: str = "", case: str = "") -> ExpressionWrapper:

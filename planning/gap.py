@@ -178,6 +178,7 @@ class GapComputation:
         places, places_params = self._adjustment(AdjustmentKind.OFFER_PLACES)
         conversion, conversion_params = self._adjustment(AdjustmentKind.CONVERSION_RATE)
         completion, completion_params = self._adjustment(AdjustmentKind.COMPLETION_RATE)
+        rates, rates_params = rules.completion_rates_sql(CompletionRate._meta.db_table, vendor)
         completers = ", ".join(
             f"{rules.completers_sql('o', f'cr.rate{suffix}')} * s.share AS completers{suffix}" for suffix, _ in _CASES
         )
@@ -219,7 +220,7 @@ class GapComputation:
             ),
             completion_rates AS (
                 SELECT cr.qualification_type, {completion_rates}
-                FROM {CompletionRate._meta.db_table} cr
+                FROM ({rates}) cr
                 LEFT JOIN ({completion}) a ON a.target = cr.qualification_type
             ),
             placed AS (SELECT DISTINCT from_ics_id FROM gap_tmp_shares),
@@ -256,7 +257,8 @@ class GapComputation:
             WHERE {in_horizon}
             """,
             # Nothing starting after the horizon's last day can complete within it.
-            [*places_params, last_day, self.scenario_id, last_day, *completion_params, *college_board_params,
+            [*places_params, last_day, self.scenario_id, last_day, *rates_params, *completion_params,
+             *college_board_params,
              *conversion_params, *year_params, *in_horizon_params],
         )
         years = "VALUES " + ", ".join("(%s)" for _ in self.ends)

@@ -41,8 +41,9 @@ def test_low_and_high_cases_use_every_low_and_every_high_rate_through_matching_a
     ics = IntegratedCareSystemFactory(code="QAA")
     VacancyFactory(trust=TrustFactory(ics=ics), occupation=hcsw, vacancies_fte=D(10), staff_in_post_fte=D(100))
     # T Levels complete at 80% by default (low 70%, high 90%); half convert (low 40%, high 60%)
-    CompletionRate.objects.filter(qualification_type=QualificationType.T_LEVEL).update(
-        rate=D("0.80"), rate_low=D("0.70"), rate_high=D("0.90")
+    CompletionRate.objects.update_or_create(
+        qualification_type=QualificationType.T_LEVEL,
+        defaults={"rate": D("0.80"), "rate_low": D("0.70"), "rate_high": D("0.90")},
     )
     EntryRouteFactory(occupation=hcsw, qualification_type=QualificationType.T_LEVEL, level=3,
                       conversion_rate=D("0.5"), conversion_rate_low=D("0.4"), conversion_rate_high=D("0.6"))

@@ -138,6 +138,10 @@ def random_world(rng: random.Random):
 
 
 CASES = ("", "_low", "_high")
+# The seeded defaults (pathways migration 0009), written out here rather than read from the product.
+SEEDS = {"t_level": Decimal("0.80"), "apprenticeship": Decimal("0.55"), "diploma": Decimal("0.80"),
+         "access_to_he": Decimal("0.75"), "foundation_degree": Decimal("0.75"), "hnc_hnd": Decimal("0.75"),
+         "short_course": Decimal("0.90"), "other": Decimal("0.70")}
 
 
 def counted_in(as_of: dt.date) -> dict:
@@ -232,8 +236,10 @@ def reference_rows(as_of: dt.date, years: int, scenario=None) -> dict:
             for case in CASES:
                 rate = offer.expected_completion_rate
                 if rate is None:
-                    rate = adjusted.get((AdjustmentKind.COMPLETION_RATE, offer.qualification_type),
-                                        getattr(defaults[offer.qualification_type], f"rate{case}"))
+                    # the table's default for the type, else (a type missing from it) the seed value
+                    default = defaults.get(offer.qualification_type)
+                    default = SEEDS[offer.qualification_type] if default is None else getattr(default, f"rate{case}")
+                    rate = adjusted.get((AdjustmentKind.COMPLETION_RATE, offer.qualification_type), default)
                 conversion = adjusted.get((AdjustmentKind.CONVERSION_RATE, str(route.pk)),
                                           getattr(route, f"conversion_rate{case}"))
                 entrants = places * rate * conversion

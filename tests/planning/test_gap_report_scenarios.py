@@ -39,8 +39,9 @@ def world(db):
                              annual_leaver_rate_high=D("0.20"))
     qaa = IntegratedCareSystemFactory(code="QAA")
     VacancyFactory(trust=TrustFactory(ics=qaa), occupation=hcsw, vacancies_fte=D(10), staff_in_post_fte=D(100))
-    CompletionRate.objects.filter(qualification_type=QualificationType.T_LEVEL).update(
-        rate=D("0.80"), rate_low=D("0.70"), rate_high=D("0.90")
+    CompletionRate.objects.update_or_create(
+        qualification_type=QualificationType.T_LEVEL,
+        defaults={"rate": D("0.80"), "rate_low": D("0.70"), "rate_high": D("0.90")},
     )
     route = EntryRouteFactory(occupation=hcsw, qualification_type=QualificationType.T_LEVEL, level=3,
                               conversion_rate=D("0.5"), conversion_rate_low=D("0.4"), conversion_rate_high=D("0.6"))
