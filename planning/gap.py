@@ -98,6 +98,8 @@ class GapComputation:
         )
         self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_shares')}", [])
         self._execute(f"CREATE TEMPORARY TABLE gap_tmp_shares AS {shares}", params)
+        if _vendor() == "postgresql":  # a temporary table has no statistics until analysed: plan on the real size
+            self._execute("ANALYZE gap_tmp_shares", [])
 
     def stage_demand(self) -> None:
         """Per ICS and occupation: vacancies and yearly replacement (each case) from each series' latest period.
