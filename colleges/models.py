@@ -218,4 +218,6 @@ class CourseOffer(models.Model):
     def effective_completion_rate(self) -> Decimal:
         from pathways.rules import completion_rate
 
-        return completion_rate(self.expected_completion_rate, self.qualification_type)
+        # A list annotates its offers with their type's default rate (colleges.selectors); else 1 query.
+        default = getattr(self, "default_completion_rate", None)
+        return completion_rate(self.expected_completion_rate, self.qualification_type, default)

@@ -1,6 +1,7 @@
 from django.db.models import F
 
 from pathways.models import ApprenticeshipStandard
+from pathways.rules import default_completion_rate_expr
 from trusts.models import IntegratedCareSystem
 from trusts.selectors import memberships_prefetch
 
@@ -15,20 +16,23 @@ def college_list():
 
 def course_offer_values(offers):
     """`offers` as dicts, for the API's list: the offer's own columns and the natural keys
-    `college_code`, `standard_code`, `delivery_ics_code`, `college_ics_code`, with no model instances."""
+    `college_code`, `standard_code`, `delivery_ics_code`, `college_ics_code`, with no model instances,
+    and `default_completion_rate` (its qualification type's, from pathways.CompletionRate)."""
     return offers.values(
         "id", "college_id", "course_code", "title", "qualification_type", "level", "academic_year", "start_date",
         "duration_months", "planned_places", "expected_completion_rate", "created_at", "updated_at",
         college_code=F("college__ukprn"), standard_code=F("apprenticeship_standard__reference"),
         delivery_ics_code=F("delivery_ics__code"), college_ics_code=F("college__ics__code"),
+        default_completion_rate=default_completion_rate_expr(),
     )
 
 
 def course_offer_list():
-    """The one base queryset for course offers, shared by the pages and the API."""
+    """The one base queryset for course offers, shared by the pages and the API; each offer carries its
+    qualification type's `default_completion_rate` (read in the same query, for effective_completion_rate)."""
     return CourseOffer.objects.select_related(
         "college", "college__ics", "apprenticeship_standard", "delivery_ics"
-    )
+    ).annotate(default_completion_rate=default_completion_rate_expr())
 
 
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}

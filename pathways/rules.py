@@ -25,7 +25,7 @@ import calendar
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, DateField, DecimalField, ExpressionWrapper, F, Func, Q, TextChoices, Value, When
+from django.db.models import DateField, DecimalField, ExpressionWrapper, F, Func, Q, TextChoices
 from django.db.models.functions import Coalesce
 
 from .vocabulary import DEFAULT_COMPLETION_RATES, add_months
@@ -140,38 +140,90 @@ def completion_date_expr(prefix: str = "") -> AddMonths:
     return AddMonths(F(f"{prefix}start_date"), F(f"{prefix}duration_months"))
 
 
-def completion_rate(expected_completion_rate: Decimal | None, qualification_type: str) -> Decimal:
-    """The offer's own expected completion rate, else the default of its qualification type."""
+def default_completion_rates(case: str = "") -> dict:
+    """{qualification type: default completion rate} of one case ("", "low" or "high") from the
+    pathways.CompletionRate table (1 query); a type missing from the table keeps its seed value."""
+    from .models import CompletionRate  # the vocabulary's own floor; imported late (models use this module)
+
+    column = f"rate_{case}" if case else "rate"
+    rates = {str(kind): rate for kind, rate in DEFAULT_COMPLETION_RATES.items()}
+    rates.update(CompletionRate.objects.values_list("qualification_type", column))
+    return rates
+
+
+def completion_rate(expected_completion_rate: Decimal | None, qualification_type: str,
+                    default: Decimal | None = None) -> Decimal:
+    """The offer's own expected completion rate, else the default of its qualification type: `default`
+    when the caller has read it already (a list annotates it), else from the CompletionRate table."""
     if expected_completion_rate is not None:
         return expected_completion_rate
-    return DEFAULT_COMPLETION_RATES[qualification_type]
+    if default is not None:
+        return default
+    return default_completion_rates()[str(qualification_type)]
 
 
-def completers_sql(offer: str, vendor: str) -> tuple[str, list]:
-    """SQL: planned places x (own rate, else the qualification type's default)."""
-    whens = " ".join("WHEN %s THEN %s" for _ in DEFAULT_COMPLETION_RATES)
+CASES = ("", "low", "high")  # the central case and the two ends of the range (DESIGN.md 6.2)
+
+
+def case_column(column: str, case: str) -> str:
+    """A rate's column in one case: `conversion_rate`, `conversion_rate_low`, `conversion_rate_high`."""
+    return f"{column}_{case}" if case else column
+
+
+def completers_sql(offer: str, default_rate: str) -> str:
+    """SQL: planned places x (own rate, else `default_rate`, the qualification type's default of the
+    case, a column of the CompletionRate table joined by the caller: see `completion_rates_join_sql`)."""
+    return f"{offer}.planned_places * COALESCE({offer}.expected_completion_rate, {default_rate})"
+
+
+def completion_rates_sql(table: str, vendor: str) -> tuple[str, list]:
+    """SQL subquery `(qualification_type, rate, rate_low, rate_high)` for every qualification type: the
+    CompletionRate table's (`table`), else (a type missing from it) its seed value in all three cases."""
+    seeds = " UNION ALL ".join("SELECT %s AS qualification_type, %s AS seed" for _ in DEFAULT_COMPLETION_RATES)
     params: list = []
     for qualification_type, rate in DEFAULT_COMPLETION_RATES.items():
         params += [str(qualification_type), rate_param(rate, vendor)]
+    cases = ", ".join(f"COALESCE(t.{case_column('rate', case)}, s.seed) AS {case_column('rate', case)}"
+                      for case in CASES)
     sql = (
-        f"{offer}.planned_places * COALESCE({offer}.expected_completion_rate, "
-        f"CASE {offer}.qualification_type {whens} END)"
+        f"SELECT s.qualification_type, {cases} FROM ({seeds}) s "
+        f"LEFT JOIN {table} t ON t.qualification_type = s.qualification_type"
     )
     return sql, params
 
 
-def completers_expr(prefix: str = "") -> ExpressionWrapper:
-    """ORM: planned places x (own rate, else the qualification type's default); as `completers_sql`."""
-    default_rate = Case(
-        *[
-            When(**{f"{prefix}qualification_type": kind}, then=Value(rate))
-            for kind, rate in DEFAULT_COMPLETION_RATES.items()
-        ],
-        default=None,
+def completion_rates_join_sql(offer: str, alias: str, rates: str) -> str:
+    """SQL join giving each offer its qualification type's default rates (`alias`.rate, rate_low, rate_high)
+    from `rates` (a table or CTE shaped as `completion_rates_sql`)."""
+    return f"LEFT JOIN {rates} {alias} ON {alias}.qualification_type = {offer}.qualification_type"
+
+
+def default_completion_rate_expr(prefix: str = "", case: str = ""):
+    """ORM: the default completion rate of the offer's qualification type (a subquery of CompletionRate),
+    else its seed value, as `completion_rates_sql`."""
+    from django.db.models import Case, OuterRef, Subquery, Value, When
+
+    from .models import CompletionRate
+
+    seed = Case(
+        *[When(**{f"{prefix}qualification_type": kind}, then=Value(rate)) for kind, rate in
+          DEFAULT_COMPLETION_RATES.items()],
+        default=None, output_field=FTE,
+    )
+    table = Subquery(
+        CompletionRate.objects.filter(qualification_type=OuterRef(f"{prefix}qualification_type"))
+        .values(case_column("rate", case))[:1],
         output_field=FTE,
     )
+    return Coalesce(table, seed, output_field=FTE)
+
+
+def completers_expr(prefix: str = "", case: str = "") -> ExpressionWrapper:
+    """ORM: planned places x (own rate, else the qualification type's default); as `completers_sql`."""
     return ExpressionWrapper(
-        F(f"{prefix}planned_places") * Coalesce(f"{prefix}expected_completion_rate", default_rate), output_field=FTE
+        F(f"{prefix}planned_places")
+        * Coalesce(f"{prefix}expected_completion_rate", default_completion_rate_expr(prefix, case)),
+        output_field=FTE,
     )
 
 
@@ -271,6 +323,13 @@ def membership_on_sql(table: str, member: str, day, vendor: str) -> tuple[str, l
     ), [d, d]
 
 
+def membership_on_q(day, prefix: str = "") -> Q:
+    """ORM reading of `membership_on_sql`: memberships (TrustBoard, CollegeBoard) valid on `day`."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
 def board_shares_sql(board_table: str, succession_table: str, day, vendor: str) -> tuple[str, list]:
     """SQL subquery `(from_ics_id, ics_id, share)`: where figures lying in each board are counted on `day`.
 
@@ -301,6 +360,31 @@ def board_shares_sql(board_table: str, succession_table: str, day, vendor: str) 
         WHERE (b.opened_on IS NULL OR b.opened_on <= %s) AND (b.closed_on IS NULL OR b.closed_on >= %s)
     """
     return sql, [d] * 6
+
+
+def vacancy_board_sql(vacancy: str, trust_board: str) -> str:
+    """SQL: the board a vacancy row lies in on the day: its trust's board then (`trust_board`, a row of
+    `membership_on_sql` LEFT JOINed on the row's trust), else (no trust, or no board that day) the row's `ics`."""
+    return f"COALESCE({trust_board}.ics_id, {vacancy}.ics_id)"
+
+
+def offer_board_sql(offer: str, college: str, college_board: str, delivery_placed: str) -> str:
+    """SQL: the board a course offer lies in on the day: its delivery ICS when set and placed on the day
+    (`delivery_placed`, a row of the `board_shares_sql` boards LEFT JOINed on it: open, or closed with
+    successors), else its college's board then (`college_board`, a row of `membership_on_sql` LEFT JOINed
+    on the college), else the college's `ics`. A delivery ICS not yet open on the day is no place to
+    count in, so such an offer counts in its college's board."""
+    return (
+        f"CASE WHEN {delivery_placed}.from_ics_id IS NOT NULL THEN {offer}.delivery_ics_id "
+        f"ELSE COALESCE({college_board}.ics_id, {college}.ics_id) END"
+    )
+
+
+def offer_board(delivery_ics_id, college_board_id, college_ics_id, placed) -> int:
+    """Python reading of `offer_board_sql`: `placed` the ids of boards placed on the day (keys of `board_shares`)."""
+    if delivery_ics_id is not None and delivery_ics_id in placed:
+        return delivery_ics_id
+    return college_board_id if college_board_id is not None else college_ics_id
 
 
 def board_is_open(opened_on: dt.date | None, closed_on: dt.date | None, day: dt.date) -> bool:

@@ -1,7 +1,7 @@
 """The gap report's figures (DESIGN.md section 6), computed in the database.
 
 A handful of aggregate statements, each over whole tables, never a Python loop over vacancy or
-offer rows. Three temporary tables hold the small intermediate aggregates so that the run can
+offer rows. Five temporary tables hold the small intermediate aggregates so that the run can
 report progress between stages, and the final step writes every row of the report with
 INSERT ... SELECT (ICS rows from the staged aggregates, then region and national rows as sums of
 the stored ICS rows), and the supply behind the ICS rows by college (GapReportSupply) from the same
@@ -11,10 +11,22 @@ Every gap rule in these statements (where an offer lies, completers, completion 
 which route matches which offer, the year windows, England's code) is a fragment of pathways.rules,
 the module the dashboards and the drill-down build their queries from too.
 
+Since issues 8.3 and 10, in the same pass:
+- ranges (6.2): the low, central and high cases are columns of the same aggregates (suffixes "", _low,
+  _high), never three runs; default completion rates come from the CompletionRate table;
+- backfill (6.3): the staged arrivals through routes with a from_occupation are summed a second time,
+  by that occupation, and added to its demand in each case;
+- geography on a date (6.1): gap_tmp_shares (rules.board_shares_sql) says where each board's figures are
+  counted on as_of; vacancy rows lie in their trust's board that day (rules.vacancy_board_sql), offers in
+  their delivery ICS or their college's board that day (rules.offer_board_sql; a delivery ICS not yet open
+  on as_of does not place an offer: it counts in its college's board);
+- scenarios (6.4): the scenario's adjustments are LEFT JOINed where each rate or figure is read, and its
+  offers are added to the real ones (with negative ids); for the baseline the joins find nothing.
+
 Usage (the service `gap_report_compute` orchestrates it: stages with reads, then one short write):
 
-    run = GapComputation(report_id=..., as_of=..., horizon_years=...)
-    run.stage_demand(); run.stage_supply(); counts = run.counts()
+    run = GapComputation(report_id=..., as_of=..., horizon_years=..., scenario_id=...)
+    run.stage_geography(); run.stage_demand(); run.stage_supply(); counts = run.counts()
     run.write_rows(); run.write_supply(); run.drop()
 """
 
@@ -24,14 +36,15 @@ import datetime as dt
 
 from django.db import connection
 
-from colleges.models import College, CourseOffer
+from colleges.models import College, CollegeBoard, CourseOffer
 from pathways import rules
-from pathways.models import EntryRoute, Occupation
-from trusts.models import IntegratedCareSystem, Region, Vacancy
+from pathways.models import CompletionRate, EntryRoute, Occupation
+from trusts.models import BoardSuccession, IntegratedCareSystem, Region, TrustBoard, Vacancy
 
-from .models import GapReportRow, GapReportSupply
+from .models import AdjustmentKind, GapReportRow, GapReportSupply, ScenarioAdjustment, ScenarioOffer
 
-_TEMP_TABLES = ("gap_tmp_demand", "gap_tmp_arrivals", "gap_tmp_supply")
+_TEMP_TABLES = ("gap_tmp_shares", "gap_tmp_demand", "gap_tmp_arrivals", "gap_tmp_supply", "gap_tmp_backfill")
+_CASES = [("", ""), ("_low", "low"), ("_high", "high")]  # (column suffix, rules case): central, low, high
 
 
 def _vendor() -> str:
@@ -47,27 +60,67 @@ def _date(value: dt.date):
     return rules.date_param(value, _vendor())
 
 
-class GapComputation:
-    """One run of the gap report's SQL on the current connection, for one report."""
+def _text(column: str) -> str:
+    """A column as text, to compare with a scenario adjustment's target (ids are targets as text)."""
+    return f"CAST({column} AS VARCHAR(20))"
 
-    def __init__(self, *, report_id: int, as_of: dt.date, horizon_years: int):
+
+class GapComputation:
+    """One run of the gap report's SQL on the current connection, for one report.
+
+    `scenario_id` (DESIGN.md 6.4): the scenario whose offers and adjustments the figures read through;
+    None for the baseline. The baseline runs the very same statements: its adjustment joins find nothing.
+    """
+
+    def __init__(self, *, report_id: int, as_of: dt.date, horizon_years: int, scenario_id: int | None = None):
         self.report_id = report_id
         self.as_of = as_of
         self.horizon_years = horizon_years
+        self.scenario_id = scenario_id
         self.bounds = rules.horizon_bounds(as_of, horizon_years)
         self.ends = self.bounds[1:]  # the last day of each year's window
 
+    # -- the scenario's adjustments, as joins (nothing joins for the baseline) -------------------
+
+    def _adjustment(self, kind: str) -> tuple[str, list]:
+        """SQL subquery (target, value) of the scenario's adjustments of `kind`."""
+        return (
+            f"SELECT target, value FROM {ScenarioAdjustment._meta.db_table} WHERE scenario_id = %s AND kind = %s",
+            [self.scenario_id, str(kind)],
+        )
+
     # -- stages -------------------------------------------------------------------------
 
+    def stage_geography(self) -> None:
+        """Where figures lying in each board are counted on as_of (rules.board_shares_sql), staged once."""
+        shares, params = rules.board_shares_sql(
+            IntegratedCareSystem._meta.db_table, BoardSuccession._meta.db_table, self.as_of, _vendor()
+        )
+        self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_shares')}", [])
+        self._execute(f"CREATE TEMPORARY TABLE gap_tmp_shares AS {shares}", params)
+        if _vendor() == "postgresql":  # a temporary table has no statistics until analysed: plan on the real size
+            self._execute("ANALYZE gap_tmp_shares", [])
+
     def stage_demand(self) -> None:
-        """Per ICS and occupation: vacancies and yearly replacement from each series' latest period.
+        """Per ICS and occupation: vacancies and yearly replacement (each case) from each series' latest period.
 
         A series is sector + trust + occupation, or sector + ICS + occupation for rows naming no
         trust. Each series' latest month on or before as_of is found by one grouped scan, and its row
-        fetched back by the series' unique key (no sort of the whole table).
+        fetched back by the series' unique key (no sort of the whole table). Each row lies in its trust's
+        board on as_of (else its ICS) and is counted where that board's figures are (gap_tmp_shares).
         """
         vacancy = Vacancy._meta.db_table
         occupation = Occupation._meta.db_table
+        trust_boards, trust_board_params = rules.membership_on_sql(
+            TrustBoard._meta.db_table, "trust_id", self.as_of, _vendor()
+        )
+        leaver, leaver_params = self._adjustment(AdjustmentKind.LEAVER_RATE)
+        factor, factor_params = self._adjustment(AdjustmentKind.VACANCIES_FACTOR)
+        replacement = ", ".join(
+            f"SUM(COALESCE(r.staff_in_post_fte, 0) * COALESCE(lr.value, o.annual_leaver_rate{suffix}) * s.share) "
+            f"AS replacement{suffix}"
+            for suffix, _ in _CASES
+        )
         self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_demand')}", [])
         self._execute(
             f"""
@@ -85,92 +138,157 @@ class GapComputation:
                 GROUP BY sector, ics_id, occupation_id
             ),
             latest_rows AS (
-                SELECT v.ics_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
+                SELECT v.ics_id, v.trust_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
                 FROM trust_series s
                 JOIN {vacancy} v ON v.trust_id = s.trust_id AND v.sector = s.sector
                                 AND v.occupation_id = s.occupation_id AND v.period = s.period
                 UNION ALL
-                SELECT v.ics_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
+                SELECT v.ics_id, v.trust_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
                 FROM ics_series s
                 JOIN {vacancy} v ON v.ics_id = s.ics_id AND v.sector = s.sector
                                 AND v.occupation_id = s.occupation_id AND v.period = s.period AND v.trust_id IS NULL
             )
-            SELECT r.ics_id, r.occupation_id,
-                   COUNT(*) AS vacancy_rows,
-                   SUM(r.vacancies_fte) AS vacancies,
-                   SUM(COALESCE(r.staff_in_post_fte, 0) * o.annual_leaver_rate) AS replacement
+            SELECT s.ics_id, r.occupation_id,
+                   SUM(s.share) AS vacancy_rows,
+                   SUM(r.vacancies_fte * COALESCE(vf.value, 1) * s.share) AS vacancies,
+                   {replacement}
             FROM latest_rows r
+            LEFT JOIN ({trust_boards}) tb ON tb.member_id = r.trust_id
+            JOIN gap_tmp_shares s ON s.from_ics_id = {rules.vacancy_board_sql("r", "tb")}
             JOIN {occupation} o ON o.id = r.occupation_id
-            GROUP BY r.ics_id, r.occupation_id
+            LEFT JOIN ({leaver}) lr ON lr.target = o.code
+            LEFT JOIN ({factor}) vf ON vf.target = o.code
+            GROUP BY s.ics_id, r.occupation_id
             """,
-            [_date(self.as_of), _date(self.as_of)],
+            [_date(self.as_of), _date(self.as_of), *trust_board_params, *leaver_params, *factor_params],
         )
 
     def stage_supply(self) -> None:
-        """Entrants per ICS, occupation and year of the horizon, cumulative through each year.
+        """Entrants (each case) per ICS, occupation and year of the horizon, cumulative through each year,
+        and the backfill they open in the occupations their routes take them from (DESIGN.md 6.3).
 
-        gap_tmp_arrivals holds each (offer, matching route) whose entrants arrive in the horizon, with
-        the year they arrive in; gap_tmp_supply sums them per year and then cumulatively.
+        gap_tmp_arrivals holds each (offer, matching route, board it is counted in) whose entrants arrive
+        in the horizon, with the year they arrive in; gap_tmp_supply and gap_tmp_backfill sum them per
+        year and then cumulatively. The scenario's offers join the real ones (negative ids), with its
+        places, conversion and completion rates.
         """
         offer, college, route = CourseOffer._meta.db_table, College._meta.db_table, EntryRoute._meta.db_table
         vendor = _vendor()
-        completers, completers_params = rules.completers_sql("f", vendor)
+        college_boards, college_board_params = rules.membership_on_sql(
+            CollegeBoard._meta.db_table, "college_id", self.as_of, vendor
+        )
+        places, places_params = self._adjustment(AdjustmentKind.OFFER_PLACES)
+        conversion, conversion_params = self._adjustment(AdjustmentKind.CONVERSION_RATE)
+        completion, completion_params = self._adjustment(AdjustmentKind.COMPLETION_RATE)
+        rates, rates_params = rules.completion_rates_sql(CompletionRate._meta.db_table, vendor)
+        completers = ", ".join(
+            f"{rules.completers_sql('o', f'cr.rate{suffix}')} * s.share AS completers{suffix}" for suffix, _ in _CASES
+        )
+        completion_rates = ", ".join(
+            f"COALESCE(a.value, cr.rate{suffix}) AS rate{suffix}" for suffix, _ in _CASES
+        )
+        routes = ", ".join(
+            f"COALESCE(a.value, r.conversion_rate{suffix}) AS conversion_rate{suffix}" for suffix, _ in _CASES
+        )
         arrival = rules.arrival_date_sql("o.completed_on", "r.lag_months", vendor)
         by_standard, by_type_and_level = rules.route_match_sql("r", "o")
+        entrants = ", ".join(f"o.completers{suffix} * r.conversion_rate{suffix} AS entrants{suffix}"
+                             for suffix, _ in _CASES)
         matched_columns = (
-            "o.offer_id, o.college_id, r.id AS route_id, o.ics_id, r.occupation_id, "
-            f"o.completers * r.conversion_rate AS entrants, {arrival} AS arrives_on"
+            "o.offer_id, o.college_id, r.id AS route_id, o.ics_id, r.occupation_id, r.from_occupation_id, "
+            f"{entrants}, {arrival} AS arrives_on"
+        )
+        offer_columns = (
+            "college_id, delivery_ics_id, qualification_type, level, apprenticeship_standard_id, start_date, "
+            "duration_months, expected_completion_rate"
         )
         year, year_params = rules.window_case_sql("arrives_on", self.bounds, vendor)
         in_horizon, in_horizon_params = rules.in_horizon_sql("arrives_on", self.bounds, vendor)
+        last_day = _date(self.ends[-1])
         self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_arrivals')}", [])
         self._execute(
             f"""
             CREATE TEMPORARY TABLE gap_tmp_arrivals AS
-            WITH offers AS (
-                SELECT f.id AS offer_id, f.college_id,
-                       {rules.offer_ics_sql("f", "c")} AS ics_id,
-                       f.qualification_type, f.level, f.apprenticeship_standard_id,
-                       {completers} AS completers,
-                       {rules.completion_date_sql("f", vendor)} AS completed_on
+            WITH source AS (
+                SELECT f.id AS offer_id, COALESCE(p.value, f.planned_places) AS planned_places,
+                       {", ".join(f"f.{column}" for column in offer_columns.split(", "))}
                 FROM {offer} f
-                JOIN {college} c ON c.id = f.college_id
+                LEFT JOIN ({places}) p ON p.target = {_text("f.id")}
                 WHERE f.start_date < %s
+                UNION ALL
+                SELECT -h.id, h.planned_places, {", ".join(f"h.{column}" for column in offer_columns.split(", "))}
+                FROM {ScenarioOffer._meta.db_table} h
+                WHERE h.scenario_id = %s AND h.start_date < %s
+            ),
+            completion_rates AS (
+                SELECT cr.qualification_type, {completion_rates}
+                FROM ({rates}) cr
+                LEFT JOIN ({completion}) a ON a.target = cr.qualification_type
+            ),
+            placed AS (SELECT DISTINCT from_ics_id FROM gap_tmp_shares),
+            offers AS (
+                SELECT o.offer_id, o.college_id, s.ics_id,
+                       o.qualification_type, o.level, o.apprenticeship_standard_id,
+                       {completers},
+                       {rules.completion_date_sql("o", vendor)} AS completed_on
+                FROM source o
+                JOIN {college} c ON c.id = o.college_id
+                LEFT JOIN ({college_boards}) cb ON cb.member_id = o.college_id
+                LEFT JOIN placed dp ON dp.from_ics_id = o.delivery_ics_id
+                JOIN gap_tmp_shares s ON s.from_ics_id = {rules.offer_board_sql("o", "c", "cb", "dp")}
+                {rules.completion_rates_join_sql("o", "cr", "completion_rates")}
+            ),
+            routes AS (
+                SELECT r.id, r.occupation_id, r.from_occupation_id, r.lag_months, r.apprenticeship_standard_id,
+                       r.qualification_type, r.level, {routes}
+                FROM {route} r
+                LEFT JOIN ({conversion}) a ON a.target = {_text("r.id")}
             ),
             matched AS (
                 SELECT {matched_columns}
                 FROM offers o
-                JOIN {route} r ON {by_standard}
+                JOIN routes r ON {by_standard}
                 UNION ALL
                 SELECT {matched_columns}
                 FROM offers o
-                JOIN {route} r ON {by_type_and_level}
+                JOIN routes r ON {by_type_and_level}
             )
-            SELECT offer_id, college_id, route_id, ics_id, occupation_id, entrants, {year} AS year
+            SELECT offer_id, college_id, route_id, ics_id, occupation_id, from_occupation_id,
+                   entrants, entrants_low, entrants_high, {year} AS year
             FROM matched
             WHERE {in_horizon}
             """,
             # Nothing starting after the horizon's last day can complete within it.
-            [*completers_params, _date(self.ends[-1]), *year_params, *in_horizon_params],
+            [*places_params, last_day, self.scenario_id, last_day, *rates_params, *completion_params,
+             *college_board_params,
+             *conversion_params, *year_params, *in_horizon_params],
         )
         years = "VALUES " + ", ".join("(%s)" for _ in self.ends)
-        self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_supply')}", [])
-        self._execute(
-            f"""
-            CREATE TEMPORARY TABLE gap_tmp_supply AS
-            WITH years (year) AS ({years}),
-            by_year AS (
-                SELECT ics_id, occupation_id, year, SUM(entrants) AS entrants
-                FROM gap_tmp_arrivals
-                GROUP BY ics_id, occupation_id, year
+        sums = ", ".join(f"SUM(b.entrants{suffix}) AS {{name}}{suffix}" for suffix, _ in _CASES)
+        for table, occupation_column, where in (
+            ("gap_tmp_supply", "occupation_id", ""),
+            ("gap_tmp_backfill", "from_occupation_id", "WHERE from_occupation_id IS NOT NULL"),
+        ):
+            name = "supply" if table == "gap_tmp_supply" else "backfill"
+            by_year = ", ".join(f"SUM(entrants{suffix}) AS entrants{suffix}" for suffix, _ in _CASES)
+            self._execute(f"DROP TABLE IF EXISTS {_temp(table)}", [])
+            self._execute(
+                f"""
+                CREATE TEMPORARY TABLE {table} AS
+                WITH years (year) AS ({years}),
+                by_year AS (
+                    SELECT ics_id, {occupation_column} AS occupation_id, year, {by_year}
+                    FROM gap_tmp_arrivals
+                    {where}
+                    GROUP BY ics_id, {occupation_column}, year
+                )
+                SELECT b.ics_id, b.occupation_id, y.year, {sums.format(name=name)}
+                FROM by_year b
+                JOIN years y ON b.year <= y.year
+                GROUP BY b.ics_id, b.occupation_id, y.year
+                """,
+                list(range(1, self.horizon_years + 1)),
             )
-            SELECT b.ics_id, b.occupation_id, y.year, SUM(b.entrants) AS supply
-            FROM by_year b
-            JOIN years y ON b.year <= y.year
-            GROUP BY b.ics_id, b.occupation_id, y.year
-            """,
-            list(range(1, self.horizon_years + 1)),
-        )
 
     def counts(self) -> dict:
         """What the figures rest on: latest-period vacancy rows, offers and routes with entrants in the horizon."""
@@ -179,39 +297,55 @@ class GapComputation:
             (vacancy_rows,) = cursor.fetchone()
             cursor.execute("SELECT COUNT(DISTINCT offer_id), COUNT(DISTINCT route_id) FROM gap_tmp_arrivals", [])
             offers, routes = cursor.fetchone()
-        return {"vacancy_rows": int(vacancy_rows), "course_offers": int(offers), "entry_routes": int(routes)}
+        # A row split between successors counts once (its shares sum to 1).
+        return {"vacancy_rows": round(vacancy_rows), "course_offers": int(offers), "entry_routes": int(routes)}
 
     def write_rows(self) -> int:
         """Insert every row of the report; returns how many. Call inside the transaction that marks success."""
         row_table = GapReportRow._meta.db_table
         ics, region = IntegratedCareSystem._meta.db_table, Region._meta.db_table
+        figures = ["demand_fte", "supply_fte", "gap_fte", "coverage", "demand_low_fte", "demand_high_fte",
+                   "supply_low_fte", "supply_high_fte", "gap_low_fte", "gap_high_fte", "backfill_fte"]
         columns = (
-            f"INSERT INTO {row_table} (report_id, level, code, name, occupation_id, year, "
-            "demand_fte, supply_fte, gap_fte, coverage)"
+            f"INSERT INTO {row_table} (report_id, level, code, name, occupation_id, year, {', '.join(figures)})"
         )
         years = "VALUES " + ", ".join("(%s)" for _ in self.ends)
         year_params = list(range(1, self.horizon_years + 1))
+        any_demand = " OR ".join(f"replacement{suffix} > 0" for suffix, _ in _CASES)
+        any_supply = " OR ".join(f"supply{suffix} > 0" for suffix, _ in _CASES)
+        any_backfill = " OR ".join(f"backfill{suffix} > 0" for suffix, _ in _CASES)
+        cases = ", ".join(
+            f"ROUND(COALESCE(d.vacancies, 0) + y.year * COALESCE(d.replacement{suffix}, 0) "
+            f"+ COALESCE(b.backfill{suffix}, 0), 6) AS demand{suffix}, "
+            f"ROUND(COALESCE(s.supply{suffix}, 0), 6) AS supply{suffix}"
+            for suffix, _ in _CASES
+        )
         written = self._execute(
             f"""
             {columns}
             WITH years (year) AS ({years}),
             pairs AS (
-                SELECT ics_id, occupation_id FROM gap_tmp_demand WHERE vacancies > 0 OR replacement > 0
+                SELECT ics_id, occupation_id FROM gap_tmp_demand WHERE vacancies > 0 OR {any_demand}
                 UNION
-                SELECT ics_id, occupation_id FROM gap_tmp_supply WHERE supply > 0
+                SELECT ics_id, occupation_id FROM gap_tmp_supply WHERE {any_supply}
+                UNION
+                SELECT ics_id, occupation_id FROM gap_tmp_backfill WHERE {any_backfill}
             ),
             figures AS (
-                SELECT p.ics_id, p.occupation_id, y.year,
-                       ROUND(COALESCE(d.vacancies, 0) + y.year * COALESCE(d.replacement, 0), 6) AS demand,
-                       ROUND(COALESCE(s.supply, 0), 6) AS supply
+                SELECT p.ics_id, p.occupation_id, y.year, {cases},
+                       ROUND(COALESCE(b.backfill, 0), 6) AS backfill
                 FROM pairs p
                 CROSS JOIN years y
                 LEFT JOIN gap_tmp_demand d ON d.ics_id = p.ics_id AND d.occupation_id = p.occupation_id
                 LEFT JOIN gap_tmp_supply s
                        ON s.ics_id = p.ics_id AND s.occupation_id = p.occupation_id AND s.year = y.year
+                LEFT JOIN gap_tmp_backfill b
+                       ON b.ics_id = p.ics_id AND b.occupation_id = p.occupation_id AND b.year = y.year
             )
             SELECT %s, 'ics', i.code, i.name, f.occupation_id, f.year, f.demand, f.supply, f.demand - f.supply,
-                   CASE WHEN f.demand = 0 THEN NULL ELSE ROUND(1.0 * f.supply / f.demand, 6) END
+                   CASE WHEN f.demand = 0 THEN NULL ELSE ROUND(1.0 * f.supply / f.demand, 6) END,
+                   f.demand_low, f.demand_high, f.supply_low, f.supply_high,
+                   f.demand_low - f.supply_high, f.demand_high - f.supply_low, f.backfill
             FROM figures f
             JOIN {ics} i ON i.id = f.ics_id
             """,
@@ -221,7 +355,8 @@ class GapComputation:
             "ROUND(SUM(r.demand_fte), 6), ROUND(SUM(r.supply_fte), 6), "
             "ROUND(SUM(r.demand_fte) - SUM(r.supply_fte), 6), "
             "CASE WHEN SUM(r.demand_fte) = 0 THEN NULL "
-            "ELSE ROUND(1.0 * SUM(r.supply_fte) / SUM(r.demand_fte), 6) END"
+            "ELSE ROUND(1.0 * SUM(r.supply_fte) / SUM(r.demand_fte), 6) END, "
+            + ", ".join(f"ROUND(SUM(r.{figure}), 6)" for figure in figures[4:])
         )
         written += self._execute(
             f"""

@@ -230,7 +230,110 @@ def dashboard_occupation_years(*, report: GapReport, geography: Geography, occup
 
 
 def _vacancies_in(geography: Geography) -> Q:
+    """Rows naming one of the geography's ICSs (today's boards): partnerships as a whole ICS."""
     return Q() if geography.is_national else Q(ics_id__in=geography.boards)
+
+
+# -- where the drill-down's figures lie on the report's as-of date (DESIGN.md 6.1) ---------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where figures lie on a report's as-of date, by the report's own rules (pathways.rules): `shares`
+    from each board placed on the day to the open boards counting its figures (rules.board_shares),
+    and each trust's and college's board that day (their memberships)."""
+
+    shares: dict
+    everywhere: bool  # every board is placed on the day: England then counts every figure whole
+    trust_boards: dict  # trust id -> its board on the day (trusts with none left out)
+    college_boards: dict  # college id -> its board on the day, else its ICS (every college)
+
+    def into(self, geography: Geography) -> dict:
+        """{board id: share of its figures counted in `geography`}, boards with no share left out."""
+        result = {}
+        for board, parts in self.shares.items():
+            share = sum((part for ics, part in parts.items() if geography.is_national or ics in geography.boards),
+                        Decimal(0))
+            if share:
+                result[board] = share
+        return result
+
+
+def report_placement(report: GapReport) -> Placement:
+    """The placement on `report`'s as-of date (2 small queries, 3 when a board has closed by then; once per
+    report instance)."""
+    cached = getattr(report, "_placement", None)
+    if cached is not None:
+        return cached
+    from colleges.models import CollegeBoard
+    from trusts.models import BoardSuccession, TrustBoard
+
+    day = report.as_of
+    boards = {pk: (opened, closed) for pk, opened, closed in
+              IntegratedCareSystem.objects.order_by().values_list("id", "opened_on", "closed_on")}
+    successions: dict = {}
+    if any(closed is not None and closed < day for _, closed in boards.values()):  # else no succession counts
+        for predecessor, successor, share in BoardSuccession.objects.order_by().values_list(
+            "predecessor_id", "successor_id", "share"
+        ):
+            successions.setdefault(predecessor, []).append((successor, share))
+    # Both kinds of membership valid on the day, and each college's ICS, in one query.
+    memberships = TrustBoard.objects.filter(rules.membership_on_q(day)).order_by().values_list(
+        Value("trust"), "trust_id", "ics_id"
+    ).union(
+        CollegeBoard.objects.filter(rules.membership_on_q(day)).order_by().values_list(
+            Value("college"), "college_id", "ics_id"
+        ),
+        College.objects.order_by().values_list(Value("college_ics"), "id", "ics_id"),
+        all=True,
+    )
+    members: dict = {"trust": {}, "college": {}, "college_ics": {}}
+    for kind, member, board in memberships:
+        members[kind][member] = board
+    placement = Placement(
+        shares=(shares := rules.board_shares(boards, successions, day)),
+        everywhere=set(shares) == set(boards),
+        trust_boards=members["trust"],
+        college_boards={
+            college: members["college"].get(college, ics) for college, ics in members["college_ics"].items()
+        },
+    )
+    report._placement = placement
+    return placement
+
+
+def _by_share(parts: list[tuple[Q, Decimal]]):
+    """A factor expression: each condition's share (conditions exclusive), 1 elsewhere; None when all are 1."""
+    whens = [When(condition, then=Value(share)) for condition, share in parts if share != 1]
+    return Case(*whens, default=Value(Decimal(1)), output_field=rules.FTE) if whens else None
+
+
+def _vacancy_rows_in(geography: Geography, placement: Placement) -> tuple[Q, object]:
+    """(condition, share factor or None): vacancy rows lying in `geography` on the day, as the report
+    places them: in the trust's board that day, else (no trust, or no board that day) in the row's ICS."""
+    if geography.is_national and placement.everywhere:
+        return Q(), None  # each board's shares sum to 1: England counts every row whole
+    into = placement.into(geography)
+    by_share: dict = {}
+    for trust, board in placement.trust_boards.items():
+        if board in into:
+            by_share.setdefault(into[board], ([], []))[0].append(trust)
+    for board, share in into.items():
+        by_share.setdefault(share, ([], []))[1].append(board)
+    # rows whose trust has no board on the day (or that name no trust) lie in their own ICS
+    unplaced = Q(trust__isnull=True) | ~Q(trust_id__in=list(placement.trust_boards)) if placement.trust_boards else Q()
+    parts = []
+    for share, (trusts, boards) in by_share.items():
+        part = Q(pk__in=[])
+        if trusts:
+            part |= Q(trust_id__in=trusts)
+        if boards:
+            part |= Q(ics_id__in=boards) & unplaced
+        parts.append((part, share))
+    condition = Q(pk__in=[])
+    for part, _ in parts:
+        condition |= part
+    return condition, _by_share(parts)
 
 
 def dashboard_trusts(*, report: GapReport, geography: Geography, occupation: Occupation) -> list[dict]:
@@ -241,7 +344,8 @@ def dashboard_trusts(*, report: GapReport, geography: Geography, occupation: Occ
     First the latest month of every series, grouped in the database; then the rows of those months,
     asked for by month (series mostly share their latest month, so the condition stays short).
     """
-    rows = Vacancy.objects.filter(_vacancies_in(geography), occupation=occupation, period__lte=report.as_of)
+    where, factor = _vacancy_rows_in(geography, report_placement(report))
+    rows = Vacancy.objects.filter(where, occupation=occupation, period__lte=report.as_of)
     latest = (
         rows.order_by()
         .values("sector", "trust_id", area=Case(When(trust__isnull=True, then=F("ics_id"))))
@@ -267,19 +371,46 @@ def dashboard_trusts(*, report: GapReport, geography: Geography, occupation: Occ
             ics_code=F("ics__code"), ics_name=F("ics__name"),
         )
         .annotate(
-            vacancies_fte=Sum("vacancies_fte"), staff_in_post_fte=Sum("staff_in_post_fte"), period=Max("period"),
+            vacancies_fte=Sum(_times("vacancies_fte", factor)),
+            staff_in_post_fte=Sum(_times("staff_in_post_fte", factor)),
+            period=Max("period"),
         )
         .order_by("-vacancies_fte", "trust_name", "ics_name")
     )
 
 
-def _offers_in(geography: Geography) -> Q:
-    """Offers lying in the geography by rules.offers_in_q (1 query for the colleges' ids, so that both
-    halves of the condition are index lookups)."""
-    if geography.is_national:
-        return Q()
-    colleges = list(College.objects.filter(ics_id__in=geography.boards).values_list("id", flat=True))
-    return rules.offers_in_q(geography.boards, colleges)
+def _times(column: str, factor):
+    return F(column) if factor is None else ExpressionWrapper(F(column) * factor, output_field=rules.FTE)
+
+
+def _offers_in(geography: Geography, placement: Placement) -> tuple[Q, object]:
+    """(condition, share factor or None): offers lying in `geography` on the day, as the report places them
+    (rules.offer_board: the delivery ICS when placed that day, else the college's board that day, else its
+    ICS); no query of its own."""
+    if geography.is_national and placement.everywhere:
+        return Q(), None  # each board's shares sum to 1: England counts every offer whole
+    into = placement.into(geography)
+    placed = list(placement.shares)
+    college_board = placement.college_boards
+    own_board = Q(delivery_ics_id__isnull=True) | ~Q(delivery_ics_id__in=placed)
+    by_share: dict = {}
+    for board, share in into.items():
+        by_share.setdefault(share, ([], []))[0].append(board)
+    for college, board in college_board.items():
+        if board in into:
+            by_share.setdefault(into[board], ([], []))[1].append(college)
+    parts = []
+    for share, (boards, colleges) in by_share.items():
+        part = Q(pk__in=[])
+        if boards:
+            part |= Q(delivery_ics_id__in=boards)
+        if colleges:
+            part |= own_board & Q(college_id__in=colleges)
+        parts.append((part, share))
+    condition = Q(pk__in=[])
+    for part, _ in parts:
+        condition |= part
+    return condition, _by_share(parts)
 
 
 @dataclass
@@ -389,16 +520,74 @@ def dashboard_offers(*, report: GapReport, geography: Geography, occupation: Occ
     supplying = Q()
     for route in routes:
         supplying |= in_horizon(route)
+    where, factor = _offers_in(geography, report_placement(report))
     offers = (
-        CourseOffer.objects.filter(_offers_in(geography), planned_places__gt=0)
+        CourseOffer.objects.filter(where, planned_places__gt=0)
         .select_related("college", "college__ics", "delivery_ics", "apprenticeship_standard")
         .annotate(completed_on=rules.completion_date_expr())
         .filter(supplying)
         .annotate(completers=rules.completers_expr())
-        .annotate(entrants=ExpressionWrapper(F("completers") * conversion_rate, output_field=rules.FTE))
+        .annotate(entrants=ExpressionWrapper(
+            F("completers") * conversion_rate * (factor if factor is not None else Value(Decimal(1))),
+            output_field=rules.FTE,
+        ))
         .order_by("-entrants", "college__name", "start_date", "course_code")
     )
     return OfferSupply(report, geography, occupation, routes, bounds, offers)
+
+
+@dataclass
+class Backfill:
+    """How much of an occupation's demand in a geography is backfill (DESIGN.md 6.3), and from which routes."""
+
+    years: list[dict]  # one per year of the report: year, backfill_fte, demand_fte (the report's rows)
+    routes: list[dict]  # one per route taking people from the occupation: route, occupation_code,
+    # occupation_name, entrants (over the horizon, by the report's rules, from today's offers), most first
+
+    @property
+    def total(self) -> Decimal | None:
+        """The backfill through the horizon's last year (null for a report computed before backfill)."""
+        return self.years[-1]["backfill_fte"] if self.years else None
+
+
+def dashboard_backfill(*, report: GapReport, geography: Geography, occupation: Occupation) -> Backfill:
+    """The backfill in the occupation's demand in `geography`, year by year, from the report's rows, and the
+    routes whose entrants leave it, with their entrants over the horizon where the report places offers
+    (3 queries: rows, routes, one aggregate of the entrants by route; the placement is the report's)."""
+    years = list(
+        _report_rows(report, geography).filter(occupation=occupation).order_by("year").values(
+            "year", "backfill_fte", "demand_fte"
+        )
+    )
+    routes = list(
+        EntryRoute.objects.filter(from_occupation=occupation).select_related("occupation", "apprenticeship_standard")
+        .order_by("occupation__name", "id")
+    )
+    if not routes:
+        return Backfill(years, [])
+    bounds = horizon_bounds(report)
+    where, factor = _offers_in(geography, report_placement(report))
+    share = factor if factor is not None else Value(Decimal(1))
+    offers = (
+        CourseOffer.objects.filter(where, planned_places__gt=0)
+        .annotate(completed_on=rules.completion_date_expr())
+        .annotate(completers=rules.completers_expr())
+    )
+    sums = offers.aggregate(**{
+        f"route_{route.pk}": Sum(Case(
+            When(rules.route_matches_q(route) & rules.arrives_in_horizon_q(bounds, route.lag_months),
+                 then=ExpressionWrapper(F("completers") * Value(route.conversion_rate) * share,
+                                        output_field=rules.FTE)),
+            default=Value(Decimal(0)), output_field=rules.FTE,
+        ))
+        for route in routes
+    })
+    rows = [
+        {"route": route, "occupation_code": route.occupation.code, "occupation_name": route.occupation.name,
+         "entrants": sums[f"route_{route.pk}"] or Decimal(0)}
+        for route in routes
+    ]
+    return Backfill(years, sorted(rows, key=lambda row: (-row["entrants"], row["occupation_name"])))
 
 
 def _partnerships_in(geography: Geography, prefix: str = "") -> Q:
@@ -875,7 +1064,11 @@ def gap_report_rows(
 
 
 # The columns of a row as the API answers them (occupation by code and name), read without model instances.
-GAP_REPORT_ROW_VALUES = ("level", "code", "name", "year", "demand_fte", "supply_fte", "gap_fte", "coverage")
+GAP_REPORT_ROW_VALUES = (
+    "level", "code", "name", "year", "demand_fte", "supply_fte", "gap_fte", "coverage",
+    "demand_low_fte", "demand_high_fte", "supply_low_fte", "supply_high_fte", "gap_low_fte", "gap_high_fte",
+    "backfill_fte",
+)
 
 
 def gap_report_row_values(rows: QuerySet[GapReportRow]) -> QuerySet:

@@ -210,11 +210,14 @@ def gap_report_compute(*, report_id: int) -> GapReport:
         report.error = ""
         report.save(update_fields=["status", "progress", "started_at", "heartbeat_at", "finished_at", "error"])
 
-    run = GapComputation(report_id=report.pk, as_of=report.as_of, horizon_years=report.horizon_years)
+    run = GapComputation(
+        report_id=report.pk, as_of=report.as_of, horizon_years=report.horizon_years, scenario_id=report.scenario_id,
+    )
     started = time.monotonic()
     try:
         with _Heartbeat(report.pk):
             with _reads():
+                run.stage_geography()
                 run.stage_demand()
             _gap_report_progress(report.pk, 35)
             with _reads():

@@ -212,7 +212,9 @@ def _completion_date(row):
 def _completion_rate(row):
     from pathways.rules import completion_rate
 
-    return completion_rate(row["expected_completion_rate"], row["qualification_type"])
+    return completion_rate(
+        row["expected_completion_rate"], row["qualification_type"], row.get("default_completion_rate")
+    )
 
 
 # The list's rows, read as values (colleges.selectors.course_offer_list_values), rendered as CourseOfferSerializer

@@ -81,6 +81,12 @@ def _figure(**kwargs):
     return serializers.DecimalField(max_digits=22, decimal_places=2, rounding=ROUND_HALF_UP, read_only=True, **kwargs)
 
 
+RANGE_FIELDS = (
+    "demand_low_fte", "demand_high_fte", "supply_low_fte", "supply_high_fte", "gap_low_fte", "gap_high_fte",
+    "backfill_fte",
+)
+
+
 class GapReportRowSerializer(serializers.ModelSerializer):
     occupation = serializers.SlugRelatedField(slug_field="code", read_only=True)
     occupation_name = serializers.CharField(source="occupation.name", read_only=True)
@@ -88,12 +94,22 @@ class GapReportRowSerializer(serializers.ModelSerializer):
     supply_fte = _figure()
     gap_fte = _figure()
     coverage = _figure(allow_null=True)
+    # The range (DESIGN.md 6.2) and the backfill (6.3); null on rows of reports computed before them.
+    demand_low_fte = _figure(allow_null=True, help_text="Demand in the low case (every low rate).")
+    demand_high_fte = _figure(allow_null=True, help_text="Demand in the high case (every high rate).")
+    supply_low_fte = _figure(allow_null=True, help_text="Supply in the low case.")
+    supply_high_fte = _figure(allow_null=True, help_text="Supply in the high case.")
+    gap_low_fte = _figure(allow_null=True, help_text="demand_low_fte - supply_high_fte.")
+    gap_high_fte = _figure(allow_null=True, help_text="demand_high_fte - supply_low_fte.")
+    backfill_fte = _figure(
+        allow_null=True, help_text="Part of demand_fte: posts left by entrants to other roles, cumulative."
+    )
 
     class Meta:
         model = GapReportRow
         fields = [
             "level", "code", "name", "occupation", "occupation_name", "year", "demand_fte", "supply_fte", "gap_fte",
-            "coverage",
+            "coverage", *RANGE_FIELDS,
         ]
         read_only_fields = fields
 
@@ -117,6 +133,7 @@ def gap_report_rows_data(rows) -> list[dict]:
             "supply_fte": figure(row["supply_fte"]),
             "gap_fte": figure(row["gap_fte"]),
             "coverage": None if row["coverage"] is None else figure(row["coverage"]),
+            **{name: None if row[name] is None else figure(row[name]) for name in RANGE_FIELDS},
         }
         for row in rows
     ]

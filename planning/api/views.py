@@ -100,7 +100,8 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(responses=GapReportRowSerializer(many=True))
     @action(
         detail=True, serializer_class=GapReportRowSerializer, filterset_class=GapReportRowFilterSet,
-        ordering_fields=["level", "code", "year", "demand_fte", "supply_fte", "gap_fte", "coverage"],
+        ordering_fields=["level", "code", "year", "demand_fte", "supply_fte", "gap_fte", "coverage",
+                         "gap_low_fte", "gap_high_fte", "backfill_fte"],
     )
     def rows(self, request, pk=None):
         """The report's rows, paginated, filtered by `level`, `code`, `occupation` and `year`."""

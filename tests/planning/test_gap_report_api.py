@@ -286,3 +286,45 @@ def test_rows_read_through_the_api_carry_the_figures_worked_out_by_hand(
         (2, "30.00", "5.00", "25.00", "0.17"),
         (3, "40.00", "5.00", "35.00", "0.13"),
     ]
+
+
+def test_rows_carry_the_range_and_the_backfill_worked_out_by_hand(
+    ics_user, client_for, django_capture_on_commit_callbacks
+):
+    # given: in QZA, 10 vacancies and 100 staff leaving at 10% (low 5%, high 20%); 10 places all completing
+    # on 1 Sep 2027 (year 2), half converting (low 40%, high 60%) into nurses, from support workers (backfill)
+    ics = IntegratedCareSystemFactory(code="QZA")
+    nurses = OccupationFactory(code="nurses", annual_leaver_rate=Decimal("0.10"),
+                               annual_leaver_rate_low=Decimal("0.05"), annual_leaver_rate_high=Decimal("0.20"))
+    support = OccupationFactory(code="support-workers", annual_leaver_rate=Decimal(0))
+    VacancyFactory(trust=TrustFactory(ics=ics), occupation=nurses, vacancies_fte=Decimal(10),
+                   staff_in_post_fte=Decimal(100))
+    CourseOfferFactory(college=CollegeFactory(ics=ics), planned_places=10, expected_completion_rate=Decimal(1),
+                       start_date=dt.date(2026, 9, 1), duration_months=12)
+    EntryRouteFactory(occupation=nurses, conversion_rate=Decimal("0.5"), conversion_rate_low=Decimal("0.4"),
+                      conversion_rate_high=Decimal("0.6"), from_occupation=support)
+    client = client_for(ics_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        url = client.post(LIST, {"as_of": "2026-06-15"}, format="json").json()["url"]
+
+    # when
+    rows = client.get(f"{url}rows/", {"level": "ics", "code": "QZA", "year": 2}).json()["results"]
+
+    # then: nurses 30 (20 | 50) demand, 5 (4 | 6) supply; support workers 5 (4 | 6) backfill
+    fields = ("demand_low_fte", "demand_high_fte", "supply_low_fte", "supply_high_fte", "gap_low_fte", "gap_high_fte",
+              "backfill_fte")
+    assert {row["occupation"]: [row[field] for field in fields] for row in rows} == {
+        "nurses": ["20.00", "50.00", "4.00", "6.00", "14.00", "46.00", "0.00"],
+        "support-workers": ["4.00", "6.00", "0.00", "0.00", "4.00", "6.00", "5.00"],
+    }
+
+
+def test_rows_of_a_report_computed_before_ranges_show_them_null(ics_user, client_for):
+    # given: a row stored without ranges or backfill
+    row = GapReportRowFactory()
+
+    # when
+    (result,) = client_for(ics_user).get(rows_url(row.report)).json()["results"]
+
+    # then
+    assert [result[name] for name in ("demand_low_fte", "supply_high_fte", "gap_low_fte", "backfill_fte")] == [None] * 4
