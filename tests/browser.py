@@ -57,8 +57,8 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert "/login/" not in page.url, f"signing in as {username} failed"
+    # wait for the page after the login form (the current page answers at once, before it has gone)
+    page.wait_for_url(lambda url: "/login/" not in url, timeout=15_000)
 
 
 def axe_violations(page) -> list[dict]:

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from colleges.models import CourseOffer
 from tests.browser import assert_accessible, sign_in
@@ -36,7 +37,7 @@ def test_college_officer_corrects_a_start_date_in_2099_and_saves_the_offer(live_
     page.wait_for_load_state()
     # then: the error summary gives the plausible range and leads to the day
     summary = page.locator(".nhsuk-error-summary")
-    assert "Enter a date between 1 January 2000 and" in summary.inner_text()
+    expect(summary).to_contain_text("Enter a date between 1 January 2000 and")
     assert summary.get_by_role("link").get_attribute("href") == "#id_start_date_day"
     assert not CourseOffer.objects.exists()
     assert_accessible(page, impacts=None)

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from hubs.models import Partnership
 from tests.browser import assert_accessible, sign_in
@@ -56,7 +57,7 @@ def test_coordinator_records_a_partnership_and_finds_the_trusts_contact_in_the_f
     page.get_by_label("Apprenticeships", exact=True).check()
     page.get_by_role("button", name="Save partnership").click()
     page.wait_for_url(re.compile(r"/partnerships/\d+/$"))
-    assert "was added" in page.locator(".nhsuk-notification-banner").inner_text()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("was added")
     assert_accessible(page)
 
     # and names a college contact for estates and the trust's contact for both agendas
@@ -182,7 +183,7 @@ def test_every_other_hub_page_passes_the_accessibility_check(live_server, browse
     # and a rejected form, with its error summary
     page.goto(f"{live_server.url}/partnerships/{partnership.pk}/activities/add/")
     page.get_by_role("button", name="Save activity").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
     # and the staff-only pages that set up a hub
@@ -215,8 +216,8 @@ def test_coordinator_corrects_a_partnership_form_from_the_error_summary(live_ser
 
     # then: the error summary says what is wrong, and its link leads to the month input
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
-    assert "Start date must include a month" in summary.inner_text()
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Start date must include a month")
     assert page.title().startswith("Error: ")
     error = " ".join(page.locator(".nhsuk-error-message").text_content().split())
     assert error == "Error: Start date must include a month"  # "Error:" is read out, not shown
@@ -235,7 +236,7 @@ def test_coordinator_corrects_a_partnership_form_from_the_error_summary(live_ser
     page.wait_for_url(re.compile(r"/partnerships/\d+/$"))
 
     # then: the partnership is saved with the date and both agendas
-    assert "was added" in page.locator(".nhsuk-notification-banner").inner_text()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("was added")
     partnership = Partnership.objects.get()
     assert partnership.started_on == dt.date(2025, 9, 15)
     assert sorted(partnership.agenda_codes) == ["estates", "governance"]
@@ -250,10 +251,10 @@ def test_the_character_count_counts_down_and_the_form_refuses_text_over_the_limi
     # when: the summary is typed one character over the limit
     summary.fill("x" * 2001)
     # then: the page counts it (the NHS character count), and the browser kept every character
-    assert "You have 1 character too many" in page.locator(".nhsuk-character-count").inner_text()
+    expect(page.locator(".nhsuk-character-count")).to_contain_text("You have 1 character too many")
     assert len(summary.input_value()) == 2001
     # and the server refuses it with the field's name and limit
     page.get_by_role("button", name="Save partnership").click()
     page.wait_for_load_state()
-    assert "Summary must be 2,000 characters or fewer" in page.locator(".nhsuk-error-summary").inner_text()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Summary must be 2,000 characters or fewer")
     assert not Partnership.objects.exists()

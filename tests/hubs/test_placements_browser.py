@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from pathways.vocabulary import QualificationType
 from tests.browser import assert_accessible, sign_in
@@ -65,7 +66,7 @@ def test_coordinator_logs_a_placement_and_sees_the_shortfall_fall(live_server, p
     assert _card(page, "Offered") == "12" and _card(page, "Filled") == "9"
     assert _card(page, "Shortfall") == "18" and _card(page, "Fill rate") == "30.0%"
     page.get_by_role("link", name="trusts concerned").click()
-    assert "Mersey Test NHS Foundation Trust" in page.locator("#table-trusts").inner_text()
+    expect(page.locator("#table-trusts")).to_contain_text("Mersey Test NHS Foundation Trust")
     assert_accessible(page)
 
 
@@ -101,7 +102,7 @@ def test_the_placements_page_works_without_javascript(live_server, browser, nort
         page.get_by_role("button", name="Show this year").click()
         page.wait_for_url(re.compile(r"academic_year=2025%2F26"))
         # then: the figures are in the table, and the chart stays hidden
-        assert "30" in page.locator("#table-years").inner_text()
+        expect(page.locator("#table-years")).to_contain_text("30")
         assert page.locator("[data-placements-chart]").is_hidden()
     finally:
         context.close()

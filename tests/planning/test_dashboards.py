@@ -1,9 +1,11 @@
 """The gap dashboards (issue 5, part 4): what ICS people boards, hubs and England read from a report."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from pathways.vocabulary import QualificationType
 from planning import selectors
@@ -819,7 +821,7 @@ def test_an_analyst_reads_their_ics_dashboard_with_charts_and_drills_down(live_s
     # when they open the dashboards
     page.goto(f"{live_server.url}/dashboards/")
     # then they land on their ICS, and both charts are drawn beside their tables
-    assert page.url.endswith(f"/dashboards/ics/{ics.code}/")
+    expect(page).to_have_url(re.compile(re.escape(f"/dashboards/ics/{ics.code}/") + "$"))
     for chart in ("gap", "coverage"):
         figure = page.locator(f'[data-chart="{chart}"]')
         figure.wait_for(state="visible")
@@ -828,11 +830,11 @@ def test_an_analyst_reads_their_ics_dashboard_with_charts_and_drills_down(live_s
     # when they choose year 2 without JavaScript's help, then follow an occupation
     page.get_by_label("Year of the horizon").select_option("2")
     page.get_by_role("button", name="Show these figures").click()
-    assert "?year=2" in page.url
+    expect(page).to_have_url(re.compile(re.escape("?year=2")))
     page.get_by_role("link", name=job.name).first.click()
     # then the drill-down lists who carries the vacancies and who supplies the role
-    assert page.get_by_role("heading", level=1).inner_text() == job.name
-    assert page.get_by_role("table", name=f"Who carries the vacancies for {job.name}").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(job.name)
+    expect(page.get_by_role("table", name=f"Who carries the vacancies for {job.name}")).to_be_visible()
     assert_accessible(page)
 
 
@@ -859,7 +861,7 @@ def test_the_progress_bar_follows_a_running_report_until_it_is_ready(live_server
     page.wait_for_function(
         "() => document.getElementById('report-progress-status').textContent.includes('is ready')", timeout=10_000
     )
-    assert page.locator("#report-progress-refresh").inner_text() == "Show the new figures"
+    expect(page.locator("#report-progress-refresh")).to_have_text("Show the new figures")
 
 
 @pytest.mark.browser
@@ -870,7 +872,7 @@ def test_the_methodology_page_is_accessible_to_anyone(live_server, page):
     # when an anonymous visitor opens it
     page.goto(f"{live_server.url}/methodology/")
     # then
-    assert page.get_by_role("heading", level=1).inner_text() == "How the gap is worked out"
+    expect(page.get_by_role("heading", level=1)).to_have_text("How the gap is worked out")
     assert_accessible(page)
 
 

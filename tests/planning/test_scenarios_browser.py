@@ -3,8 +3,10 @@ downloads the comparison; axe-core finds no serious or critical problem on the n
 applies scenarios, the scenario's figures equal the baseline's: nothing here asserts a difference."""
 
 import datetime as dt
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from planning.models import GapReport, Scenario
 from tests.factories import (
@@ -38,12 +40,12 @@ def test_an_analyst_builds_a_scenario_runs_it_compares_it_and_downloads_the_comp
     assert_accessible(page)
     page.get_by_role("button", name="Create a scenario").click()
     page.get_by_role("button", name="Create the scenario").click()  # no name: the error summary
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Name").fill("Forty more T Level places")
     page.get_by_role("button", name="Create the scenario").click()
     # then they are on its page
-    assert page.get_by_role("heading", level=1).inner_text() == "Forty more T Level places"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Forty more T Level places")
     scenario = Scenario.objects.get()
     assert_accessible(page)
 
@@ -66,7 +68,7 @@ def test_an_analyst_builds_a_scenario_runs_it_compares_it_and_downloads_the_comp
     assert_accessible(page)
     page.get_by_role("button", name="Add the adjustment").click()
     # then both are listed
-    assert page.get_by_role("table", name="Hypothetical course offers of the scenario").is_visible()
+    expect(page.get_by_role("table", name="Hypothetical course offers of the scenario")).to_be_visible()
     assert scenario.offers.count() == 1 and scenario.adjustments.count() == 1
 
     # when they work out its report (the live server runs the task once the request commits)
@@ -84,10 +86,10 @@ def test_an_analyst_builds_a_scenario_runs_it_compares_it_and_downloads_the_comp
     baseline = GapReport.objects.get(scenario__isnull=True)
     assert (baseline.status, baseline.as_of, baseline.horizon_years) == ("succeeded", report.as_of, 3)
     # then they are back on the comparison, and the chart is drawn beside the tables
-    assert page.url.endswith(f"/scenarios/{scenario.pk}/compare/")
+    expect(page).to_have_url(re.compile(re.escape(f"/scenarios/{scenario.pk}/compare/") + "$"))
     page.locator('[data-chart="comparison"]').wait_for(state="visible")
     assert page.evaluate("() => !!Chart.getChart(document.getElementById('chart-comparison'))")
-    assert page.get_by_text(f"Baseline report {baseline.pk}").is_visible()
+    expect(page.get_by_text(f"Baseline report {baseline.pk}")).to_be_visible()
     assert_accessible(page)
 
     # when they download the comparison
@@ -108,5 +110,5 @@ def test_the_report_request_page_is_accessible(live_server, page):
     # when
     page.goto(f"{live_server.url}/dashboards/reports/new/")
     # then
-    assert page.get_by_role("heading", level=1).inner_text() == "Ask for a gap report"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask for a gap report")
     assert_accessible(page)

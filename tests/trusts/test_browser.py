@@ -2,6 +2,7 @@
 that axe-core finds accessible."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import assert_accessible, sign_in
 from tests.factories import UserFactory
@@ -25,7 +26,7 @@ def test_vacancy_month_filters_are_month_and_year_inputs_and_pass_axe(live_serve
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_load_state()
     # then
-    assert "From month must include a year" in page.locator("form.portal-filters").inner_text()
+    expect(page.locator("form.portal-filters")).to_contain_text("From month must include a year")
     assert_accessible(page)
 
 
@@ -63,5 +64,5 @@ def test_a_closed_boards_page_says_when_it_closed_and_links_its_successors_with_
     # and the successor's page links back
     page.get_by_role("link", name="Thames Valley").first.click()
     page.wait_for_load_state()
-    assert "It took over from" in page.locator(".nhsuk-inset-text").first.inner_text()
+    expect(page.locator(".nhsuk-inset-text").first).to_contain_text("It took over from")
     assert_accessible(page)
