@@ -4,8 +4,6 @@ Views stay thin: reads come from hubs.selectors, writes go through hubs.services
 scope (403) and validate (form errors) before anything is saved.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,14 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 
+from core import exports
 from core.errors import ApplicationError
+from core.exports import ExportTable
 from core.permissions import can_write
 from core.roles import Role, is_staff
 from core.views import (
@@ -584,7 +584,6 @@ class CaseStudyDeleteView(_ServiceDelete):
 # colleges and partnerships that make up the figures. Every table on the page is what the CSV and
 # Excel downloads hold.
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -601,6 +600,10 @@ class PlacementTable:
     def add(self, *values, href: str = "", links: dict[int, str] | None = None) -> None:
         links = {0: href, **(links or {})}
         self.rows.append([(value, links.get(index, "")) for index, value in enumerate(values)])
+
+    def export(self) -> ExportTable:
+        return ExportTable(self.key, self.sheet, self.caption, self.columns,
+                           ([value for value, _ in row] for row in self.rows))
 
     def html_rows(self) -> list[list[dict]]:
         return [
@@ -621,17 +624,6 @@ def placement_text(value, kind: str = "figure") -> str:
         value = Decimal(value)
         return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
     return str(value)
-
-
-def _placement_export_value(value, kind: str):
-    if value is None:
-        return None
-    if kind == "figure":
-        return Decimal(value).quantize(Decimal("0.01"))
-    if kind == "percent":
-        return Decimal(value).quantize(Decimal("0.0001"))
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # never a spreadsheet formula
 
 
 def fill_rate(row: dict) -> Decimal | None:
@@ -788,65 +780,21 @@ class PlacementsView(LoginRequiredMixin, TemplateView):
         return [colleges, partners]
 
     def _download(self, request, tables, code, year):
-        kind = request.GET.get("format")
+        kind = exports.requested_format(request)
         if not kind:
             return None
-        if kind not in ("csv", "xlsx"):
-            raise Http404("Downloads come as format=csv or format=xlsx.")
         name = "-".join(["placements", self.level, slugify(code), *([slugify(year)] if year else [])])
         if kind == "csv":
-            wanted = request.GET.get("table") or tables[0].key
-            table = next((t for t in tables if t.key == wanted), None)
-            if table is None:
-                raise Http404("No such table on this page.")
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{name}-{table.key}.csv"'
-            writer = csv.writer(response)
-            writer.writerow([label for label, _ in table.columns])
-            for row in table.rows:
-                writer.writerow(["" if (value := _placement_export_value(cell, kind)) is None else value
-                                 for (cell, _), (_, kind) in zip(row, table.columns, strict=True)])
-            return response
-        return _placements_xlsx(tables, f"{name}.xlsx")
-
-
-def _placements_xlsx(tables: list[PlacementTable], filename: str) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    formats = {"figure": "#,##0.00", "percent": "0.0%"}
-    book = Workbook(write_only=True)
-    about = book.create_sheet("About")
-    about.append(["T Level industry placements", "Need, offered, filled and shortfall (DESIGN.md 6.5)"])
-    about.append(["Need", "Planned places of T Level offers completing in the academic year (1 August to 31 July)"])
-    about.append(["Offered, filled", "Industry placement activities logged in the academic year"])
-    about.append(["Fill rate", "Filled divided by need"])
-    about.append(["Downloaded", timezone.localtime().replace(tzinfo=None)])
-    bold = Font(bold=True)
-    for table in tables:
-        sheet = book.create_sheet(table.sheet[:31])
-        sheet.append([table.caption])
-        header = []
-        for label, _ in table.columns:
-            cell = WriteOnlyCell(sheet, value=label)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for row in table.rows:
-            cells = []
-            for (value, _), (_, kind) in zip(row, table.columns, strict=True):
-                value = _placement_export_value(value, kind)
-                out = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
-                if kind in formats:
-                    out.number_format = formats[kind]
-                cells.append(out)
-            sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+            table = exports.chosen_table(request, tables)
+            return exports.csv_response(table.export(), f"{name}-{table.key}.csv")
+        about = [
+            ("T Level industry placements", "Need, offered, filled and shortfall (DESIGN.md 6.5)"),
+            ("Need", "Planned places of T Level offers completing in the academic year (1 August to 31 July)"),
+            ("Offered, filled", "Industry placement activities logged in the academic year"),
+            ("Fill rate", "Filled divided by need"),
+            ("Downloaded", timezone.localtime().replace(tzinfo=None)),
+        ]
+        return exports.xlsx_response([table.export() for table in tables], about, f"{name}.xlsx")
 
 
 def _default_year(years: list[str]) -> str:

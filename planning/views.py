@@ -4,9 +4,7 @@ pathway pages (the ways into each occupation, with the course offers near you)."
 from __future__ import annotations
 
 import copy
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,7 +23,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from core import exports
 from core.errors import ApplicationError
+from core.exports import ExportTable
 from core.permissions import can_write
 from core.roles import Role, is_staff
 from pathways import rules
@@ -44,7 +44,6 @@ from .models import DEFAULT_HORIZON_YEARS, GapReport, GapReportRow, Scenario
 
 OFFERS_PER_PAGE = 50
 CHART_COVERAGE_OCCUPATIONS = 5  # besides "all occupations", the coverage chart draws the largest gaps
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_NAMES = {
     "occupations": "By occupation", "years": "Year by year", "coverage": "Coverage over the years",
     "regions": "Regions", "icss": "ICSs", "trusts": "Vacancies by employer", "colleges": "Colleges",
@@ -118,6 +117,16 @@ class Table:
             html.append("</tr>")
         return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
 
+    def export(self) -> ExportTable:
+        """The table as its downloads carry it: a range column becomes three (central, low, high)."""
+        columns = [part for column in self.columns for part in column.export_parts()]
+        rows = (
+            [value for cell, column in zip(row, self.columns, strict=True)
+             for value in (cell.value if column.kind in RANGE_KINDS else (cell.value,))]
+            for row in self.rows
+        )
+        return ExportTable(self.key, SHEET_NAMES.get(self.key, self.key), self.caption, columns, rows)
+
     def add(self, *values, href: str = "", tags: dict[int, str] | None = None) -> None:
         tags = tags or {}
         self.rows.append(
@@ -168,29 +177,6 @@ def _display(value, kind: str) -> str:
     if kind == "date":
         return f"{value.day} {value:%b %Y}"  # "1 Nov 2026", as dateformat's "j M Y", many times faster
     return str(value)
-
-
-def _export_values(cell: Cell, column: Column) -> list:
-    """The download's values of one cell: three for a range (central, low, high), else one."""
-    if column.kind in RANGE_KINDS:
-        kind = RANGE_KINDS[column.kind]
-        return [_export_value(Cell(value, ""), kind) for value in cell.value]
-    return [_export_value(cell, column.kind)]
-
-
-def _export_value(cell: Cell, kind: str):
-    value = cell.value
-    if value is None:
-        return None
-    if kind in ("fte", "rate"):
-        return Decimal(value).quantize(Decimal("0.01"))
-    if kind in ("percent", "share"):
-        return Decimal(value).quantize(Decimal("0.0001"))
-    if kind in ("int", "date"):
-        return value
-    text = str(value)
-    # A spreadsheet would run text starting with these as a formula: course titles are typed by users.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _figure(row: dict | None, name: str) -> tuple:
@@ -1110,11 +1096,9 @@ def dashboard_request(request):
 
 def _download(request, tables: list[Table], report, geography, year, occupation=None) -> HttpResponse | None:
     """?format=csv (one table: ?table=, else the first) or ?format=xlsx (every table, one sheet each)."""
-    kind = request.GET.get("format")
+    kind = exports.requested_format(request)
     if not kind:
         return None
-    if kind not in ("csv", "xlsx"):
-        raise Http404("Downloads come as format=csv or format=xlsx.")
     if report is None or not tables:
         raise Http404("There is no report to download yet.")
     parts = ["gap", geography.level, slugify(geography.url_code)]
@@ -1124,72 +1108,25 @@ def _download(request, tables: list[Table], report, geography, year, occupation=
         parts.append(f"year-{year}")
     name = "-".join(parts)
     if kind == "csv":
-        wanted = request.GET.get("table") or tables[0].key
-        table = next((t for t in tables if t.key == wanted), None)
-        if table is None:
-            raise Http404("No such table on this page.")
+        table = exports.chosen_table(request, tables)
         return _csv_response(table, f"{name}-{table.key}.csv")
     return _xlsx_response(tables, report, geography, occupation, f"{name}.xlsx")
 
 
 def _csv_response(table: Table, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([label for column in table.columns for label, _ in column.export_parts()])
-    for row in table.rows:
-        writer.writerow(
-            ["" if value is None else value
-             for cell, column in zip(row, table.columns, strict=True) for value in _export_values(cell, column)]
-        )
-    return response
+    return exports.csv_response(table.export(), filename)
 
 
 def _xlsx_response(tables: list[Table], report, geography, occupation, filename: str) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    formats = {
-        "fte": "#,##0.00", "rate": "#,##0.00", "percent": "0.0%", "share": "0.0%", "int": "#,##0", "date": "d mmm yyyy",
-    }
-    book = Workbook(write_only=True)
-    about = book.create_sheet("About")
-    for label, value in [
+    about = [
         ("Gap dashboard", geography.name + (f", {occupation.name}" if occupation else "")),
         ("Report", report.pk),
         ("As of", report.as_of),
         ("Horizon (years)", report.horizon_years),
         ("Computed at", timezone.localtime(report.finished_at).replace(tzinfo=None) if report.finished_at else None),
         ("Method", "See the methodology page of the portal: /methodology/"),
-    ]:
-        about.append([label, value])
-    bold = Font(bold=True)
-    for table in tables:
-        sheet = book.create_sheet(SHEET_NAMES.get(table.key, table.key)[:31])
-        sheet.append([table.caption])
-        header = []
-        for column in table.columns:
-            for label, _ in column.export_parts():
-                cell = WriteOnlyCell(sheet, value=label)
-                cell.font = bold
-                header.append(cell)
-        sheet.append(header)
-        for row in table.rows:
-            cells = []
-            for cell, column in zip(row, table.columns, strict=True):
-                kinds = [kind for _, kind in column.export_parts()]
-                for kind, value in zip(kinds, _export_values(cell, column), strict=True):
-                    out = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
-                    if kind in formats:
-                        out.number_format = formats[kind]
-                    cells.append(out)
-            sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    ]
+    return exports.xlsx_response([table.export() for table in tables], about, filename)
 
 
 # --- Methodology -------------------------------------------------------------------------
@@ -1611,19 +1548,14 @@ def scenario_compare(request, pk: int):
     year = _selected_year(request, report)
     bounds = selectors.horizon_bounds(report)
     tables = _comparison_tables(comparison, year, bounds)
-    kind = request.GET.get("format")
+    kind = exports.requested_format(request)
     if kind:
         name = f"scenario-{scenario.pk}-report-{report.pk}-comparison"
         if kind == "csv":
-            wanted = request.GET.get("table") or tables[0].key
-            table = next((t for t in tables if t.key == wanted), None)
-            if table is None:
-                raise Http404("No such table on this page.")
+            table = exports.chosen_table(request, tables)
             return _csv_response(table, f"{name}-{table.key}.csv")
-        if kind == "xlsx":
-            where = selectors.Geography(level, code, f"{scenario.name} beside the baseline, {comparison.name}")
-            return _xlsx_response(tables, report, where, None, f"{name}.xlsx")
-        raise Http404("Downloads come as format=csv or format=xlsx.")
+        where = selectors.Geography(level, code, f"{scenario.name} beside the baseline, {comparison.name}")
+        return _xlsx_response(tables, report, where, None, f"{name}.xlsx")
     baseline_in_flight = None if comparison.baseline else selectors.gap_report_baseline_in_flight(report)
     context.update(
         comparison=comparison, tables={table.key: table for table in tables}, year=year, bounds=bounds,
