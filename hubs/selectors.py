@@ -397,8 +397,14 @@ def _union(arms: list[tuple[str, list]]) -> tuple[str, list]:
 def _placement_facts_sql(calendar: PlacementCalendar) -> tuple[str, list]:
     """SQL of every placed figure: (year_start, ics_id, college_id, partnership_id, need, offered, filled).
 
-    Need rows have no partnership; placement rows name theirs. Figures are multiplied by the share of the
-    board they are counted in (1 for a board open on the day). Offers and activities are read once each and
+    Need rows have no partnership; placement rows name theirs. Each figure lies in a board by the rules of
+    `pathways.rules` (DESIGN.md 6.1): an offer in its delivery ICS, else its college's board on the academic
+    year's first day (`rules.offer_board_in_year_sql`); an activity in its trust's board on the day it
+    happened, else the partnership's ICS (`rules.vacancy_board_sql`, the vacancy rows' rule). Figures are
+    then multiplied by the share of each board they are counted in (1 for a board open on the day). Unlike
+    the report, which is read on one day, a year's page keeps a figure lying in a board that opens later:
+    that board is open during the year and has a row of its own (`rules.board_shares_sql`'s docstring).
+    Offers and activities are read once each and
     summed by college (and partnership) before the shares are joined.
     """
     t, vendor = _tables(), connection.vendor
@@ -410,6 +416,8 @@ def _placement_facts_sql(calendar: PlacementCalendar) -> tuple[str, list]:
     # The completion date is worked out once per offer (PostgreSQL would otherwise inline the expression
     # into the join with the years and work it out once per year).
     materialized = "MATERIALIZED" if vendor == "postgresql" else ""
+    offer_board = rules.offer_board_in_year_sql("f", "f", "m")  # f.ics_id: the college's `ics`
+    activity_board = rules.vacancy_board_sql("p", "m")
 
     year_rows, college_boards, year_shares = [], [], []
     for year in years:
@@ -444,20 +452,19 @@ def _placement_facts_sql(calendar: PlacementCalendar) -> tuple[str, list]:
         board_spans AS ({parts['board_spans'][0]}),
         board_shares AS ({parts['board_shares'][0]}),
         t_level_offers AS {materialized} (
-            SELECT f.college_id, f.planned_places, f.delivery_ics_id, c.ics_id AS college_ics_id, {done} AS done
+            SELECT f.college_id, f.planned_places, f.delivery_ics_id, c.ics_id, {done} AS done
             FROM {t['offer']} f JOIN {t['college']} c ON c.id = f.college_id
             WHERE f.qualification_type = %s AND {done} >= %s AND {done} <= %s
         ),
         need AS (
-            SELECT y.year_start, f.college_id,
-                   COALESCE(f.delivery_ics_id, m.ics_id, f.college_ics_id) AS ics_id, SUM(f.planned_places) AS places
+            SELECT y.year_start, f.college_id, {offer_board} AS ics_id, SUM(f.planned_places) AS places
             FROM t_level_offers f
             JOIN academic_years y ON f.done >= y.first_day AND f.done <= y.last_day
             LEFT JOIN college_boards m ON m.year_start = y.year_start AND m.member_id = f.college_id
-            GROUP BY y.year_start, f.college_id, COALESCE(f.delivery_ics_id, m.ics_id, f.college_ics_id)
+            GROUP BY y.year_start, f.college_id, {offer_board}
         ),
         placed AS (
-            SELECT y.year_start, p.college_id, p.id AS partnership_id, COALESCE(m.ics_id, p.ics_id) AS ics_id,
+            SELECT y.year_start, p.college_id, p.id AS partnership_id, {activity_board} AS ics_id,
                    b.span_start, SUM(a.placements_offered) AS offered, SUM(a.placements_filled) AS filled
             FROM {t['activity']} a
             JOIN {t['partnership']} p ON p.id = a.partnership_id
@@ -466,7 +473,7 @@ def _placement_facts_sql(calendar: PlacementCalendar) -> tuple[str, list]:
             LEFT JOIN trust_spans m
                 ON m.member_id = p.trust_id AND a.happened_on >= m.span_start AND a.happened_on < m.span_end
             WHERE a.kind = %s AND a.happened_on >= %s AND a.happened_on <= %s
-            GROUP BY y.year_start, p.college_id, p.id, COALESCE(m.ics_id, p.ics_id), b.span_start
+            GROUP BY y.year_start, p.college_id, p.id, {activity_board}, b.span_start
         )
         SELECT n.year_start, COALESCE(s.ics_id, n.ics_id) AS ics_id, n.college_id,
                CAST(NULL AS INTEGER) AS partnership_id, n.places * COALESCE(s.share, 1) AS need,

@@ -380,6 +380,14 @@ def offer_board_sql(offer: str, college: str, college_board: str, delivery_place
     )
 
 
+def offer_board_in_year_sql(offer: str, college: str, college_board: str) -> str:
+    """SQL: the board a course offer lies in over an academic year (T Level placements, DESIGN.md 6.5): its
+    delivery ICS when set, even one that opens during the year, else its college's board on the year's
+    first day (`college_board`, a row of `membership_on_sql` LEFT JOINed on the college), else the
+    college's `ics`. `offer_board_sql` is the report's reading on one day."""
+    return f"COALESCE({offer}.delivery_ics_id, {college_board}.ics_id, {college}.ics_id)"
+
+
 def offer_board(delivery_ics_id, college_board_id, college_ics_id, placed) -> int:
     """Python reading of `offer_board_sql`: `placed` the ids of boards placed on the day (keys of `board_shares`)."""
     if delivery_ics_id is not None and delivery_ics_id in placed:

@@ -691,7 +691,7 @@ def _located_sql(day: dt.date, vendor: str) -> tuple[str, str, list]:
     )
     join = (
         f" LEFT JOIN ({members}) m ON m.member_id = v.trust_id"
-        f" JOIN ({shares}) sh ON sh.from_ics_id = COALESCE(m.ics_id, v.ics_id)"
+        f" JOIN ({shares}) sh ON sh.from_ics_id = {rules.vacancy_board_sql('v', 'm')}"
     )
     return join, "sh.ics_id", [*members_params, *shares_params]
 
@@ -730,16 +730,25 @@ def dashboard_source_boards(*, geography: Geography, day: dt.date) -> tuple[int,
 
 
 def occupations_with_vacancy_data(*, boards: tuple[int, ...] | None, day: dt.date) -> set[int]:
-    """The occupations with any vacancy row on or before `day` in `boards` (None: anywhere), 1 query: a
-    walk up the occupation index, one probe per occupation, not a scan of every vacancy row."""
+    """The occupations with any vacancy row on or before `day` lying in `boards` on `day` (None: anywhere),
+    1 query: a walk up the occupation index, one probe per occupation, not a scan of every vacancy row.
+
+    A row lies where the report puts it (DESIGN.md 6.1, `rules.vacancy_board_sql`): in its trust's board on
+    `day`, else (no trust, or a trust with no board that day) in the row's `ics`."""
     vendor = connection.vendor
     vacancy = Vacancy._meta.db_table
     in_boards, params = "", []
     if boards is not None:
         if not boards:
             return set()
-        in_boards = f" AND ics_id IN ({', '.join(['%s'] * len(boards))})"
-        params = list(boards)
+        members, members_params = rules.membership_on_sql(TrustBoard._meta.db_table, "trust_id", day, vendor)
+        listed = ", ".join(["%s"] * len(boards))
+        in_boards = (
+            f" AND (trust_id IN (SELECT member_id FROM ({members}) tm WHERE tm.ics_id IN ({listed}))"
+            f" OR (ics_id IN ({listed}) AND (trust_id IS NULL"
+            f" OR trust_id NOT IN (SELECT member_id FROM ({members}) tn))))"
+        )
+        params = [*members_params, *boards, *boards, *members_params]
     d = rules.date_param(day, vendor)
     probe = f"FROM {vacancy} WHERE period <= %s{in_boards}"
     sql = f"""

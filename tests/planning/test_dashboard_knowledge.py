@@ -130,6 +130,28 @@ def test_england_lists_occupations_with_data_anywhere(place):
     assert here == []
 
 
+def test_vacancy_data_counts_in_the_board_its_trust_belongs_to_on_the_reports_day(place):
+    # given a trust whose rows still name ZA002 (its board when they were sent) that belongs to ZA001 from
+    # 1 April 2026, and a report as of 15 November 2026
+    ics, neighbour = place["ics"], place["neighbour"]
+    report = GapReportFactory(as_of=AS_OF)
+    porters = OccupationFactory(name="Porters")
+    trust = TrustFactory(ics=neighbour)
+    TrustBoard.objects.create(trust=trust, ics=neighbour, valid_to=dt.date(2026, 3, 31))
+    TrustBoard.objects.create(trust=trust, ics=ics, valid_from=dt.date(2026, 4, 1))
+    VacancyFactory(trust=trust, ics=neighbour, occupation=porters, vacancies_fte=0, period=dt.date(2026, 2, 1))
+
+    def listed(board):
+        geography = _geography("ics", board.code)
+        summary = selectors.dashboard_summary(report=report, geography=geography, year=1)
+        return [row["occupation_name"] for row in selectors.dashboard_occupations(
+            report=report, geography=geography, summary=summary)]
+
+    # when / then: the data is the new board's, not the old one's
+    assert listed(ics) == ["Porters"]
+    assert listed(neighbour) == []
+
+
 def test_the_dashboard_page_shows_an_occupation_without_data_and_says_why(client, coordinator_user, place):
     # given an occupation with an entry route but no vacancies and no row
     ics = place["ics"]
