@@ -627,14 +627,16 @@ def dashboard_role_outcomes(*, geography: Geography, occupation: Occupation) -> 
 def dashboard_partnerships(*, report: GapReport, geography: Geography, occupation: Occupation, supply: OfferSupply,
                            exclude: list | tuple = ()):
     """Partnerships already in place between the colleges supplying the occupation here (`supply`) and
-    the trusts carrying its vacancies here, or the ICS as a whole (2 queries: partnerships, agendas,
+    the trusts carrying its vacancies here (placed as the report places them on its as-of date), or the ICS
+    as a whole (2 queries: partnerships, agendas,
     besides the sums by college that `supply` may already hold). `exclude`: partnerships listed already
     (those working on the role)."""
     if not supply.routes:
         return []
     colleges = [row["id"] for row in supply.colleges()]
+    rows_here, _ = _vacancy_rows_in(geography, report_placement(report))  # the trusts' boards on as_of
     trusts = Vacancy.objects.filter(
-        _vacancies_in(geography), occupation=occupation, period__lte=report.as_of, trust__isnull=False
+        rows_here, occupation=occupation, period__lte=report.as_of, trust__isnull=False
     ).values("trust_id")
     whole_ics = Q(trust__isnull=True) & _vacancies_in(geography)
     return list(

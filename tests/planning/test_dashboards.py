@@ -337,6 +337,30 @@ def test_partnerships_join_the_supplying_colleges_to_the_trusts_carrying_the_vac
     assert {p.pk for p in found} == {with_trust.pk, with_whole_ics.pk}
 
 
+def test_partnerships_follow_a_trust_into_the_board_it_belongs_to_on_the_reports_day():
+    # given a trust whose nurse vacancies still name its old board, a member of this ICS since 1 April 2026
+    from tests.hubs.factories import PartnershipFactory
+    from trusts.models import TrustBoard
+
+    report = GapReportFactory(as_of=dt.date(2026, 11, 15))
+    ics, old = IntegratedCareSystemFactory(), IntegratedCareSystemFactory()
+    nurses = OccupationFactory()
+    EntryRouteFactory(occupation=nurses)
+    supplier = CollegeFactory(ics=ics)
+    CourseOfferFactory(college=supplier)
+    trust = TrustFactory(ics=ics)
+    TrustBoard.objects.create(trust=trust, ics=old, valid_to=dt.date(2026, 3, 31))
+    TrustBoard.objects.create(trust=trust, ics=ics, valid_from=dt.date(2026, 4, 1))
+    VacancyFactory(trust=trust, ics=old, occupation=nurses, period=dt.date(2026, 2, 1))
+    partnership = PartnershipFactory(college=supplier, trust=trust)
+    geography = _geography(ics)
+    supply = selectors.dashboard_offers(report=report, geography=geography, occupation=nurses)
+    # when
+    found = selectors.dashboard_partnerships(report=report, geography=geography, occupation=nurses, supply=supply)
+    # then
+    assert [p.pk for p in found] == [partnership.pk]
+
+
 # --------------------------------------------------------------------------------------
 # Pages
 # --------------------------------------------------------------------------------------
