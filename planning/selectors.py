@@ -225,7 +225,7 @@ def dashboard_occupation_years(*, report: GapReport, geography: Geography, occup
         _report_rows(report, geography)
         .filter(occupation=occupation)
         .order_by("year")
-        .values("year", "coverage", *RANGE_FIELDS)
+        .values("year", "coverage", "backfill_fte", *RANGE_FIELDS)
     )
 
 
@@ -550,15 +550,18 @@ class Backfill:
         return self.years[-1]["backfill_fte"] if self.years else None
 
 
-def dashboard_backfill(*, report: GapReport, geography: Geography, occupation: Occupation) -> Backfill:
+def dashboard_backfill(*, report: GapReport, geography: Geography, occupation: Occupation,
+                       years: list[dict] | None = None) -> Backfill:
     """The backfill in the occupation's demand in `geography`, year by year, from the report's rows, and the
     routes whose entrants leave it, with their entrants over the horizon where the report places offers
-    (3 queries: rows, routes, one aggregate of the entrants by route; the placement is the report's)."""
-    years = list(
-        _report_rows(report, geography).filter(occupation=occupation).order_by("year").values(
-            "year", "backfill_fte", "demand_fte"
+    (3 queries: rows, routes, one aggregate of the entrants by route; the placement is the report's).
+    `years`: the report's rows read already (dashboard_occupation_years), saving the first query."""
+    if years is None:
+        years = list(
+            _report_rows(report, geography).filter(occupation=occupation).order_by("year").values(
+                "year", "backfill_fte", "demand_fte"
+            )
         )
-    )
     routes = list(
         EntryRoute.objects.filter(from_occupation=occupation).select_related("occupation", "apprenticeship_standard")
         .order_by("occupation__name", "id")

@@ -48,7 +48,7 @@ SHEET_NAMES = {
     "occupations": "By occupation", "years": "Year by year", "coverage": "Coverage over the years",
     "regions": "Regions", "icss": "ICSs", "trusts": "Vacancies by employer", "colleges": "Colleges",
     "offers": "Course offers", "role_partnerships": "Partnerships on the role", "role_outcomes": "Role outcomes",
-    "partnerships": "Partnerships",
+    "partnerships": "Partnerships", "backfill": "Backfill routes",
 }
 
 
@@ -827,16 +827,51 @@ def _occupation_years_table(rows, bounds, occupation, geography, has_vacancy_dat
     table = Table(
         "years",
         f"{occupation.name} in {ics_short_name(geography.name)}, year by year",
-        [Column("Year"), *_range_columns(), Column("Coverage", "percent"), Column("Status")],
-        note=RANGE_NOTE.strip(),
+        [Column("Year"), *_range_columns(), Column("Coverage", "percent"), Column("Status"),
+         Column("Of the demand, backfill (FTE)", "fte")],
+        note=RANGE_NOTE.strip() + " Backfill: posts left by staff who train for another role (DESIGN.md 6.3).",
     )
     for row in rows:
         _, status, colour = selectors.occupation_status(
             demand=row["demand_fte"], supply=row["supply_fte"], gap=row["gap_fte"], has_vacancy_data=has_vacancy_data
         )
         table.add(_year_label(row["year"], bounds), _figure(row, "demand"), _figure(row, "supply"),
-                  _figure(row, "gap"), row["coverage"], status, tags={5: colour})
+                  _figure(row, "gap"), row["coverage"], status, row.get("backfill_fte"), tags={5: colour})
     return table
+
+
+def _backfill_table(backfill: selectors.Backfill, occupation, geography, params) -> Table:
+    """The routes that train people from the occupation into another role (DESIGN.md 6.3): each entrant
+    leaves a post behind, counted in this occupation's demand."""
+    occupation_link = _url_maker("planning:dashboard_occupation", geography.level, geography.url_code)
+    query = params.query()
+    table = Table(
+        "backfill",
+        f"Training routes that take people from {occupation.name} in {ics_short_name(geography.name)}",
+        [Column("Role they train for"), Column("Route"), Column("Entrants over the horizon (FTE)", "fte")],
+        note="Each entrant leaves a post behind them, counted as backfill in this occupation's demand. Entrants "
+             "are worked out by the report's rules from the course offers as they are now.",
+    )
+    for row in backfill.routes:
+        route = row["route"]
+        how = (f"Apprenticeship standard {route.apprenticeship_standard}" if route.apprenticeship_standard_id
+               else f"{route.get_qualification_type_display()} at level {route.level}")
+        table.add(row["occupation_name"], how, row["entrants"], href=occupation_link(row["occupation_code"]) + query)
+    return table
+
+
+def _backfill_sentence(backfill: selectors.Backfill, year: int, bounds, occupation) -> str:
+    """How much of the chosen year's demand is backfill, in words ("" when the report has none)."""
+    row = next((r for r in backfill.years if r["year"] == year), None)
+    if row is None or row.get("backfill_fte") is None:  # no row, or a report computed before backfill
+        return ""
+    when = f"year {year} (to {dateformat.format(bounds[year], 'j M Y')})"
+    amount = row["backfill_fte"]
+    if not amount:
+        return f"None of the demand for {occupation.name} in {when} is backfill."
+    share = f" ({amount / row['demand_fte'] * 100:,.0f}%)" if row.get("demand_fte") else ""
+    return (f"{_whole(amount)} FTE{share} of the demand for {occupation.name} in {when} is backfill: posts left "
+            f"by staff who train for another role.")
 
 
 def _occupation_answer(rows, year: int, bounds, occupation, geography, colleges: int, partnerships: int,
@@ -1021,9 +1056,11 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
         partnerships = selectors.dashboard_partnerships(
             report=report, geography=geography, occupation=occupation, supply=supply, exclude=role_partnerships
         )
+        backfill = selectors.dashboard_backfill(report=report, geography=geography, occupation=occupation, years=rows)
         has_vacancy_data = bool(trusts)
         tables = [
             _occupation_years_table(rows, bounds, occupation, geography, has_vacancy_data),
+            _backfill_table(backfill, occupation, geography, params),
             _trusts_table(trusts, report, occupation),
             _colleges_table(supply.colleges(), occupation, report, supply.from_stored_supply),
         ]
@@ -1051,7 +1088,8 @@ def dashboard_occupation(request, level: str, code: str, occupation: str):
         tables.append(_role_outcomes_table(outcomes, occupation, geography))
         tables.append(_partnerships_table(partnerships, occupation))
         context.update(
-            routes=supply.routes, has_rows=bool(rows), year=params.year,
+            routes=supply.routes, has_rows=bool(rows), year=params.year, backfill=backfill,
+            backfill_text=_backfill_sentence(backfill, params.year, bounds, occupation),
             years=[(y, _year_label(y, bounds)) for y in range(1, report.horizon_years + 1)],
             answer=_occupation_answer(rows, params.year, bounds, occupation, geography, len(supply.colleges()),
                                       len(role_partnerships), has_vacancy_data),

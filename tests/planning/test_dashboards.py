@@ -563,6 +563,7 @@ def test_drill_down_makes_the_same_number_of_queries_whatever_the_data(client, c
             ActivityFactory(partnership=PartnershipFactory(college=college, trust=None, ics=ics, occupations=[job]))
             EntryRouteFactory(occupation=job, qualification_type="apprenticeship",
                               apprenticeship_standard=ApprenticeshipStandardFactory())
+            EntryRouteFactory(occupation=OccupationFactory(), from_occupation=job)  # backfill out of the role
 
     add(1)
     urls = [f"/dashboards/{level}/{code}/occupations/{job.code}/"
@@ -573,7 +574,8 @@ def test_drill_down_makes_the_same_number_of_queries_whatever_the_data(client, c
     large = [_query_count(client, url) for url in urls]
     # then
     assert large == small
-    assert max(large) <= 23  # the coverage and status reads (11.3) and the placing on as_of (6.1)
+    # the coverage and status reads (11.3), the placing on as_of (6.1), the backfill routes and their entrants (6.3)
+    assert max(large) <= 25
 
 
 def test_drill_down_shows_trusts_colleges_offers_and_partnerships(client, coordinator_user):
@@ -610,6 +612,31 @@ def test_region_and_england_drill_downs_lead_to_each_icss_drill_down(client, coo
         assert "In each integrated care system" in text and "Each course offer" not in text
         for ics in areas:
             assert f'href="/dashboards/ics/{ics.code}/occupations/{job.code}/"' in text
+
+
+def test_the_drill_down_says_how_much_demand_is_backfill_and_from_which_routes(client, coordinator_user):
+    # given healthcare support workers in an ICS, 300 FTE of demand in year 1, 60 of it backfill, and the
+    # nursing associate apprenticeship that trains them (one offer of 10 starters completing within the horizon)
+    report = GapReportFactory(as_of=dt.date(2026, 11, 15), horizon_years=1)
+    ics = IntegratedCareSystemFactory()
+    support = OccupationFactory(name="Healthcare support workers")
+    associates = OccupationFactory(name="Nursing associates")
+    GapReportRowFactory(report=report, level="ics", code=ics.code, name=ics.name, occupation=support, year=1,
+                        demand_fte=Decimal(300), supply_fte=Decimal(100), backfill_fte=Decimal(60))
+    standard = ApprenticeshipStandardFactory()
+    EntryRouteFactory(occupation=associates, from_occupation=support, qualification_type="apprenticeship",
+                      apprenticeship_standard=standard, conversion_rate=Decimal("0.5"), lag_months=0)
+    CourseOfferFactory(college=CollegeFactory(ics=ics), qualification_type="apprenticeship",
+                       apprenticeship_standard=standard, start_date=dt.date(2026, 9, 1), duration_months=6,
+                       planned_places=10, expected_completion_rate=Decimal(1))
+    _signed_in(client, coordinator_user)
+    # when
+    text = client.get(f"/dashboards/ics/{ics.code}/occupations/{support.code}/").content.decode()
+    # then: the year's share of backfill, and the route with its entrants (10 completers x 0.5)
+    assert "60 FTE (20%) of the demand for Healthcare support workers in year 1" in text
+    assert "Training routes that take people from Healthcare support workers" in text
+    assert f'href="/dashboards/ics/{ics.code}/occupations/{associates.code}/"' in text
+    assert re.search(r"Nursing associates</a></th><td[^>]*>Apprenticeship standard [^<]+</td><td[^>]*>5</td>", text)
 
 
 def test_csv_download_holds_exactly_the_rows_of_its_table(client, coordinator_user):
@@ -652,12 +679,14 @@ def test_excel_download_has_a_sheet_per_table(client, coordinator_user):
     assert book.sheetnames == ["About", "By occupation", "Year by year", "Coverage over the years"]
     assert book["By occupation"]["A3"].value == job.name and book["By occupation"]["B3"].value == 1234.5
     assert load_workbook(io.BytesIO(drill.content)).sheetnames == [
-        "About", "Year by year", "Vacancies by employer", "Colleges", "Course offers", "Partnerships on the role",
+        "About", "Year by year", "Backfill routes", "Vacancies by employer", "Colleges", "Course offers",
+        "Partnerships on the role",
         "Role outcomes", "Partnerships",
     ]
     region_drill = client.get(f"/dashboards/region/{region.code}/occupations/{job.code}/?format=xlsx")
     assert load_workbook(io.BytesIO(region_drill.content)).sheetnames == [
-        "About", "Year by year", "Vacancies by employer", "Colleges", "ICSs", "Partnerships on the role",
+        "About", "Year by year", "Backfill routes", "Vacancies by employer", "Colleges", "ICSs",
+        "Partnerships on the role",
         "Role outcomes", "Partnerships",
     ]
 

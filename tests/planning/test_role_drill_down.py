@@ -189,4 +189,4 @@ def test_the_drill_down_makes_the_same_number_of_queries_with_more_role_partners
     many = count()
     # then
     assert many == few
-    assert many <= 22
+    assert many <= 24  # with the backfill routes and their entrants (DESIGN.md 6.3)
