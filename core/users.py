@@ -6,6 +6,7 @@ imports no app."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .errors import ApplicationError
 from .roles import Role
@@ -52,6 +53,14 @@ def user_scope_find(
     else:
         return {}
     if found is None:
+        raise ApplicationError(what, {needed: [what]})
+    closed_on = getattr(found, "closed_on", None) if needed == "ics" else None
+    if closed_on is not None and closed_on < timezone.localdate():
+        successors = ", ".join(
+            f"{s.successor.code} {s.successor.name}" for s in found.successions_out.select_related("successor")
+        )
+        what = (f"{found.code} {found.name} closed on {closed_on:%-d %B %Y}: give the board that took over"
+                + (f" ({successors})." if successors else "."))
         raise ApplicationError(what, {needed: [what]})
     return {needed: found}
 

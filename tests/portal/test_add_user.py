@@ -114,3 +114,23 @@ def test_a_weak_password_is_refused():
         add_user("someone", "--password", "abc", "--role", "staff")
 
     assert not User.objects.exists()
+
+
+def test_a_board_that_has_closed_is_refused_naming_its_successor(organisations):
+    import datetime as dt
+
+    from trusts.models import BoardSuccession
+
+    # given QYG closed on 31 March 2026, taken over by Z9B2Z
+    closed = organisations["ics"]
+    closed.closed_on = dt.date(2026, 3, 31)
+    closed.save()
+    successor = IntegratedCareSystemFactory(code="Z9B2Z", name="NHS West and North London ICB",
+                                            opened_on=dt.date(2026, 4, 1))
+    BoardSuccession.objects.create(predecessor=closed, successor=successor, share=1)
+    # when / then
+    with pytest.raises(CommandError, match=r"closed on 31 March 2026: give the board that took over \(Z9B2Z NHS West"):
+        add_user("someone", "--password", PASSWORD, "--role", "ics", "--ics", "qyg")
+    assert not User.objects.filter(username="someone").exists()
+    add_user("someone", "--password", PASSWORD, "--role", "ics", "--ics", "Z9B2Z")
+    assert User.objects.get(username="someone").ics == successor
