@@ -146,6 +146,23 @@ class ScenarioViewSet(viewsets.ModelViewSet):
         services.scenario_delete(scenario=instance, user=self.request.user, source="api")
 
     @extend_schema(
+        summary="Copy a scenario",
+        description="A private copy, with the same hypothetical offers and adjustments, owned by the caller (an "
+        "ICS analyst's copy is in their own ICS). Any scenario the caller can read may be copied; the original "
+        "is not changed. Answers 201 with the copy.",
+        request=None,
+        responses={201: ScenarioSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def copy(self, request, pk=None):
+        original = self.get_object()  # 404 for a scenario the caller cannot see
+        copied = services.scenario_copy(scenario=original, user=request.user, source="api")
+        data = self.get_serializer(selectors.scenario_list(request.user).get(pk=copied.pk)).data
+        return Response(data, status=status.HTTP_201_CREATED,
+                        headers={"Location": reverse("api:scenario-detail", kwargs={"pk": copied.pk}, request=request)})
+
+    @extend_schema(
         summary="The audit trail of one scenario",
         description="Every create, change and delete, newest first: who, when, how, the fields that changed "
         "and what changed in its offers and adjustments.",

@@ -399,3 +399,40 @@ def test_the_report_list_filters_by_scenario_and_baseline(ics_user, client_for):
     # when / then
     assert [r["id"] for r in client.get(f"/api/v1/gap-reports/?scenario={scenario.pk}").json()["results"]] == [own.pk]
     assert [r["id"] for r in client.get("/api/v1/gap-reports/?baseline=true").json()["results"]] == [baseline.pk]
+
+
+# -- copy ------------------------------------------------------------------------------------------
+
+
+def test_a_colleague_copies_a_shared_scenario_into_a_private_one_of_their_own(ics_user, client_for):
+    # given a shared scenario with an offer and an adjustment
+    college = CollegeFactory(ics=ics_user.ics)
+    created = client_for(ics_user).post(LIST, {
+        "name": "Forty more places", "shared": True, "offers": [_offer(college)],
+        "adjustments": [{"kind": "completion_rate", "target": "t_level", "value": "0.9"}],
+    }, format="json")
+    assert created.status_code == 201, created.json()
+    colleague = UserFactory(ics_analyst=True, ics=ics_user.ics)
+    # when
+    response = client_for(colleague).post(f"{LIST}{created.json()['id']}/copy/")
+    # then
+    assert response.status_code == 201
+    body = response.json()
+    assert body["name"] == "Copy of Forty more places" and body["shared"] is False
+    assert response["Location"].endswith(f"{LIST}{body['id']}/")
+    copy = Scenario.objects.get(pk=body["id"])
+    assert copy.created_by == colleague and copy.ics == ics_user.ics
+    assert copy.offers.count() == 1 and copy.adjustments.get().value == Decimal("0.9")
+    assert Scenario.objects.get(pk=created.json()["id"]).name == "Forty more places"  # the original unchanged
+
+
+def test_a_scenario_not_visible_cannot_be_copied_and_roles_without_scenarios_cannot_copy(
+    ics_user, coordinator_user, client_for
+):
+    # given a private scenario of another analyst in the ICS, and a shared one
+    private = ScenarioFactory(ics=ics_user.ics, created_by=UserFactory(ics_analyst=True, ics=ics_user.ics))
+    shared = ScenarioFactory(ics=ics_user.ics, shared=True)
+    # when / then
+    assert client_for(ics_user).post(f"{detail(private)}copy/").status_code == 404
+    assert client_for(coordinator_user).post(f"{detail(shared)}copy/").status_code == 403
+    assert Scenario.objects.count() == 2

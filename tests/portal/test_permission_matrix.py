@@ -375,6 +375,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("scenario-detail", "PATCH"): _profile(ics=200, staff=200),
     ("scenario-detail", "DELETE"): _profile(ics=204, staff=204),
     ("scenario-history", "GET"): _profile(others=404, ics=200, staff=200),
+    ("scenario-copy", "POST"): _profile(ics=201, staff=201),
     # T Level placements (DESIGN.md 6.5): computed live, read by all signed in, no writes
     ("placement-list", "GET"): READ,
 }
