@@ -1,4 +1,4 @@
-"""Writes for occupations, apprenticeship standards, entry routes and progressions."""
+"""Writes for occupations, apprenticeship standards, entry routes, progressions and default completion rates."""
 
 from __future__ import annotations
 
@@ -14,7 +14,15 @@ from core.csv_reading import CsvRow
 from core.importing import DATA_DIR, ImportResult, csv_rows_read, import_refused, rows_import
 from core.upsert import NaturalKey, UpsertSpec, upsert
 
-from .models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector, Progression, StandardStatus
+from .models import (
+    ApprenticeshipStandard,
+    CompletionRate,
+    EntryRoute,
+    Occupation,
+    OccupationSector,
+    Progression,
+    StandardStatus,
+)
 from .vocabulary import QualificationType
 
 # --------------------------------------------------------------------------------------
@@ -279,6 +287,33 @@ def progression_update(*, progression: Progression, data: Mapping) -> Progressio
     progression.full_clean()
     progression.save()
     return progression
+
+
+COMPLETION_RATE_FIELDS = ("qualification_type", "rate", "rate_low", "rate_high", "basis")
+
+
+def _completion_rate_save(rate: CompletionRate, *, user=None) -> CompletionRate:
+    if rate.rate is not None:  # a low or high left empty equals the central rate (DESIGN.md 6.2)
+        rate.rate_low = rate.rate if rate.rate_low is None else rate.rate_low
+        rate.rate_high = rate.rate if rate.rate_high is None else rate.rate_high
+    rate.full_clean()
+    rate._history_user = user
+    rate.save()
+    return rate
+
+
+def completion_rate_create(*, data: Mapping, user=None) -> CompletionRate:
+    """A default completion rate for a qualification type that has none (staff only: the view checks)."""
+    return _completion_rate_save(
+        CompletionRate(**{name: data[name] for name in COMPLETION_RATE_FIELDS if name in data}), user=user
+    )
+
+
+def completion_rate_update(*, rate: CompletionRate, data: Mapping, user=None) -> CompletionRate:
+    for name in COMPLETION_RATE_FIELDS:
+        if name in data:
+            setattr(rate, name, data[name])
+    return _completion_rate_save(rate, user=user)
 
 
 ENTRY_ROUTE_COLUMNS = (
