@@ -282,3 +282,38 @@ def test_the_admin_refuses_a_range_out_of_order_naming_the_field(apprenticeship_
     assert "The high value must not be below the central rate" in response.content.decode()
     apprenticeship_rate.refresh_from_db()
     assert apprenticeship_rate.rate_high == Decimal("0.60")
+
+
+# --- the seeded ranges (migration 0011) -----------------------------------------------------
+
+
+def test_the_seeded_rates_carry_their_documented_ranges(db):
+    seeded = {
+        rate.qualification_type: (rate.rate_low, rate.rate, rate.rate_high) for rate in CompletionRate.objects.all()
+    }
+
+    assert seeded["apprenticeship"] == (Decimal("0.45"), Decimal("0.55"), Decimal("0.65"))
+    assert seeded["short_course"] == (Decimal("0.80"), Decimal("0.90"), Decimal("1.00"))
+    assert sorted(seeded) == sorted(DEFAULT_COMPLETION_RATES)
+    assert all(rate.basis.startswith("Indicative planning assumption") for rate in CompletionRate.objects.all())
+
+
+def test_the_range_migration_leaves_a_rate_staff_changed_as_it_is(db):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("pathways.migrations.0011_completion_and_ranges_data")
+    CompletionRate.objects.filter(qualification_type="t_level").update(
+        rate=Decimal("0.80"), rate_low=Decimal("0.80"), rate_high=Decimal("0.80"), basis=""
+    )  # as 0009 seeded it
+    CompletionRate.objects.filter(qualification_type="diploma").update(
+        rate=Decimal("0.82"), rate_low=Decimal("0.82"), rate_high=Decimal("0.82"), basis=""
+    )  # changed by staff
+
+    migration.ranges_fill(apps, None)
+
+    t_level = CompletionRate.objects.get(qualification_type="t_level")
+    diploma = CompletionRate.objects.get(qualification_type="diploma")
+    assert (t_level.rate_low, t_level.rate_high) == (Decimal("0.70"), Decimal("0.90"))
+    assert (diploma.rate_low, diploma.rate_high) == (Decimal("0.82"), Decimal("0.82"))

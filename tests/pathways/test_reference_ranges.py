@@ -140,7 +140,9 @@ def test_an_assumption_range_out_of_order_is_refused_naming_the_column(db, tmp_p
 
 def test_an_occupations_file_without_the_range_columns_gives_ranges_equal_to_the_rate(db, tmp_path):
     header = ["soc2020_code", "code", "name", "sector", "staff_group", "annual_leaver_rate", "basis"]
-    path = write_csv(tmp_path / "occupations.csv", header, [["6135", "carers", "Carers", "social_care", "", "0.25", ""]])
+    path = write_csv(tmp_path / "occupations.csv", header, [
+        ["6135", "carers", "Carers", "social_care", "", "0.25", ""],
+    ])
 
     occupations_import(path=path, soc_path=SOC)
 
