@@ -14,11 +14,11 @@ PATH = "/api/v1/completion-rates/"
 
 @pytest.fixture
 def apprenticeship_rate(db):
-    rate = CompletionRate.objects.get(qualification_type="apprenticeship")  # seeded by the migrations
-    rate.rate, rate.rate_low, rate.rate_high, rate.basis = (
-        Decimal("0.55"), Decimal("0.50"), Decimal("0.60"), "Achievement rates of health apprenticeships"
+    rate, _ = CompletionRate.objects.update_or_create(  # seeded by the migrations: set as the tests need it
+        qualification_type="apprenticeship",
+        defaults={"rate": Decimal("0.55"), "rate_low": Decimal("0.50"), "rate_high": Decimal("0.60"),
+                  "basis": "Achievement rates of health apprenticeships"},
     )
-    rate.save()
     return rate
 
 
