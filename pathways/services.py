@@ -440,10 +440,12 @@ def pathways_starter_set_import(
     """The starter set of entry routes and progressions (data/entry_routes.csv, data/progressions.csv).
 
     Each route and rate is an indicative planning assumption (data/PATHWAYS.md). Routes and
-    progressions already in the portal are kept as staff left them unless `update_existing`;
-    so a re-run adds only what is missing. All or nothing across both files: a malformed row is
-    named with its line and reason, and nothing is written. The result counts both files; its
-    notes give each file's counts.
+    progressions that staff changed are kept as they left them unless `update_existing`; a route
+    still as the starter set wrote it follows the file (so a later file's ranges and backfill reach
+    it); so a re-run of the same files changes nothing. Optional route columns: conversion_rate_low
+    and _high (blank: the central rate) and from_occupation (DESIGN.md 6.2, 6.3). All or nothing
+    across both files: a malformed row is named with its line and reason, and nothing is written.
+    The result counts both files; its notes give each file's counts.
     """
     occupations = {o.code: o for o in Occupation.objects.all()}
     standards = {s.reference: s for s in ApprenticeshipStandard.objects.all()}
