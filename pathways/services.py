@@ -439,8 +439,8 @@ def pathways_starter_set_import(
 ) -> ImportResult:
     """The starter set of entry routes and progressions (data/entry_routes.csv, data/progressions.csv).
 
-    Each route and rate is an indicative planning assumption (data/PATHWAYS.md). Routes and
-    progressions that staff changed are kept as they left them unless `update_existing`; a route
+    Each route and rate is an indicative planning assumption (data/PATHWAYS.md). Unless
+    `update_existing`, stored progressions and routes staff changed are kept as they are; a route
     still as the starter set wrote it follows the file (so a later file's ranges and backfill reach
     it); so a re-run of the same files changes nothing. Optional route columns: conversion_rate_low
     and _high (blank: the central rate) and from_occupation (DESIGN.md 6.2, 6.3). All or nothing
