@@ -6,6 +6,7 @@ from core.filtersets import PortalFilterSet
 from .models import (
     CURRENT_STATUSES,
     ApprenticeshipStandard,
+    CompletionRate,
     EntryRoute,
     Occupation,
     OccupationSector,
@@ -69,3 +70,12 @@ class ProgressionFilterSet(PortalFilterSet):
     class Meta:
         model = Progression
         fields = ["from_occupation", "to_occupation"]
+
+
+class CompletionRateFilterSet(PortalFilterSet):
+    search_fields = ("qualification_type", "basis")
+    qualification_type = django_filters.ChoiceFilter(choices=QualificationType.choices)
+
+    class Meta:
+        model = CompletionRate
+        fields = ["qualification_type"]

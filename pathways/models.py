@@ -267,6 +267,19 @@ class CompletionRate(models.Model):
     def __str__(self):
         return f"{self.get_qualification_type_display()}: {self.rate}"
 
+    def clean(self):
+        """rate_low <= rate <= rate_high, each error on the field that is out of order (admin and services)."""
+        super().clean()
+        if self.rate is None:
+            return
+        errors = {}
+        if self.rate_low is not None and self.rate_low > self.rate:
+            errors["rate_low"] = f"The low value must not be above the central rate ({self.rate})."
+        if self.rate_high is not None and self.rate_high < self.rate:
+            errors["rate_high"] = f"The high value must not be below the central rate ({self.rate})."
+        if errors:
+            raise ValidationError(errors)
+
     def natural_key(self):
         return (self.qualification_type,)
 

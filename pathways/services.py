@@ -1,4 +1,4 @@
-"""Writes for occupations, apprenticeship standards, entry routes and progressions."""
+"""Writes for occupations, apprenticeship standards, entry routes, progressions and default completion rates."""
 
 from __future__ import annotations
 
@@ -9,12 +9,21 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from core.csv_reading import CsvRow
 from core.importing import DATA_DIR, ImportResult, csv_rows_read, import_refused, rows_import
 from core.upsert import NaturalKey, UpsertSpec, upsert
 
-from .models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector, Progression, StandardStatus
+from .models import (
+    ApprenticeshipStandard,
+    CompletionRate,
+    EntryRoute,
+    Occupation,
+    OccupationSector,
+    Progression,
+    StandardStatus,
+)
 from .vocabulary import QualificationType
 
 # --------------------------------------------------------------------------------------
@@ -148,17 +157,31 @@ ENGLAND = "All NHSE regions"  # the England rows of the NHS leaver rates
 RATE_PLACES = Decimal("0.0001")
 
 
-def nhs_leaver_rates_read(*, path: Path | str) -> dict[str, Decimal]:
-    """England's leaver rate (FTE) of each NHS staff group, from the NHS Workforce Statistics turnover
-    table by staff group and NHS England region (nhs_leavers_by_staff_group_region_2024_25.csv), for
-    the latest period the file holds: leavers (FTE) over staff at the start of the period (FTE), to 4
-    places. The main groups' "All staff groups" rows are left out (the name is not one group's)."""
+@dataclasses.dataclass(frozen=True)
+class LeaverRate:
+    """An NHS staff group's leaver rate (FTE) with its range (DESIGN.md 6.2): England's rate, and the lowest
+    and highest of the NHS England regions' rates (widened to take in England's, should a file's regions
+    not bracket it)."""
+
+    rate: Decimal
+    low: Decimal
+    high: Decimal
+
+
+def nhs_leaver_ranges_read(*, path: Path | str) -> dict[str, LeaverRate]:
+    """Each NHS staff group's leaver rate (FTE) with its regional range, from the NHS Workforce Statistics
+    turnover table by staff group and NHS England region (nhs_leavers_by_staff_group_region_2024_25.csv), for
+    the latest period the file's England rows hold. A rate is leavers (FTE) over staff at the start of the
+    period (FTE), to 4 places: England's ("All NHSE regions") is the central rate, the lowest and highest of
+    the regions' rates of the same period are its low and high (data/PATHWAYS.md, "Ranges"). A group with no
+    regional rows has no spread: its low and high equal England's. The main groups' "All staff groups" rows
+    are left out (the name is not one group's)."""
     rows = csv_rows_read(path=path, required_columns=LEAVER_COLUMNS)
-    england = [row for row in rows if row.raw("nhse_region_code") == ENGLAND]
-    latest = max((row.raw("period") for row in england), default="")
-    rates: dict[str, Decimal] = {}
+    latest = max((row.raw("period") for row in rows if row.raw("nhse_region_code") == ENGLAND), default="")
+    england: dict[str, Decimal] = {}
+    regions: dict[str, list[Decimal]] = {}
     problems: list[str] = []
-    for row in england:
+    for row in rows:
         group = row.raw("staff_group")
         if row.raw("period") != latest or (group == "All staff groups" != row.raw("main_staff_group")):
             continue
@@ -167,13 +190,24 @@ def nhs_leaver_rates_read(*, path: Path | str) -> dict[str, Decimal]:
         if staff == 0:
             row.error("denominator_start_fte", "is 0, so no rate can be worked out")
         problems += row.messages()
-        if not row.problems:
-            rates[group] = (leavers / staff).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+        if row.problems:
+            continue
+        rate = (leavers / staff).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
+        if row.raw("nhse_region_code") == ENGLAND:
+            england[group] = rate
+        else:
+            regions.setdefault(group, []).append(rate)
     if problems:
         raise import_refused(path, problems)
-    if not rates:
+    if not england:
         raise import_refused(path, [f"line 2: nhse_region_code: no England rows ({ENGLAND!r})"])
-    return rates
+    spreads = {group: [rate, *regions.get(group, [])] for group, rate in england.items()}
+    return {group: LeaverRate(rate=england[group], low=min(rates), high=max(rates)) for group, rates in spreads.items()}
+
+
+def nhs_leaver_rates_read(*, path: Path | str) -> dict[str, Decimal]:
+    """England's leaver rate (FTE) of each NHS staff group, for the latest period (nhs_leaver_ranges_read)."""
+    return {group: leaver.rate for group, leaver in nhs_leaver_ranges_read(path=path).items()}
 
 
 def occupations_import(
@@ -184,40 +218,62 @@ def occupations_import(
     portal leaves out are listed in the result's notes.
 
     An occupation that names an NHS staff group (`nhs_leaver_staff_group`) takes as its leaver rate
-    England's published rate for that group (nhs_leaver_rates_read); the others (social-care roles)
-    give theirs in `annual_leaver_rate`, a documented assumption (data/PATHWAYS.md).
+    England's published rate for that group, and as its low and high the lowest and highest of the NHS
+    England regions' rates (nhs_leaver_ranges_read); the others (social-care roles, general practice) give
+    theirs in `annual_leaver_rate`, `annual_leaver_rate_low` and `annual_leaver_rate_high`, documented
+    assumptions (data/PATHWAYS.md). A low or high left blank, or a file without those columns, equals the
+    central rate.
     """
     soc_rows = csv_rows_read(path=soc_path, required_columns=SOC_COLUMNS)
     unit_groups = {row.raw("soc2020_code"): row for row in soc_rows}
-    leaver_rates = nhs_leaver_rates_read(path=leavers_path)
+    leaver_rates = nhs_leaver_ranges_read(path=leavers_path)
     kept: set[str] = set()
+    rate_bounds = {"minimum": Decimal(0), "maximum": Decimal(1)}
 
-    def leaver_rate(row: CsvRow) -> Decimal | None:
+    def leaver_range(row: CsvRow) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
         group = row.raw("nhs_leaver_staff_group")
-        if not group:
-            return row.decimal("annual_leaver_rate", required=True, minimum=Decimal(0), maximum=Decimal(1))
-        if row.raw("annual_leaver_rate"):
-            row.error("annual_leaver_rate", f"leave it blank: the rate is England's published rate for {group!r} "
-                                            "(nhs_leaver_staff_group)")
-            return None
-        if group not in leaver_rates:
-            row.error("nhs_leaver_staff_group", f"unknown NHS staff group {group!r} (not in {Path(leavers_path).name})")
-            return None
-        return leaver_rates[group]
+        if group:
+            given = [(column, what) for column, what in (
+                ("annual_leaver_rate", "rate is England's published rate"),
+                ("annual_leaver_rate_low", "range is the regions' published spread"),
+                ("annual_leaver_rate_high", "range is the regions' published spread"),
+            ) if row.raw(column)]
+            for column, what in given:
+                row.error(column, f"leave it blank: the {what} for {group!r} (nhs_leaver_staff_group)")
+            if given:
+                return None, None, None
+            if group not in leaver_rates:
+                row.error("nhs_leaver_staff_group",
+                          f"unknown NHS staff group {group!r} (not in {Path(leavers_path).name})")
+                return None, None, None
+            leaver = leaver_rates[group]
+            return leaver.rate, leaver.low, leaver.high
+        rate = row.decimal("annual_leaver_rate", required=True, **rate_bounds)
+        low = row.decimal("annual_leaver_rate_low", **rate_bounds)
+        high = row.decimal("annual_leaver_rate_high", **rate_bounds)
+        if rate is None:
+            return None, None, None
+        low, high = rate if low is None else low, rate if high is None else high
+        if low > rate:
+            row.error("annual_leaver_rate_low", f"{low} is above annual_leaver_rate {rate}")
+        if high < rate:
+            row.error("annual_leaver_rate_high", f"{high} is below annual_leaver_rate {rate}")
+        return rate, low, high
 
     def parse(row: CsvRow) -> dict:
         soc_code = row.matching("soc2020_code", r"[1-9][0-9]{3}", "a SOC 2020 unit group code like 6131")
         unit_group = row.lookup("soc2020_code", unit_groups, "SOC 2020 unit group") if soc_code else None
         kept.add(soc_code)
+        rate, low, high = leaver_range(row)
         return {
             "code": row.matching("code", r"[a-z0-9]+(-[a-z0-9]+)*", "a lower-case slug like care-workers"),
             "name": row.text("name"),
             "soc_code": soc_code,
             "sector": row.choice("sector", OccupationSector.values),
             "staff_group": row.text("staff_group", required=False),
-            **dict.fromkeys(
-                ("annual_leaver_rate", "annual_leaver_rate_low", "annual_leaver_rate_high"), leaver_rate(row)
-            ),
+            "annual_leaver_rate": rate,
+            "annual_leaver_rate_low": low,
+            "annual_leaver_rate_high": high,
             "description": unit_group.raw("description") if unit_group else "",
         }
 
@@ -281,12 +337,40 @@ def progression_update(*, progression: Progression, data: Mapping) -> Progressio
     return progression
 
 
+COMPLETION_RATE_FIELDS = ("qualification_type", "rate", "rate_low", "rate_high", "basis")
+
+
+def _completion_rate_save(rate: CompletionRate, *, user=None) -> CompletionRate:
+    if rate.rate is not None:  # a low or high left empty equals the central rate (DESIGN.md 6.2)
+        rate.rate_low = rate.rate if rate.rate_low is None else rate.rate_low
+        rate.rate_high = rate.rate if rate.rate_high is None else rate.rate_high
+    rate.full_clean()
+    rate._history_user = user
+    rate.save()
+    return rate
+
+
+def completion_rate_create(*, data: Mapping, user=None) -> CompletionRate:
+    """A default completion rate for a qualification type that has none (staff only: the view checks)."""
+    return _completion_rate_save(
+        CompletionRate(**{name: data[name] for name in COMPLETION_RATE_FIELDS if name in data}), user=user
+    )
+
+
+def completion_rate_update(*, rate: CompletionRate, data: Mapping, user=None) -> CompletionRate:
+    for name in COMPLETION_RATE_FIELDS:
+        if name in data:
+            setattr(rate, name, data[name])
+    return _completion_rate_save(rate, user=user)
+
+
 ENTRY_ROUTE_COLUMNS = (
     "occupation", "qualification_type", "level", "apprenticeship_standard", "conversion_rate", "lag_months", "notes",
 )
 PROGRESSION_COLUMNS = ("from_occupation", "to_occupation", "typical_months", "via")
 
 
+STARTER_SET_REASON = "Starter set (data/entry_routes.csv)"  # the history's change reason of its writes
 ROUTE_UPSERT = UpsertSpec(
     model=EntryRoute,
     keys=(
@@ -295,11 +379,49 @@ ROUTE_UPSERT = UpsertSpec(
         NaturalKey(("occupation", "qualification_type", "level"), where='"apprenticeship_standard_id" IS NULL',
                    applies=lambda route: route.apprenticeship_standard_id is None),
     ),
-    fields=(*ENTRY_ROUTE_COLUMNS, "conversion_rate_low", "conversion_rate_high"),
+    fields=(*ENTRY_ROUTE_COLUMNS, "conversion_rate_low", "conversion_rate_high", "from_occupation"),
 )
 PROGRESSION_UPSERT = UpsertSpec(
     model=Progression, keys=(NaturalKey(("from_occupation", "to_occupation")),), fields=PROGRESSION_COLUMNS
 )
+
+
+def _route_range_check(row: CsvRow, values: dict) -> None:
+    """A low or high left blank (or a file without those columns) equals the central rate; low <= rate <= high,
+    and a backfill route trains staff of another occupation than its own (DESIGN.md 6.2, 6.3)."""
+    rate = values["conversion_rate"]
+    if rate is not None:
+        for end in ("conversion_rate_low", "conversion_rate_high"):
+            if values[end] is None:
+                values[end] = rate
+        if values["conversion_rate_low"] > rate:
+            row.error("conversion_rate_low", f"{values['conversion_rate_low']} is above conversion_rate {rate}")
+        if values["conversion_rate_high"] < rate:
+            row.error("conversion_rate_high", f"{values['conversion_rate_high']} is below conversion_rate {rate}")
+    if values["from_occupation"] is not None and values["from_occupation"] == values["occupation"]:
+        row.error("from_occupation", "is the route's own occupation: a backfill route trains staff of another one")
+
+
+def _routes_as_the_starter_set_left_them() -> set[tuple]:
+    """The keys (as `_route_key`) of stored routes whose latest history entry is the starter set's own write:
+    routes nobody has changed since the starter set wrote them (one query)."""
+    latest = EntryRoute.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+    rows = EntryRoute.objects.annotate(
+        written_by=Subquery(latest.values("history_change_reason")[:1])
+    ).filter(written_by=STARTER_SET_REASON).values_list(
+        "occupation_id", "qualification_type", "level", "apprenticeship_standard_id"
+    )
+    return {_id_key(*row) for row in rows}
+
+
+def _id_key(occupation_id, qualification_type, level, standard_id) -> tuple:
+    if standard_id is not None:
+        return (occupation_id, "standard", standard_id)
+    return (occupation_id, qualification_type, level)
+
+
+def _route_id_key(route: EntryRoute) -> tuple:
+    return _id_key(route.occupation_id, route.qualification_type, route.level, route.apprenticeship_standard_id)
 
 
 def _route_key(values: Mapping) -> tuple:
@@ -317,11 +439,13 @@ def pathways_starter_set_import(
 ) -> ImportResult:
     """The starter set of entry routes and progressions (data/entry_routes.csv, data/progressions.csv).
 
-    Each route and rate is an indicative planning assumption (data/PATHWAYS.md). Routes and
-    progressions already in the portal are kept as staff left them unless `update_existing`;
-    so a re-run adds only what is missing. All or nothing across both files: a malformed row is
-    named with its line and reason, and nothing is written. The result counts both files; its
-    notes give each file's counts.
+    Each route and rate is an indicative planning assumption (data/PATHWAYS.md). Unless
+    `update_existing`, stored progressions and routes staff changed are kept as they are; a route
+    still as the starter set wrote it follows the file (so a later file's ranges and backfill reach
+    it); so a re-run of the same files changes nothing. Optional route columns: conversion_rate_low
+    and _high (blank: the central rate) and from_occupation (DESIGN.md 6.2, 6.3). All or nothing
+    across both files: a malformed row is named with its line and reason, and nothing is written.
+    The result counts both files; its notes give each file's counts.
     """
     occupations = {o.code: o for o in Occupation.objects.all()}
     standards = {s.reference: s for s in ApprenticeshipStandard.objects.all()}
@@ -340,10 +464,15 @@ def pathways_starter_set_import(
                 if row.raw("apprenticeship_standard") else None
             ),
             "conversion_rate": row.decimal("conversion_rate", required=True, minimum=Decimal(0), maximum=Decimal(1)),
+            "conversion_rate_low": row.decimal("conversion_rate_low", minimum=Decimal(0), maximum=Decimal(1)),
+            "conversion_rate_high": row.decimal("conversion_rate_high", minimum=Decimal(0), maximum=Decimal(1)),
+            "from_occupation": (
+                row.lookup("from_occupation", occupations, "occupation") if row.raw("from_occupation") else None
+            ),
             "lag_months": row.integer("lag_months", required=True, minimum=0, maximum=120),
             "notes": row.text("notes", required=False),
         }
-        values["conversion_rate_low"] = values["conversion_rate_high"] = values["conversion_rate"]
+        _route_range_check(row, values)
         problems[str(routes_path)] += [f"line {row.line}: {column}: {reason}" for column, reason in row.problems]
         if not row.problems:
             route_records.append((row.line, values))
@@ -405,13 +534,26 @@ def pathways_starter_set_import(
         if found:
             raise import_refused(path, sorted(found, key=lambda p: int(p.split(":")[0].removeprefix("line "))))
 
-    # Without update_existing a route or step already in the portal is left as staff left it:
-    # the writer then gives only the key, so a match is never changed (core.upsert).
-    route_spec = ROUTE_UPSERT if update_existing else dataclasses.replace(ROUTE_UPSERT, fields=())
+    # Without update_existing a route or step that staff changed is left as they left it: the writer then
+    # gives only the key, so a match is never changed (core.upsert). A route still as the starter set wrote
+    # it (its latest history entry is the starter set's) follows the file, so that columns the file gained
+    # later (ranges, backfill) reach a portal loaded before; a re-run then finds it unchanged.
+    keys_only = dataclasses.replace(ROUTE_UPSERT, fields=())
     progression_spec = PROGRESSION_UPSERT if update_existing else dataclasses.replace(PROGRESSION_UPSERT, fields=())
+    if update_existing:
+        route_groups = [(ROUTE_UPSERT, route_writes)]
+    else:
+        following = _routes_as_the_starter_set_left_them()
+        route_groups = [
+            (ROUTE_UPSERT, [route for route in route_writes if _route_id_key(route) in following]),
+            (keys_only, [route for route in route_writes if _route_id_key(route) not in following]),
+        ]
     with transaction.atomic():
-        written = upsert(spec=route_spec, objs=route_writes, reason="Starter set (data/entry_routes.csv)")
-        routes.added, routes.changed, routes.unchanged = written.created, written.changed, written.unchanged
+        for spec, group in route_groups:
+            written = upsert(spec=spec, objs=group, reason=STARTER_SET_REASON)
+            routes.added += written.created
+            routes.changed += written.changed
+            routes.unchanged += written.unchanged
         written = upsert(spec=progression_spec, objs=progression_writes)
         progressions.added, progressions.changed = written.created, written.changed
         progressions.unchanged = written.unchanged

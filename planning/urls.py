@@ -17,6 +17,7 @@ urlpatterns = [
         name="dashboard_occupation",
     ),
     path("methodology/", views.methodology, name="methodology"),
+    path("methodology/completion-rates/", views.completion_rates, name="completion_rates"),
     # Public career pathway pages
     path("pathways/", views.pathway_list, name="pathway_list"),
     path("pathways/<slug:code>/", views.pathway_detail, name="pathway_detail"),

@@ -1171,11 +1171,24 @@ def _xlsx_response(tables: list[Table], report, geography, occupation, filename:
 
 
 def methodology(request):
-    """How the gap report is worked out, from which data, and what to be careful about (public)."""
-    from pathways.vocabulary import DEFAULT_COMPLETION_RATES, QualificationType
+    """How the gap report is worked out, from which data, and what to be careful about (public). The usual
+    completion rates are the CompletionRate table's (the seed values only while it is empty)."""
+    from pathways.selectors import completion_rates_shown
 
-    rates = [(QualificationType(kind).label, rate) for kind, rate in DEFAULT_COMPLETION_RATES.items()]
-    return render(request, "planning/methodology.html", {"completion_rates": rates})
+    return render(request, "planning/methodology.html", {"completion_rates": completion_rates_shown()})
+
+
+@login_required
+def completion_rates(request):
+    """Signed in: the default completion rates with their low and high values (DESIGN.md 6.2); staff get a
+    link to change each one in the admin (the one place they are written from a page)."""
+    from pathways.selectors import completion_rates_shown
+
+    rates = completion_rates_shown()
+    return render(request, "planning/completion_rates.html", {
+        "completion_rates": rates, "stored": any(rate.pk for rate in rates), "is_staff": is_staff(request.user),
+        "parent_url": reverse("planning:methodology"), "parent_text": "How the gap is worked out",
+    })
 
 
 # --- Public pathway pages: "how to become a healthcare support worker" ----------------------------

@@ -8,6 +8,7 @@ from core.api_views import api_not_found
 from hubs.api.views import ActivityViewSet, HubViewSet, PartnershipViewSet, PlacementViewSet
 from pathways.api.views import (
     ApprenticeshipStandardViewSet,
+    CompletionRateViewSet,
     EntryRouteViewSet,
     OccupationViewSet,
     ProgressionViewSet,
@@ -26,6 +27,7 @@ router.register("occupations", OccupationViewSet)
 router.register("apprenticeship-standards", ApprenticeshipStandardViewSet)
 router.register("entry-routes", EntryRouteViewSet)
 router.register("progressions", ProgressionViewSet)
+router.register("completion-rates", CompletionRateViewSet)
 router.register("gap-reports", GapReportViewSet, basename="gapreport")
 router.register("hubs", HubViewSet)
 router.register("partnerships", PartnershipViewSet)

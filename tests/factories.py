@@ -9,7 +9,7 @@ from factory.django import DjangoModelFactory
 from colleges.models import College, CourseOffer
 from core.roles import Role
 from hubs.models import Hub
-from pathways.models import ApprenticeshipStandard, EntryRoute, Occupation, OccupationSector
+from pathways.models import ApprenticeshipStandard, CompletionRate, EntryRoute, Occupation, OccupationSector
 from pathways.vocabulary import QualificationType
 from portal.models import User
 from trusts.models import IntegratedCareSystem, Region, Sector, Trust, TrustKind, Vacancy
@@ -99,6 +99,19 @@ class EntryRouteFactory(DjangoModelFactory):
     level = 3
     conversion_rate = Decimal("0.50")
     lag_months = 0
+
+
+class CompletionRateFactory(DjangoModelFactory):
+    """A default completion rate; the migrations seed every type, so this updates nothing it finds."""
+
+    class Meta:
+        model = CompletionRate
+        django_get_or_create = ("qualification_type",)
+
+    qualification_type = QualificationType.T_LEVEL
+    rate = Decimal("0.80")
+    rate_low = Decimal("0.70")
+    rate_high = Decimal("0.85")
 
 
 class CourseOfferFactory(DjangoModelFactory):

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from core.api_fields import NaturalKeyField
 
-from ..models import ApprenticeshipStandard, EntryRoute, Occupation, Progression
+from ..models import ApprenticeshipStandard, CompletionRate, EntryRoute, Occupation, Progression
 
 
 class RangeMixin:
@@ -98,3 +98,21 @@ class ProgressionSerializer(serializers.ModelSerializer):
         model = Progression
         fields = ["id", "from_occupation", "to_occupation", "typical_months", "via"]
         validators = []
+
+
+class CompletionRateSerializer(RangeMixin, serializers.ModelSerializer):
+    """The default completion rate of a qualification type, with its range (DESIGN.md 6.2): used for a
+    course offer that gives no rate of its own. Keyed by the qualification type."""
+
+    label = serializers.CharField(source="get_qualification_type_display", read_only=True)
+    ranges = (("rate", "rate_low", "rate_high"),)
+
+    class Meta:
+        model = CompletionRate
+        fields = ["qualification_type", "label", "rate", "rate_low", "rate_high", "basis"]
+        extra_kwargs = {
+            "rate_low": {"required": False, "allow_null": True,
+                         "help_text": "The low case's rate; at most the central rate (left out: the central rate)."},
+            "rate_high": {"required": False, "allow_null": True,
+                          "help_text": "The high case's rate; at least the central rate (left out: the central rate)."},
+        }

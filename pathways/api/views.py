@@ -3,12 +3,14 @@ from rest_framework import viewsets
 from .. import selectors, services
 from ..filtersets import (
     ApprenticeshipStandardFilterSet,
+    CompletionRateFilterSet,
     EntryRouteFilterSet,
     OccupationFilterSet,
     ProgressionFilterSet,
 )
 from .serializers import (
     ApprenticeshipStandardSerializer,
+    CompletionRateSerializer,
     EntryRouteSerializer,
     OccupationSerializer,
     ProgressionSerializer,
@@ -68,4 +70,25 @@ class ProgressionViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         serializer.instance = services.progression_update(
             progression=serializer.instance, data=serializer.validated_data
+        )
+
+
+class CompletionRateViewSet(viewsets.ModelViewSet):
+    """Default completion rates by qualification type, with their low and high values (DESIGN.md 6.2), keyed
+    by the type (t_level, apprenticeship, ...). Read by everyone signed in; written by staff. A type without
+    a row here uses the portal's seed value (pathways.vocabulary.DEFAULT_COMPLETION_RATES)."""
+
+    queryset = selectors.completion_rate_list()
+    serializer_class = CompletionRateSerializer
+    filterset_class = CompletionRateFilterSet
+    lookup_field = "qualification_type"
+    lookup_value_regex = r"[a-z_]+"
+    ordering_fields = ["qualification_type", "rate", "rate_low", "rate_high"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.completion_rate_create(data=serializer.validated_data, user=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.completion_rate_update(
+            rate=serializer.instance, data=serializer.validated_data, user=self.request.user
         )

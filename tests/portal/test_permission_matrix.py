@@ -244,6 +244,29 @@ RESOURCES["entryroute"] = Resource(
                              "level": 2, "conversion_rate": "0.20", "lag_months": 3},
 )
 RESOURCES["progression"] = Resource(make=_progression, kwargs=lambda o: {"pk": o.pk}, payload=_progression_body)
+
+
+def _completion_rate(w):
+    from pathways.models import CompletionRate
+
+    # The migrations seed every type; the detail routes point at the short-course one.
+    rate, _ = CompletionRate.objects.get_or_create(
+        qualification_type="short_course", defaults={"rate": "0.90", "rate_low": "0.85", "rate_high": "0.95"}
+    )
+    return rate
+
+
+def _completion_rate_body(w, role):
+    from pathways.models import CompletionRate
+
+    CompletionRate.objects.filter(qualification_type="other").delete()  # a POST needs a type without a rate
+    return {"qualification_type": "other", "rate": "0.70", "rate_low": "0.60", "rate_high": "0.80"}
+
+
+RESOURCES["completionrate"] = Resource(
+    make=_completion_rate, kwargs=lambda o: {"qualification_type": o.qualification_type},
+    payload=_completion_rate_body,
+)
 RESOURCES["gapreport"] = Resource(
     make=lambda w: w.report,
     kwargs=lambda o: {"pk": o.pk},
@@ -360,6 +383,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("progression-detail", "PUT"): STAFF_ONLY(200),
     ("progression-detail", "PATCH"): STAFF_ONLY(200),
     ("progression-detail", "DELETE"): STAFF_ONLY(204),
+    ("completionrate-list", "GET"): READ,
+    ("completionrate-list", "POST"): STAFF_ONLY(201),
+    ("completionrate-detail", "GET"): READ,
+    ("completionrate-detail", "PUT"): STAFF_ONLY(200),
+    ("completionrate-detail", "PATCH"): STAFF_ONLY(200),
+    ("completionrate-detail", "DELETE"): STAFF_ONLY(204),
     # gap reports: read by all signed in; requested (202, computed later) by ICS analysts and staff
     ("gapreport-list", "GET"): READ,
     ("gapreport-list", "POST"): _profile(ics=202, staff=202),
