@@ -23,6 +23,7 @@ from trusts.services import (
     BOARDS_CHANGED_ON,
     board_change_read,
     boards_change_import,
+    council_areas_import,
     integrated_care_systems_import,
     regions_import,
     trust_boards_import,
@@ -82,6 +83,9 @@ class Command(BaseCommand):
             lambda: regions_import(path=paths["regions"]),
             lambda: integrated_care_systems_import(path=paths["icbs"]),
             boards_change,  # after the earlier boards: new ones open, replaced ones close with successions
+            # council areas (districts) in today's boards: the public pathway pages' "your council"
+            lambda: council_areas_import(lsoa_path=paths["lsoa_counts"], sub_icb_path=paths["sub_icb_map"],
+                                         assumptions_path=paths["split_assumptions"]),
             lambda: trusts_import(path=paths["trusts"]),
             lambda: trust_boards_import(path=paths["trust_boards"], changed_on=changed_on),
             lambda: colleges_import(path=paths["colleges"]),
