@@ -1247,7 +1247,9 @@ def _rate_in_words(route) -> str:
 
 
 def _lag_in_words(months: int | None) -> str:
-    return "straight after the course" if not months else _months_in_words(months).removeprefix("after ") + " after the course"
+    if not months:
+        return "straight after the course"
+    return _months_in_words(months).removeprefix("after ") + " after the course"
 
 
 def _ladder(occupation) -> dict:

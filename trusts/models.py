@@ -186,7 +186,9 @@ class BoardSuccession(models.Model):
         return f"{self.share * 100:.1f}%"
 
 
-LAD_CODE = RegexValidator(r"^[ENSW][0-9]{8}$", "A local authority district code is a letter and 8 digits, e.g. E06000001.")
+LAD_CODE = RegexValidator(
+    r"^[ENSW][0-9]{8}$", "A local authority district code is a letter and 8 digits, e.g. E06000001."
+)
 
 
 class CouncilArea(models.Model):

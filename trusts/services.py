@@ -996,7 +996,8 @@ def council_areas_import(
         Prefetch("successions_out", queryset=BoardSuccession.objects.select_related("successor"), to_attr="successors")
     )}
     later_board = {row.raw("sub_icb_ods_code"): row.raw("icb_ods_code_apr2026")
-                   for row in csv_rows_read_checked(sub_icb_path, SUB_ICB_MAP_COLUMNS) if row.raw("icb_ods_code_apr2026")}
+                   for row in csv_rows_read_checked(sub_icb_path, SUB_ICB_MAP_COLUMNS)
+                   if row.raw("icb_ods_code_apr2026")}
     assumed = {(row.raw("old_icb_ods_code"), row.raw("lad24_code")): row.raw("new_icb_ods_code")
                for row in csv_rows_read_checked(assumptions_path, SPLIT_ASSUMPTION_COLUMNS)}
 

@@ -2,12 +2,11 @@
 its steps in and out, and the course offers that lead to it in a chosen ICS first, then its region."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-
-from decimal import Decimal
 
 from pathways.models import Progression
 from tests.factories import (
