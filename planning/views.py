@@ -7,6 +7,7 @@ import copy
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -1269,6 +1270,7 @@ def _ladder(occupation) -> dict:
     above += [{"role": route.occupation, "how": route.how, "share": _rate_in_words(route),
                "when": _lag_in_words(route.lag_months)}
               for route in occupation.routes_out]
+
     def by_role(rung):
         return rung["role"].name
 
@@ -1279,7 +1281,7 @@ def pathway_detail(request, code: str):
     """Public: the ways into one occupation, its career ladder (the roles below and above it, with the
     shares and typical times), and with `?area=` (a council area; `?ics=` an ICS) the course offers in
     or near that area's board that lead to it. An unknown council area answers 400 naming the field."""
-    from trusts.models import IntegratedCareSystem
+    from trusts.models import ICB_CODE_PATTERN, IntegratedCareSystem
 
     from .forms import CouncilAreaForm
 
@@ -1290,7 +1292,11 @@ def pathway_detail(request, code: str):
     area = form.chosen()
     ics_code = request.GET.get("ics", "").strip()
     ics = area.ics if area else None
-    if ics is None and ics_code and not form.errors:
+    if ics is not None and not ics.is_open_today:  # the area's board closed since the districts were loaded
+        from trusts.services import board_successor_today
+
+        ics = board_successor_today(ics)
+    if ics is None and re.fullmatch(ICB_CODE_PATTERN, ics_code) and not form.errors:
         ics = IntegratedCareSystem.objects.current().filter(code=ics_code).first()
     since = _academic_year_start(timezone.localdate())
     offers = selectors.pathway_offers(routes=occupation.route_list, ics=ics, since=since) if ics else None

@@ -281,3 +281,28 @@ def test_a_signed_in_user_sees_the_same_public_page(pathway, client_for, ics_use
     response = signed_in.get(url, {"area": "E07000117"})
     assert anonymous.status_code == response.status_code == 200
     assert response.context["area"].code == anonymous.context["area"].code == "E07000117"
+
+
+def test_a_council_area_whose_board_has_closed_since_shows_the_courses_of_its_successor(pathway):
+    # given: the area was loaded into a board that has closed since, merged into QE1
+    import datetime as dt
+
+    from tests.factories import BoardSuccessionFactory
+
+    old = IntegratedCareSystemFactory(code="QXX", name="NHS Old Integrated Care Board",
+                                      closed_on=dt.date.today() - dt.timedelta(days=1))
+    BoardSuccessionFactory(predecessor=old, successor=pathway["here"])
+    CouncilAreaFactory(code="E07000117", name="Burnley", ics=old)
+    # when
+    response = Client().get(reverse("pathways:pathway_detail", args=["healthcare-support-workers"]),
+                            {"area": "E07000117"})
+    # then
+    assert response.context["offers"].ics == pathway["here"]
+    assert "Burnley is in the NHS area of Lancashire" in response.content.decode()
+
+
+@pytest.mark.parametrize("params", [{"ics": "\x00"}, {"area": "\x00"}, {"ics": "Q" * 500}])
+def test_nonsense_in_the_area_or_ics_is_never_a_500(pathway, params):
+    response = Client().get(reverse("pathways:pathway_detail", args=["healthcare-support-workers"]), params)
+    assert response.status_code in (200, 400)
+    assert response.context["offers"] is None
