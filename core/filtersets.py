@@ -1,3 +1,5 @@
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -104,3 +106,41 @@ class PortalFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
         return queryset.filter(condition)
+
+
+# --- Word-prefix search: "nurse" finds "Nursing associates" -------------------------------------
+
+WORD_PATTERN = re.compile(r"[a-z0-9]+")
+# Endings taken off a search word so that its forms find each other ("nurse", "nurses", "nursing"
+# all become "nurs"), longest first; a stem keeps at least MIN_STEM letters.
+SUFFIXES = ("ings", "ing", "ists", "ist", "ers", "er", "ies", "es", "s", "e", "y")
+MIN_STEM = 4
+MAX_SEARCH_WORDS = 10  # words beyond these are ignored: each is one more pattern in the query
+
+
+def search_stems(value: str) -> list[str]:
+    """The stems of the words of a search, in order, each once: lower case letters and digits only."""
+    stems: list[str] = []
+    for word in WORD_PATTERN.findall(value.lower()):
+        stem = word
+        for suffix in SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+                stem = word[: -len(suffix)]
+                break
+        if stem not in stems:
+            stems.append(stem)
+    return stems[:MAX_SEARCH_WORDS]
+
+
+def word_prefix_q(fields: tuple[str, ...], value: str) -> Q:
+    """Rows where every word of `value` (as a stem) begins a word of one of `fields`, case aside.
+
+    The pattern is plain enough for PostgreSQL's and Python's (SQLite) regular expressions alike."""
+    condition = Q()
+    for stem in search_stems(value):
+        pattern = r"(^|[^a-z0-9])" + re.escape(stem)
+        either = Q()
+        for field in fields:
+            either |= Q(**{f"{field}__iregex": pattern})
+        condition &= either
+    return condition

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from core.filtersets import PortalFilterSet
+from core.filtersets import PortalFilterSet, search_stems, word_prefix_q
 
 from .models import (
     CURRENT_STATUSES,
@@ -17,12 +17,25 @@ from .vocabulary import QualificationType
 
 
 class OccupationFilterSet(PortalFilterSet):
-    search_fields = ("name", "code", "soc_code", "staff_group")
+    """Occupations, for the public pathway list and the API alike. `q` searches by the beginnings of
+    words in the name and the plain description, every word of the search in one of them ("nurse"
+    finds "Nursing associates"); or a SOC code or slug. `staff_group` has a filter of its own."""
+
+    search_fields = ("name", "plain_description")
+    search_label = "Search by role name or description"
     sector = django_filters.ChoiceFilter(choices=OccupationSector.choices)
 
     class Meta:
         model = Occupation
         fields = ["code", "soc_code", "sector", "staff_group"]
+
+    def search(self, queryset, name, value):
+        if not search_stems(value):
+            return queryset
+        value = value.strip()
+        return queryset.filter(
+            word_prefix_q(self.search_fields, value) | Q(code__iexact=value) | Q(soc_code__startswith=value)
+        )
 
 
 class ApprenticeshipStandardFilterSet(PortalFilterSet):

@@ -50,7 +50,17 @@ class Occupation(models.Model):
         max_digits=5, decimal_places=4, blank=True, validators=RATE_VALIDATORS,
         help_text="The high case's leaver rate; at least the central rate.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True)  # the ONS description of its SOC 2020 unit group
+    # Plain words for the public pathway pages (data/occupation_descriptions.csv), shown instead of the
+    # SOC wording; blank where the portal does not know.
+    plain_description = models.TextField(blank=True, help_text="What the job is, in plain English.")
+    entry_requirements = models.TextField(blank=True, help_text="What it usually takes to start, in plain English.")
+    pay_band = models.CharField(
+        max_length=40, blank=True, help_text="Typical NHS Agenda for Change band where the role is NHS, e.g. Band 5."
+    )
+    source = models.CharField(
+        max_length=400, blank=True, help_text="Where the entry requirements and the pay band come from."
+    )
 
     class Meta:
         ordering = ["name"]

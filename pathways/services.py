@@ -288,6 +288,46 @@ def occupations_import(
     return result
 
 
+OCCUPATION_DESCRIPTIONS_FILE = "occupation_descriptions.csv"  # the portal's own plain words (data/SOURCES.md)
+OCCUPATION_DESCRIPTION_COLUMNS = ("code", "plain_description", "entry_requirements", "pay_band", "source")
+
+
+def occupation_descriptions_import(*, path: Path | str = DATA_DIR / OCCUPATION_DESCRIPTIONS_FILE) -> ImportResult:
+    """Plain words for the public pathway pages: what each occupation does, what it takes to start,
+    its typical NHS pay band and where those come from (data/occupation_descriptions.csv). Only the
+    occupations named are changed, and only those four fields; a code the portal does not keep is
+    refused with its line, and nothing is written. A re-run changes nothing."""
+    fields = OCCUPATION_DESCRIPTION_COLUMNS[1:]
+    occupations = {o.code: o for o in Occupation.objects.all()}
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    writes: list[Occupation] = []
+    for row in csv_rows_read(path=path, required_columns=OCCUPATION_DESCRIPTION_COLUMNS):
+        occupation = row.lookup("code", occupations, "occupation")
+        values = {column: row.text(column, required=False) for column in fields}
+        if (values["pay_band"] or values["entry_requirements"]) and not values["source"]:
+            row.error("source", "is blank: say where the entry requirements and pay band come from")
+        if occupation is not None and occupation.code in first_line:
+            row.error("code", f"{occupation.code!r} appears again (first on line {first_line[occupation.code]})")
+        if occupation is not None and not row.problems:
+            first_line[occupation.code] = row.line
+            for name, value in values.items():
+                setattr(occupation, name, value)
+            try:
+                occupation.full_clean(validate_unique=False, validate_constraints=False)
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    row.error(name, " ".join(messages))
+        problems += row.messages()
+        if not row.problems:
+            writes.append(occupation)
+    if problems:
+        raise import_refused(path, problems)
+    written = upsert(spec=UpsertSpec(model=Occupation, keys=(NaturalKey(("code",)),), fields=fields), objs=writes)
+    return ImportResult(entity="occupations' plain words", added=written.created, changed=written.changed,
+                        unchanged=written.unchanged)
+
+
 # --------------------------------------------------------------------------------------
 # Career pathways: entry routes (course -> occupation) and progressions, written by staff
 # through the admin and the API; the starter set shipped in data/ (see data/PATHWAYS.md).

@@ -137,3 +137,26 @@ class GapReportRequestForm(ServiceManualFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if scenarios is not None:
             self.fields["scenario"].queryset = scenarios
+
+
+class CouncilAreaForm(forms.Form):
+    """The public pathway page's "courses near you": a council area a school leaver knows, which the
+    portal places in its board (trusts.CouncilArea). A plain GET form: it works without JavaScript."""
+
+    area = forms.ChoiceField(
+        label="Your council area", required=False,
+        help_text="The council for where you live or go to school or college, for example Leeds or Cornwall.",
+        error_messages={"invalid_choice": "Choose your council area from the list: %(value)s is not one we know."},
+    )
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = {area.code: area for area in areas}
+        self.fields["area"].choices = [("", "Choose a council area"),
+                                       *((area.code, area.name) for area in self.areas.values())]
+
+    def chosen(self):
+        """The council area chosen, or None (nothing chosen, or the form has errors)."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.areas.get(self.cleaned_data["area"])

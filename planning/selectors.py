@@ -32,7 +32,7 @@ from hubs.models import Activity
 from hubs.selectors import partnership_list
 from pathways import rules
 from pathways.models import EntryRoute, Occupation, Progression
-from trusts.models import BoardSuccession, IntegratedCareSystem, Region, Trust, TrustBoard, Vacancy
+from trusts.models import BoardSuccession, CouncilArea, IntegratedCareSystem, Region, Trust, TrustBoard, Vacancy
 
 from .models import (
     LEVEL_ORDER,
@@ -1121,16 +1121,26 @@ def pathway_occupation_list():
 
 
 def pathway_occupation(*, code: str) -> Occupation | None:
-    """One occupation with its entry routes and its steps in and out (4 queries)."""
+    """One occupation with its career ladder (5 queries): its entry routes (`route_list`, each with the
+    occupation it takes people from when it is a backfill route), its steps in and out (`steps_in`,
+    `steps_out`), and the routes of other occupations that train people who work in it now
+    (`routes_out`)."""
     return (
         Occupation.objects.filter(code=code)
         .prefetch_related(
             Prefetch(
                 "entry_routes",
-                queryset=EntryRoute.objects.select_related("apprenticeship_standard").order_by(
+                queryset=EntryRoute.objects.select_related("apprenticeship_standard", "from_occupation").order_by(
                     "lag_months", "-conversion_rate", "qualification_type", "level"
                 ),
                 to_attr="route_list",
+            ),
+            Prefetch(
+                "backfill_routes",
+                queryset=EntryRoute.objects.select_related("apprenticeship_standard", "occupation").order_by(
+                    "occupation__name", "lag_months", "qualification_type", "level"
+                ),
+                to_attr="routes_out",
             ),
             Prefetch(
                 "progressions_in",
@@ -1145,6 +1155,11 @@ def pathway_occupation(*, code: str) -> Occupation | None:
         )
         .first()
     )
+
+
+def council_area_list():
+    """The council areas a visitor may choose on the pathway pages, with their board (1 query)."""
+    return CouncilArea.objects.select_related("ics").order_by("name", "code")
 
 
 @dataclass

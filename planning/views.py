@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -1221,28 +1222,80 @@ def pathway_list(request):
     })
 
 
+def _percent(rate) -> str:
+    value = (Decimal(rate) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return f"{value}%"
+
+
+def _rate_in_words(route) -> str:
+    """A route's conversion rate with its low to high range: "30% (20% to 40%)", or "30%" when the
+    range is the rate itself."""
+    central, low, high = (_percent(route.conversion_rate), _percent(route.conversion_rate_low),
+                          _percent(route.conversion_rate_high))
+    return central if low == central == high else f"{central} ({low} to {high})"
+
+
+def _lag_in_words(months: int | None) -> str:
+    if not months:
+        return "straight after the course"
+    return _months_in_words(months).removeprefix("after ") + " after the course"
+
+
+def _ladder(occupation) -> dict:
+    """The career ladder around one occupation: the rungs below (roles people step up from, by a
+    progression or by a course that trains people working in them) and above (roles people move on
+    to), each with how, the share who make the step where the portal has one, and the typical time.
+    Read from the prefetched routes and progressions: no query of its own."""
+    below = [{"role": step.from_occupation, "how": step.via or "Experience and training at work",
+              "share": "", "when": _months_in_words(step.typical_months) if step.typical_months else ""}
+             for step in occupation.steps_in]
+    below += [{"role": route.from_occupation, "how": route.how, "share": _rate_in_words(route),
+               "when": _lag_in_words(route.lag_months)}
+              for route in occupation.route_list if route.from_occupation_id]
+    above = [{"role": step.to_occupation, "how": step.via or "Experience and training at work",
+              "share": "", "when": _months_in_words(step.typical_months) if step.typical_months else ""}
+             for step in occupation.steps_out]
+    above += [{"role": route.occupation, "how": route.how, "share": _rate_in_words(route),
+               "when": _lag_in_words(route.lag_months)}
+              for route in occupation.routes_out]
+
+    def by_role(rung):
+        return rung["role"].name
+
+    return {"below": sorted(below, key=by_role), "above": sorted(above, key=by_role)}
+
+
 def pathway_detail(request, code: str):
-    """Public: the ways into one occupation, the steps on from it, and with `?ics=` the course offers
-    in or near that ICS that lead to it."""
-    from trusts.models import IntegratedCareSystem
+    """Public: the ways into one occupation, its career ladder (the roles below and above it, with the
+    shares and typical times), and with `?area=` (a council area; `?ics=` an ICS) the course offers in
+    or near that area's board that lead to it. An unknown council area answers 400 naming the field."""
+    from trusts.models import ICB_CODE_PATTERN, IntegratedCareSystem
+
+    from .forms import CouncilAreaForm
 
     occupation = selectors.pathway_occupation(code=code)
     if occupation is None:
         raise Http404("No such occupation.")
-    boards = list(IntegratedCareSystem.objects.current().order_by("name").only("code", "name", "region_id"))
+    form = CouncilAreaForm(request.GET if "area" in request.GET else None, areas=selectors.council_area_list())
+    area = form.chosen()
     ics_code = request.GET.get("ics", "").strip()
-    ics = next((board for board in boards if board.code == ics_code), None)
+    ics = area.ics if area else None
+    if ics is not None and not ics.is_open_today:  # the area's board closed since the districts were loaded
+        from trusts.services import board_successor_today
+
+        ics = board_successor_today(ics)
+    if ics is None and re.fullmatch(ICB_CODE_PATTERN, ics_code) and not form.errors:
+        ics = IntegratedCareSystem.objects.current().filter(code=ics_code).first()
     since = _academic_year_start(timezone.localdate())
     offers = selectors.pathway_offers(routes=occupation.route_list, ics=ics, since=since) if ics else None
     routes = [
-        {"route": route, "when": _months_in_words(route.lag_months)} for route in occupation.route_list
+        {"route": route, "when": _months_in_words(route.lag_months), "share": _rate_in_words(route)}
+        for route in occupation.route_list
     ]
     return render(request, "planning/pathway_detail.html", {
-        "occupation": occupation, "routes": routes, "boards": boards, "ics": ics, "ics_code": ics_code,
-        "offers": offers, "since": since,
-        "steps_in": [{"step": s, "when": _months_in_words(s.typical_months)} for s in occupation.steps_in],
-        "steps_out": [{"step": s, "when": _months_in_words(s.typical_months)} for s in occupation.steps_out],
-    })
+        "occupation": occupation, "routes": routes, "form": form, "area": area, "ics": ics, "ics_code": ics_code,
+        "offers": offers, "since": since, "ladder": _ladder(occupation),
+    }, status=400 if form.errors else 200)
 
 
 # --------------------------------------------------------------------------------------

@@ -176,6 +176,19 @@ class BoardSuccessionFactory(DjangoModelFactory):
     share = 1
 
 
+class CouncilAreaFactory(DjangoModelFactory):
+    """A council area (local authority district) wholly in one board unless a share is given."""
+
+    class Meta:
+        model = "trusts.CouncilArea"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"E06{n:06d}")
+    name = factory.Sequence(lambda n: f"Council {n}")
+    ics = factory.SubFactory(IntegratedCareSystemFactory)
+    share = 1
+
+
 class TrustBoardFactory(DjangoModelFactory):
     class Meta:
         model = "trusts.TrustBoard"

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BoardSuccession, IntegratedCareSystem, Region, Trust, TrustBoard, Vacancy
+from .models import BoardSuccession, CouncilArea, IntegratedCareSystem, Region, Trust, TrustBoard, Vacancy
 
 
 @admin.register(Region)
@@ -38,6 +38,14 @@ class IntegratedCareSystemAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["region"]
     inlines = [SuccessionInline]
+
+
+@admin.register(CouncilArea)
+class CouncilAreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "ics", "share"]
+    search_fields = ["code", "name"]
+    list_select_related = ["ics"]
+    autocomplete_fields = ["ics"]
 
 
 class TrustBoardInline(admin.TabularInline):

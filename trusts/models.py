@@ -186,6 +186,44 @@ class BoardSuccession(models.Model):
         return f"{self.share * 100:.1f}%"
 
 
+LAD_CODE = RegexValidator(
+    r"^[ENSW][0-9]{8}$", "A local authority district code is a letter and 8 digits, e.g. E06000001."
+)
+
+
+class CouncilArea(models.Model):
+    """A local council area (an ONS local authority district, April 2024) and the board it lies in today:
+    the board open today that holds the largest share of the district's LSOAs (2021), with that share
+    (data/lad_sub_icb_lsoa_counts.csv read through today's sub-ICB map; data/SOURCES.md). Lets the public
+    pathway pages ask for a council a school leaver knows instead of an ICS."""
+
+    code = models.CharField("LAD code", max_length=9, unique=True, validators=[LAD_CODE])
+    name = models.CharField(max_length=100)
+    ics = models.ForeignKey(IntegratedCareSystem, on_delete=models.PROTECT, related_name="council_areas",
+                            help_text="The board open today with most of the district's LSOAs in it.")
+    share = models.DecimalField(
+        max_digits=7, decimal_places=6,
+        help_text="Share of the district's LSOAs (2021) that lie in that board (above 0, at most 1).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(name="council_area_code_format", condition=Q(code__regex=r"^[ENSW][0-9]{8}$")),
+            models.CheckConstraint(name="council_area_share_0_to_1", condition=Q(share__gt=0, share__lte=1)),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def share_percent(self) -> str:
+        return f"{self.share * 100:.0f}%"
+
+
 class TrustKind(models.TextChoices):
     ACUTE = "acute", "Acute"
     MENTAL_HEALTH = "mental_health", "Mental health"

@@ -36,7 +36,9 @@ from pathways.models import Occupation
 
 from .models import (
     ICB_CODE_PATTERN,
+    LAD_CODE,
     BoardSuccession,
+    CouncilArea,
     IntegratedCareSystem,
     Region,
     Sector,
@@ -968,6 +970,73 @@ def trust_boards_import(*, path: Path | str, changed_on: dt.date = BOARDS_CHANGE
         else:
             result.unchanged += 1
     return result
+
+
+# --------------------------------------------------------------------------------------
+# Council areas (local authority districts) and the board each lies in today, for the public
+# pathway pages: the board open today with the largest share of the district's LSOAs (2021).
+# --------------------------------------------------------------------------------------
+
+COUNCIL_AREA_UPSERT = UpsertSpec(model=CouncilArea, keys=(NaturalKey(("code",)),), fields=("name", "ics", "share"))
+
+
+def council_areas_import(
+    *, lsoa_path: Path | str, sub_icb_path: Path | str, assumptions_path: Path | str, today: dt.date | None = None,
+) -> ImportResult:
+    """Council areas from the LSOA counts by district and sub-ICB location (lad_sub_icb_lsoa_counts.csv).
+
+    Each count is placed in a board of today's map: its sub-ICB location's later board
+    (sub_icb_2025_to_icb_2026.csv) when it has one, else the written assumption for its district
+    (board_split_assumptions.csv), else the board the counts file names; a board closed today passes
+    on to its successor with the largest share (board_successor_today). The district's board is the
+    one with most of its LSOAs (ties by code), stored with that share to 6 places. All or nothing;
+    a re-run changes nothing."""
+    today = today or timezone.localdate()
+    boards = {board.code: board for board in IntegratedCareSystem.objects.prefetch_related(
+        Prefetch("successions_out", queryset=BoardSuccession.objects.select_related("successor"), to_attr="successors")
+    )}
+    later_board = {row.raw("sub_icb_ods_code"): row.raw("icb_ods_code_apr2026")
+                   for row in csv_rows_read_checked(sub_icb_path, SUB_ICB_MAP_COLUMNS)
+                   if row.raw("icb_ods_code_apr2026")}
+    assumed = {(row.raw("old_icb_ods_code"), row.raw("lad24_code")): row.raw("new_icb_ods_code")
+               for row in csv_rows_read_checked(assumptions_path, SPLIT_ASSUMPTION_COLUMNS)}
+
+    def open_today(code: str) -> IntegratedCareSystem | None:
+        board = boards.get(code)
+        if board is None or board.is_open_on(today):
+            return board
+        return board_successor_today(board, today)
+
+    problems: list[str] = []
+    names: dict[str, str] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for row in csv_rows_read_checked(lsoa_path, LSOA_COUNT_COLUMNS):
+        lad = row.matching("lad24_code", LAD_CODE.regex.pattern.strip("^$"), "a district code like E06000001")
+        name = row.text("lad24_name")
+        count = row.integer("lsoa21_count", required=True, minimum=0, maximum=100_000)
+        old = row.raw("icb_ods_code")
+        code = later_board.get(row.raw("sicbl24_ods_code")) or assumed.get((old, lad)) or old
+        board = open_today(code)
+        if board is None:
+            row.error("icb_ods_code", f"{code!r} is not a stored board open on {today:%-d %B %Y} and names no "
+                                      "successor that is: load the boards first")
+        problems += row.messages()
+        if not row.problems and count:
+            names[lad] = name
+            counts.setdefault(lad, {}).setdefault(board.code, 0)
+            counts[lad][board.code] += count
+    _refuse_if(lsoa_path, problems)
+
+    areas = []
+    for lad, by_board in sorted(counts.items()):
+        code = max(by_board, key=lambda board: (by_board[board], [-ord(c) for c in board]))
+        share = (Decimal(by_board[code]) / Decimal(sum(by_board.values()))).quantize(SHARE_PLACES)
+        area = CouncilArea(code=lad, name=names[lad], ics=boards[code], share=share)
+        area.full_clean(validate_unique=False, validate_constraints=False)
+        areas.append(area)
+    written = upsert(spec=COUNCIL_AREA_UPSERT, objs=areas)
+    return ImportResult(entity="council areas", added=written.created, changed=written.changed,
+                        unchanged=written.unchanged)
 
 
 # --------------------------------------------------------------------------------------

@@ -12,10 +12,12 @@ from core.importing import DATA_DIR
 from core.models import DataLoad
 from pathways.services import (
     LEAVERS_FILE,
+    OCCUPATION_DESCRIPTIONS_FILE,
     STANDARDS_FILE,
     STANDARDS_HISTORY_FILE,
     apprenticeship_standards_history_import,
     apprenticeship_standards_import,
+    occupation_descriptions_import,
     occupations_import,
     pathways_starter_set_import,
 )
@@ -23,6 +25,7 @@ from trusts.services import (
     BOARDS_CHANGED_ON,
     board_change_read,
     boards_change_import,
+    council_areas_import,
     integrated_care_systems_import,
     regions_import,
     trust_boards_import,
@@ -49,6 +52,8 @@ FILES = [
     ("occupations", "occupations.csv", "the occupations the portal keeps, with leaver rates"),
     ("leavers", LEAVERS_FILE, "NHS leaver rates by staff group and region (NHS Workforce Statistics)"),
     ("soc", "soc2020_unit_groups.csv", "ONS SOC 2020 unit groups, for occupation descriptions"),
+    ("occupation_descriptions", OCCUPATION_DESCRIPTIONS_FILE,
+     "the portal's plain words for each occupation: description, entry requirements, pay band, source"),
 ]
 
 
@@ -82,6 +87,9 @@ class Command(BaseCommand):
             lambda: regions_import(path=paths["regions"]),
             lambda: integrated_care_systems_import(path=paths["icbs"]),
             boards_change,  # after the earlier boards: new ones open, replaced ones close with successions
+            # council areas (districts) in today's boards: the public pathway pages' "your council"
+            lambda: council_areas_import(lsoa_path=paths["lsoa_counts"], sub_icb_path=paths["sub_icb_map"],
+                                         assumptions_path=paths["split_assumptions"]),
             lambda: trusts_import(path=paths["trusts"]),
             lambda: trust_boards_import(path=paths["trust_boards"], changed_on=changed_on),
             lambda: colleges_import(path=paths["colleges"]),
@@ -89,6 +97,7 @@ class Command(BaseCommand):
             lambda: apprenticeship_standards_import(path=paths["standards"]),  # the current list wins
             lambda: apprenticeship_standards_history_import(path=paths["standards_history"]),
             lambda: occupations_import(path=paths["occupations"], soc_path=paths["soc"], leavers_path=paths["leavers"]),
+            lambda: occupation_descriptions_import(path=paths["occupation_descriptions"]),
             lambda: pathways_starter_set_import(),  # entry routes and progressions: data/PATHWAYS.md
         ]
         results = []
