@@ -216,16 +216,18 @@ def gap_report_compute(*, report_id: int) -> GapReport:
     started = time.monotonic()
     try:
         with _Heartbeat(report.pk):
+            # Each stage's progress is written in the stage's transaction (visible when it commits): one
+            # commit a stage, which on PostgreSQL need not wait for the disk (planning.gap._STAGE).
             with _reads():
                 run.stage_geography()
                 run.stage_demand()
-            _gap_report_progress(report.pk, 35)
+                _gap_report_progress(report.pk, 35)
             with _reads():
                 run.stage_supply()
-            _gap_report_progress(report.pk, 70)
+                _gap_report_progress(report.pk, 70)
             with _reads():
                 inputs = _gap_report_inputs(report, run)
-            _gap_report_progress(report.pk, 85)
+                _gap_report_progress(report.pk, 85)
             with transaction.atomic():  # the one write of the figures: short
                 current = GapReport.objects.select_for_update().get(pk=report.pk)
                 if current.status != GapReport.Status.RUNNING:
