@@ -530,8 +530,11 @@ def run(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown scale {', '.join(unknown)}: choose from {', '.join(SCALES)}")
     _setup_django()
+    import logging
+
     from django.db import connection
 
+    logging.getLogger("planning").setLevel(logging.WARNING)  # not a line per report run
     if connection.vendor != "postgresql":
         sys.exit("The floor benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")
     print(f"database {connection.settings_dict['NAME']}", flush=True)

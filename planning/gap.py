@@ -3,9 +3,15 @@
 A handful of aggregate statements, each over whole tables, never a Python loop over vacancy or
 offer rows. Five temporary tables hold the small intermediate aggregates so that the run can
 report progress between stages, and the final step writes every row of the report with
-INSERT ... SELECT (ICS rows from the staged aggregates, then region and national rows as sums of
-the stored ICS rows), and the supply behind the ICS rows by college (GapReportSupply) from the same
-staged arrivals. The SQL runs on PostgreSQL and SQLite alike.
+INSERT ... SELECT (ICS rows from the staged aggregates, region and national rows as their sums: on
+PostgreSQL the three levels in one statement with GROUPING SETS, elsewhere region and national rows
+summed from the stored ICS rows), and the supply behind the ICS rows by college (GapReportSupply) from
+the same staged arrivals. The SQL runs on PostgreSQL and SQLite alike.
+
+Since issue 13 (bench/floor.py measures the run against a floor of plain SQL written from DESIGN.md), on
+PostgreSQL: each series' latest vacancy row is read in index order (DISTINCT ON) rather than grouped and
+fetched back; no statement plans parallel workers; each stage is one round trip (settings, drop of a
+leftover table, create) whose commit does not wait for the disk; the temporary tables go in one DROP.
 
 Every gap rule in these statements (where an offer lies, completers, completion and arrival dates,
 which route matches which offer, the year windows, England's code) is a fragment of pathways.rules,
