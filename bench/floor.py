@@ -93,8 +93,14 @@ FLOOR = {
     "college_board": """
         SELECT college_id, ics_id FROM colleges_collegeboard
         WHERE (valid_from IS NULL OR valid_from <= %(d)s) AND (valid_to IS NULL OR valid_to >= %(d)s)""",
-    # Section 6: a series is sector + trust-or-ics + occupation; its latest period on or before d. Each
-    # kind of series is read in the order of its unique index, newest first, keeping each series' first row.
+    # Section 6: a series is sector + trust-or-ics + occupation; its latest period on or before d. The series
+    # of a trust (most rows) are read in the order of their unique index, newest first, keeping each series'
+    # first row; for the few series of an ICS alone, their latest month is grouped and the rows read back
+    # (PostgreSQL sorts for their DISTINCT ON: measured 3-4 times slower).
+    "ics_latest_month": """
+        SELECT sector, ics_id, occupation_id, MAX(period) AS period FROM trusts_vacancy
+        WHERE trust_id IS NULL AND period <= %(d)s
+        GROUP BY sector, ics_id, occupation_id""",
     "latest": """
         SELECT * FROM (
             SELECT DISTINCT ON (sector, trust_id, occupation_id)
@@ -103,12 +109,10 @@ FLOOR = {
             ORDER BY sector DESC, trust_id DESC, occupation_id DESC, period DESC
         ) by_trust
         UNION ALL
-        SELECT * FROM (
-            SELECT DISTINCT ON (sector, ics_id, occupation_id)
-                   trust_id, ics_id, occupation_id, vacancies_fte, staff_in_post_fte
-            FROM trusts_vacancy WHERE trust_id IS NULL AND period <= %(d)s
-            ORDER BY sector DESC, ics_id DESC, occupation_id DESC, period DESC
-        ) by_ics""",
+        SELECT v.trust_id, v.ics_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
+        FROM ics_latest_month m
+        JOIN trusts_vacancy v ON v.trust_id IS NULL AND v.sector = m.sector AND v.ics_id = m.ics_id
+             AND v.occupation_id = m.occupation_id AND v.period = m.period""",
     # A row lies in its trust's board on d, else (no trust, or no board that day) in its own ics.
     "demand_by_board": """
         SELECT COALESCE(tb.ics_id, l.ics_id) AS board, l.occupation_id,
