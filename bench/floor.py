@@ -491,11 +491,11 @@ def report(results: list[dict], repeat: int) -> list[str]:
         best = min(VARIANTS, key=lambda name: statistics.median(times[name]))
         print(f"\n  {result['scale']}: {result['data']}; {result['rows']:,} report rows; load "
               f"{min(result['loads']):.2f}-{max(result['loads']):.2f}")
-        print(f"    {'portal (service, end to end)':32s} {_ms(times['portal'])}")
+        print(f"    {'portal (service, end to end)':44s} {_ms(times['portal'])}")
         for name in VARIANTS:
             check = result["checks"][name]
             same = "same rows as the portal" if not check else f"ROWS DIFFER: {'; '.join(check[:3])}"
-            print(f"    {'floor: ' + name:32s} {_ms(times[name])}  portal / it "
+            print(f"    {'floor: ' + name:44s} {_ms(times[name])}  portal / it "
                   f"{portal / statistics.median(times[name]):.2f}; {same}")
             if check:
                 missed.append(f"{result['scale']}: floor {name} rows differ")
