@@ -3,9 +3,15 @@
 A handful of aggregate statements, each over whole tables, never a Python loop over vacancy or
 offer rows. Five temporary tables hold the small intermediate aggregates so that the run can
 report progress between stages, and the final step writes every row of the report with
-INSERT ... SELECT (ICS rows from the staged aggregates, then region and national rows as sums of
-the stored ICS rows), and the supply behind the ICS rows by college (GapReportSupply) from the same
-staged arrivals. The SQL runs on PostgreSQL and SQLite alike.
+INSERT ... SELECT (ICS rows from the staged aggregates, region and national rows as their sums: on
+PostgreSQL the three levels in one statement with GROUPING SETS, elsewhere region and national rows
+summed from the stored ICS rows), and the supply behind the ICS rows by college (GapReportSupply) from
+the same staged arrivals. The SQL runs on PostgreSQL and SQLite alike.
+
+Since issue 13 (bench/floor.py measures the run against a floor of plain SQL written from DESIGN.md), on
+PostgreSQL: each series' latest vacancy row is read in index order (DISTINCT ON) rather than grouped and
+fetched back; no statement plans parallel workers; each stage is one round trip (settings, drop of a
+leftover table, create) whose commit does not wait for the disk; the temporary tables go in one DROP.
 
 Every gap rule in these statements (where an offer lies, completers, completion and arrival dates,
 which route matches which offer, the year windows, England's code) is a fragment of pathways.rules,
@@ -45,6 +51,19 @@ from .models import AdjustmentKind, GapReportRow, GapReportSupply, ScenarioAdjus
 
 _TEMP_TABLES = ("gap_tmp_shares", "gap_tmp_demand", "gap_tmp_arrivals", "gap_tmp_supply", "gap_tmp_backfill")
 _CASES = [("", ""), ("_low", "low"), ("_high", "high")]  # (column suffix, rules case): central, low, high
+
+
+# PostgreSQL settings for the run's statements, each for its transaction only (SET LOCAL: to the end of the
+# transaction, or of the multi-statement string outside one; the server's settings are left as they were).
+# - No parallel workers. Measured (issue 13): launching them cost more than they saved at every size, and a
+#   parallel plan rebuilt its hash aggregates in each worker (the demand stage's, 55% of a run).
+# - Room for the sorts and hash tables of a run (England scale: the latest rows of the ICS series were
+#   sorted on disk with the default 4 MB); measured 5-25% off the stages.
+# - The stages' transactions (and the final drop) change nothing that must outlive a crash: temporary
+#   tables, and the progress the service writes in them. Their commits need not wait for the WAL to reach
+#   the disk (1-4 ms each). The transaction writing the rows keeps the server's synchronous_commit.
+_SERIAL = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '32MB'"
+_STAGE = f"{_SERIAL}; SET LOCAL synchronous_commit = off"
 
 
 def _vendor() -> str:
@@ -96,18 +115,17 @@ class GapComputation:
         shares, params = rules.board_shares_sql(
             IntegratedCareSystem._meta.db_table, BoardSuccession._meta.db_table, self.as_of, _vendor()
         )
-        self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_shares')}", [])
-        self._execute(f"CREATE TEMPORARY TABLE gap_tmp_shares AS {shares}", params)
-        if _vendor() == "postgresql":  # a temporary table has no statistics until analysed: plan on the real size
-            self._execute("ANALYZE gap_tmp_shares", [])
+        # A temporary table has no statistics until analysed: plan on the real size (PostgreSQL).
+        analyse = "; ANALYZE gap_tmp_shares" if _vendor() == "postgresql" else ""
+        self._create("gap_tmp_shares", f"CREATE TEMPORARY TABLE gap_tmp_shares AS {shares}{analyse}", params)
 
     def stage_demand(self) -> None:
         """Per ICS and occupation: vacancies and yearly replacement (each case) from each series' latest period.
 
         A series is sector + trust + occupation, or sector + ICS + occupation for rows naming no
-        trust. Each series' latest month on or before as_of is found by one grouped scan, and its row
-        fetched back by the series' unique key (no sort of the whole table). Each row lies in its trust's
-        board on as_of (else its ICS) and is counted where that board's figures are (gap_tmp_shares).
+        trust. Each series' row of its latest month on or before as_of comes from `_latest_rows_sql`. Each
+        row lies in its trust's board on as_of (else its ICS) and is counted where that board's figures are
+        (gap_tmp_shares).
         """
         vacancy = Vacancy._meta.db_table
         occupation = Occupation._meta.db_table
@@ -121,33 +139,11 @@ class GapComputation:
             f"AS replacement{suffix}"
             for suffix, _ in _CASES
         )
-        self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_demand')}", [])
-        self._execute(
+        self._create(
+            "gap_tmp_demand",
             f"""
             CREATE TEMPORARY TABLE gap_tmp_demand AS
-            WITH trust_series AS (
-                SELECT sector, trust_id, occupation_id, MAX(period) AS period
-                FROM {vacancy}
-                WHERE period <= %s AND trust_id IS NOT NULL
-                GROUP BY sector, trust_id, occupation_id
-            ),
-            ics_series AS (
-                SELECT sector, ics_id, occupation_id, MAX(period) AS period
-                FROM {vacancy}
-                WHERE period <= %s AND trust_id IS NULL
-                GROUP BY sector, ics_id, occupation_id
-            ),
-            latest_rows AS (
-                SELECT v.ics_id, v.trust_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
-                FROM trust_series s
-                JOIN {vacancy} v ON v.trust_id = s.trust_id AND v.sector = s.sector
-                                AND v.occupation_id = s.occupation_id AND v.period = s.period
-                UNION ALL
-                SELECT v.ics_id, v.trust_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
-                FROM ics_series s
-                JOIN {vacancy} v ON v.ics_id = s.ics_id AND v.sector = s.sector
-                                AND v.occupation_id = s.occupation_id AND v.period = s.period AND v.trust_id IS NULL
-            )
+            WITH {self._latest_rows_sql(vacancy)}
             SELECT s.ics_id, r.occupation_id,
                    SUM(s.share) AS vacancy_rows,
                    SUM(r.vacancies_fte * COALESCE(vf.value, 1) * s.share) AS vacancies,
@@ -162,6 +158,56 @@ class GapComputation:
             """,
             [_date(self.as_of), _date(self.as_of), *trust_board_params, *leaver_params, *factor_params],
         )
+
+    @staticmethod
+    def _latest_rows_sql(vacancy: str) -> str:
+        """CTEs ending in `latest_rows`: each series' row of its latest period on or before as_of (two
+        parameters, as_of). The series of rows naming a trust are most of the table: on PostgreSQL they are
+        read in the order of their unique index (sector, trust, occupation, period), newest first, keeping
+        each series' first row (DISTINCT ON: one ordered pass, no aggregate to build, no second scan).
+        Otherwise, and for the few series naming an ICS only (PostgreSQL plans their DISTINCT ON with a sort,
+        measured 3-4 times slower), one grouped scan finds each series' latest month and its row is fetched
+        back by the series' unique key.
+        """
+        columns = "v.ics_id, v.trust_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte"
+        ics_series = f"""ics_series AS (
+                SELECT sector, ics_id, occupation_id, MAX(period) AS period
+                FROM {vacancy}
+                WHERE period <= %s AND trust_id IS NULL
+                GROUP BY sector, ics_id, occupation_id
+            )"""
+        ics_rows = f"""SELECT {columns}
+                FROM ics_series s
+                JOIN {vacancy} v ON v.ics_id = s.ics_id AND v.sector = s.sector
+                                AND v.occupation_id = s.occupation_id AND v.period = s.period AND v.trust_id IS NULL"""
+        if _vendor() == "postgresql":
+            return f"""trust_rows AS (
+                SELECT DISTINCT ON (v.sector, v.trust_id, v.occupation_id) {columns}
+                FROM {vacancy} v
+                WHERE v.period <= %s AND v.trust_id IS NOT NULL
+                ORDER BY v.sector DESC, v.trust_id DESC, v.occupation_id DESC, v.period DESC
+            ),
+            {ics_series},
+            latest_rows AS (
+                SELECT * FROM trust_rows
+                UNION ALL
+                {ics_rows}
+            )"""
+        return f"""trust_series AS (
+                SELECT sector, trust_id, occupation_id, MAX(period) AS period
+                FROM {vacancy}
+                WHERE period <= %s AND trust_id IS NOT NULL
+                GROUP BY sector, trust_id, occupation_id
+            ),
+            {ics_series},
+            latest_rows AS (
+                SELECT {columns}
+                FROM trust_series s
+                JOIN {vacancy} v ON v.trust_id = s.trust_id AND v.sector = s.sector
+                                AND v.occupation_id = s.occupation_id AND v.period = s.period
+                UNION ALL
+                {ics_rows}
+            )"""
 
     def stage_supply(self) -> None:
         """Entrants (each case) per ICS, occupation and year of the horizon, cumulative through each year,
@@ -205,8 +251,8 @@ class GapComputation:
         year, year_params = rules.window_case_sql("arrives_on", self.bounds, vendor)
         in_horizon, in_horizon_params = rules.in_horizon_sql("arrives_on", self.bounds, vendor)
         last_day = _date(self.ends[-1])
-        self._execute(f"DROP TABLE IF EXISTS {_temp('gap_tmp_arrivals')}", [])
-        self._execute(
+        self._create(
+            "gap_tmp_arrivals",
             f"""
             CREATE TEMPORARY TABLE gap_tmp_arrivals AS
             WITH source AS (
@@ -271,8 +317,8 @@ class GapComputation:
         ):
             name = "supply" if table == "gap_tmp_supply" else "backfill"
             by_year = ", ".join(f"SUM(entrants{suffix}) AS entrants{suffix}" for suffix, _ in _CASES)
-            self._execute(f"DROP TABLE IF EXISTS {_temp(table)}", [])
-            self._execute(
+            self._create(
+                table,
                 f"""
                 CREATE TEMPORARY TABLE {table} AS
                 WITH years (year) AS ({years}),
@@ -292,11 +338,13 @@ class GapComputation:
 
     def counts(self) -> dict:
         """What the figures rest on: latest-period vacancy rows, offers and routes with entrants in the horizon."""
+        settings = f"{_STAGE}; " if _vendor() == "postgresql" else ""  # in a stage's transaction
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COALESCE(SUM(vacancy_rows), 0) FROM gap_tmp_demand", [])
-            (vacancy_rows,) = cursor.fetchone()
-            cursor.execute("SELECT COUNT(DISTINCT offer_id), COUNT(DISTINCT route_id) FROM gap_tmp_arrivals", [])
-            offers, routes = cursor.fetchone()
+            cursor.execute(
+                f"{settings}SELECT (SELECT COALESCE(SUM(vacancy_rows), 0) FROM gap_tmp_demand), "
+                "COUNT(DISTINCT offer_id), COUNT(DISTINCT route_id) FROM gap_tmp_arrivals", []
+            )
+            vacancy_rows, offers, routes = cursor.fetchone()
         # A row split between successors counts once (its shares sum to 1).
         return {"vacancy_rows": round(vacancy_rows), "course_offers": int(offers), "entry_routes": int(routes)}
 
@@ -320,8 +368,7 @@ class GapComputation:
             f"ROUND(COALESCE(s.supply{suffix}, 0), 6) AS supply{suffix}"
             for suffix, _ in _CASES
         )
-        written = self._execute(
-            f"""
+        ics_rows = f"""
             {columns}
             WITH years (year) AS ({years}),
             pairs AS (
@@ -342,13 +389,41 @@ class GapComputation:
                 LEFT JOIN gap_tmp_backfill b
                        ON b.ics_id = p.ics_id AND b.occupation_id = p.occupation_id AND b.year = y.year
             )
+            {{levels}}
+            """
+        if _vendor() == "postgresql":
+            # The three levels in one pass (GROUPING SETS): an ICS row is its own group; region and national
+            # rows sum the ICS rows' figures (rounded to 6 decimals), as the statements below do elsewhere.
+            sums = (
+                "ROUND(SUM(f.demand), 6), ROUND(SUM(f.supply), 6), ROUND(SUM(f.demand) - SUM(f.supply), 6), "
+                "CASE WHEN SUM(f.demand) = 0 THEN NULL ELSE ROUND(1.0 * SUM(f.supply) / SUM(f.demand), 6) END, "
+                "ROUND(SUM(f.demand_low), 6), ROUND(SUM(f.demand_high), 6), ROUND(SUM(f.supply_low), 6), "
+                "ROUND(SUM(f.supply_high), 6), ROUND(SUM(f.demand_low) - SUM(f.supply_high), 6), "
+                "ROUND(SUM(f.demand_high) - SUM(f.supply_low), 6), ROUND(SUM(f.backfill), 6)"
+            )
+            levels = f"""
+            SELECT %s, CASE WHEN GROUPING(i.code) = 0 THEN 'ics' WHEN GROUPING(g.code) = 0 THEN 'region'
+                            ELSE 'national' END,
+                   COALESCE(i.code, g.code, %s), COALESCE(i.name, g.name, %s), f.occupation_id, f.year, {sums}
+            FROM figures f
+            JOIN {ics} i ON i.id = f.ics_id
+            JOIN {region} g ON g.id = i.region_id
+            GROUP BY GROUPING SETS ((i.code, i.name, g.code, g.name, f.occupation_id, f.year),
+                                    (g.code, g.name, f.occupation_id, f.year), (f.occupation_id, f.year))
+            """
+            return self._execute(
+                self._serial(ics_rows.format(levels=levels)),
+                [*year_params, self.report_id, rules.NATIONAL_CODE, rules.NATIONAL_NAME],
+            )
+        written = self._execute(
+            ics_rows.format(levels=f"""
             SELECT %s, 'ics', i.code, i.name, f.occupation_id, f.year, f.demand, f.supply, f.demand - f.supply,
                    CASE WHEN f.demand = 0 THEN NULL ELSE ROUND(1.0 * f.supply / f.demand, 6) END,
                    f.demand_low, f.demand_high, f.supply_low, f.supply_high,
                    f.demand_low - f.supply_high, f.demand_high - f.supply_low, f.backfill
             FROM figures f
             JOIN {ics} i ON i.id = f.ics_id
-            """,
+            """),
             [*year_params, self.report_id],
         )
         sums = (
@@ -391,22 +466,40 @@ class GapComputation:
         """
         supply_table, ics = GapReportSupply._meta.db_table, IntegratedCareSystem._meta.db_table
         return self._execute(
-            f"""
+            self._serial(f"""
             INSERT INTO {supply_table} (report_id, ics_code, college_id, occupation_id, year, supply_fte)
             SELECT %s, i.code, a.college_id, a.occupation_id, a.year, SUM(a.entrants)
             FROM gap_tmp_arrivals a
             JOIN {ics} i ON i.id = a.ics_id
             GROUP BY i.code, a.college_id, a.occupation_id, a.year
             HAVING SUM(a.entrants) > 0
-            """,
+            """),
             [self.report_id],
         )
 
     def drop(self) -> None:
+        if _vendor() == "postgresql":  # one statement (and, outside a transaction, one commit)
+            tables = ", ".join(_temp(table) for table in _TEMP_TABLES)
+            self._execute(f"{_STAGE}; DROP TABLE IF EXISTS {tables}", [])
+            return
         for table in _TEMP_TABLES:
             self._execute(f"DROP TABLE IF EXISTS {_temp(table)}", [])
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _create(self, table: str, sql: str, params: list) -> None:
+        """Create the temporary table `table` from `sql` (a table left by an earlier run on this connection
+        is dropped first). On PostgreSQL in the same round trip as the drop and the settings `_STAGE`."""
+        if _vendor() == "postgresql":
+            self._execute(f"{_STAGE}; DROP TABLE IF EXISTS {_temp(table)}; {sql}", params)
+            return
+        self._execute(f"DROP TABLE IF EXISTS {_temp(table)}", [])
+        self._execute(sql, params)
+
+    @staticmethod
+    def _serial(sql: str) -> str:
+        """`sql` run with `_SERIAL` first on PostgreSQL (one round trip; the result is `sql`'s)."""
+        return f"{_SERIAL}; {sql}" if _vendor() == "postgresql" else sql
 
     @staticmethod
     def _execute(sql: str, params: list) -> int:

@@ -7,9 +7,10 @@ broker. The figures come from planning.gap, built on the rules of pathways.rules
   pending or running (a partial unique constraint); a request that loses the race is handed the
   one in flight. Runs that can no longer finish are marked failed first, so a dead run is never
   handed out.
-- A run stages its figures with reads only (temporary tables), then writes the rows, the supply by
-  college and the succeeded status in one short transaction: a failed or interrupted run leaves
-  no rows, and on SQLite no write lock is held while the figures are worked out.
+- A run stages its figures with reads only (temporary tables; each stage's transaction also writes
+  the run's progress), then writes the rows, the supply by college and the succeeded status in one
+  short transaction: a failed or interrupted run leaves no rows, and on SQLite no write lock is held
+  while the figures are worked out.
 - A running report beats (heartbeat_at) from a side thread; a run silent for
   settings.GAP_REPORT_STALE_AFTER_SECONDS is marked failed by the check Celery beat runs every
   minute and every request runs.
@@ -216,16 +217,18 @@ def gap_report_compute(*, report_id: int) -> GapReport:
     started = time.monotonic()
     try:
         with _Heartbeat(report.pk):
+            # Each stage's progress is written in the stage's transaction (visible when it commits): one
+            # commit a stage, which on PostgreSQL need not wait for the disk (planning.gap._STAGE).
             with _reads():
                 run.stage_geography()
                 run.stage_demand()
-            _gap_report_progress(report.pk, 35)
+                _gap_report_progress(report.pk, 35)
             with _reads():
                 run.stage_supply()
-            _gap_report_progress(report.pk, 70)
+                _gap_report_progress(report.pk, 70)
             with _reads():
                 inputs = _gap_report_inputs(report, run)
-            _gap_report_progress(report.pk, 85)
+                _gap_report_progress(report.pk, 85)
             with transaction.atomic():  # the one write of the figures: short
                 current = GapReport.objects.select_for_update().get(pk=report.pk)
                 if current.status != GapReport.Status.RUNNING:
