@@ -12,7 +12,7 @@ fetched with plain SQL through the same connection and serialised to JSON with t
 floor is written from DESIGN.md sections 5 and 6, not from the product code. For vacancies and
 offers the floor's page is the portal's page row for row (same ids, same order; checked); for report
 rows (ordered by the unique index, where the portal orders England first and occupations by name)
-the keys are checked. It also times a deep page both ways (`?page=` near the end, and the cursor
+the keys are checked (those of DESIGN.md sections 6, 6.2 and 6.3). It also times a deep page both ways (`?page=` near the end, and the cursor
 walk's page at the same depth) for information.
 
 Prints, for each list, the medians (min-max) of both and the ratio portal/floor next to its target
@@ -66,7 +66,10 @@ LIMIT %s
 ROW_PAGE = """
 SELECT g.level, g.code, g.name, o.code AS occupation, o.name AS occupation_name, g.year,
        ROUND(g.demand_fte, 2) AS demand_fte, ROUND(g.supply_fte, 2) AS supply_fte, ROUND(g.gap_fte, 2) AS gap_fte,
-       ROUND(g.coverage, 2) AS coverage
+       ROUND(g.coverage, 2) AS coverage, ROUND(g.demand_low_fte, 2) AS demand_low_fte,
+       ROUND(g.demand_high_fte, 2) AS demand_high_fte, ROUND(g.supply_low_fte, 2) AS supply_low_fte,
+       ROUND(g.supply_high_fte, 2) AS supply_high_fte, ROUND(g.gap_low_fte, 2) AS gap_low_fte,
+       ROUND(g.gap_high_fte, 2) AS gap_high_fte, ROUND(g.backfill_fte, 2) AS backfill_fte
 FROM pathways_gapreportrow g JOIN pathways_occupation o ON o.id = g.occupation_id
 WHERE g.report_id = %s
 ORDER BY g.level, g.code, g.occupation_id, g.year

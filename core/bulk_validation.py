@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core import validators as django_validators
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import ISO_8601, fields, relations, serializers
 from rest_framework.fields import empty
 
@@ -128,16 +129,24 @@ def _field_check(field) -> Callable[[Any], Any] | None:
         return decimal
     if type(field) is fields.DateField:
         formats = getattr(field, "input_formats", None) or serializers.api_settings.DATE_INPUT_FORMATS
-        if ISO_8601 not in [f.lower() for f in formats] or field.validators:
+        if ISO_8601 not in [f.lower() for f in formats]:
+            return None
+        # Plain validators (e.g. the planning-date range) are run as the serializer runs them; any
+        # refusal goes to the serializer for its message. One that needs the serializer's context does not.
+        checks = list(field.validators)
+        if any(getattr(v, "requires_context", False) for v in checks):
             return None
 
         def date(value):
             if type(value) is not str or not _ISO_DATE.fullmatch(value):
                 raise _Refer
             try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
+                day = dt.date.fromisoformat(value)
+                for check in checks:
+                    check(day)
+            except (ValueError, DjangoValidationError, serializers.ValidationError):
                 raise _Refer from None
+            return day
         return date
     return None
 
