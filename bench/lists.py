@@ -12,8 +12,8 @@ fetched with plain SQL through the same connection and serialised to JSON with t
 floor is written from DESIGN.md sections 5 and 6, not from the product code. For vacancies and
 offers the floor's page is the portal's page row for row (same ids, same order; checked); for report
 rows (ordered by the unique index, where the portal orders England first and occupations by name)
-the keys are checked (those of DESIGN.md sections 6, 6.2 and 6.3). It also times a deep page both ways (`?page=` near the end, and the cursor
-walk's page at the same depth) for information.
+the keys are checked (those of DESIGN.md sections 6, 6.2 and 6.3). It also times a deep page both
+ways (`?page=` near the end, and the cursor walk's page at the same depth) for information.
 
 Prints, for each list, the medians (min-max) of both and the ratio portal/floor next to its target
 (at most 3x). Exit status 1 when a ratio misses it.

@@ -151,6 +151,22 @@ def _field_check(field) -> Callable[[Any], Any] | None:
     return None
 
 
+def _text_memo(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`check`, answering a string it has accepted before from memory (the fields it wraps accept only
+    strings, and the same value always gives the same result within one plan: one request's items)."""
+    accepted: dict[str, Any] = {}
+
+    def remembered(value):
+        if type(value) is not str:
+            return check(value)
+        try:
+            return accepted[value]
+        except KeyError:
+            result = accepted[value] = check(value)
+            return result
+    return remembered
+
+
 class _Plan:
     def __init__(self, serializer: serializers.Serializer):
         cls = type(serializer)
@@ -162,6 +178,8 @@ class _Plan:
             check = None if hasattr(serializer, f"validate_{name}") else _field_check(field)
             if field.default is not empty or field.source != name:
                 check = None
+            if check is not None and type(field) is not fields.IntegerField:
+                check = _text_memo(check)
             self.fields.append((name, field.field_name, check, field.required, field.allow_null))
 
     def values(self, item) -> dict:
