@@ -53,9 +53,10 @@ def _check_depth(data) -> None:
         value, depth = stack.pop()
         if depth >= MAX_DEPTH:
             raise ParseError(f"The JSON is nested too deeply: at most {MAX_DEPTH} levels.")
-        for item in value.values() if isinstance(value, dict) else value:
-            if isinstance(item, dict | list):
-                stack.append((item, depth + 1))
+        children = value.values() if type(value) is dict else value
+        kinds = set(map(type, children))  # json.loads makes exactly dict and list for containers
+        if dict in kinds or list in kinds:
+            stack.extend((item, depth + 1) for item in children if type(item) is dict or type(item) is list)
 
 
 def check_body(text: str, data) -> None:
@@ -64,7 +65,7 @@ def check_body(text: str, data) -> None:
     escape. A body with no `\\u` at all needs only its nesting checked."""
     if "\\u" in text or "\x00" in text:
         check_json(data)
-    elif isinstance(data, dict | list):
+    elif type(data) is dict or type(data) is list:
         _check_depth(data)
 
 

@@ -151,42 +151,27 @@ def _field_check(field) -> Callable[[Any], Any] | None:
     return None
 
 
-def _text_memo(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """`check`, answering a string it has accepted before from memory (the fields it wraps accept only
-    strings, and the same value always gives the same result within one plan: one request's items)."""
-    accepted: dict[str, Any] = {}
-
-    def remembered(value):
-        if type(value) is not str:
-            return check(value)
-        try:
-            return accepted[value]
-        except KeyError:
-            result = accepted[value] = check(value)
-            return result
-    return remembered
-
-
 class _Plan:
     def __init__(self, serializer: serializers.Serializer):
         cls = type(serializer)
         self.usable = cls.validate is serializers.Serializer.validate and not serializer.validators
-        self.fields: list[tuple[str, str, Callable | None, bool, bool]] = []
+        self.fields: list[tuple[str, Callable | None, dict | None, bool, bool]] = []
         for name, field in serializer.fields.items():
             if field.read_only:
                 continue
             check = None if hasattr(serializer, f"validate_{name}") else _field_check(field)
             if field.default is not empty or field.source != name:
                 check = None
-            if check is not None and type(field) is not fields.IntegerField:
-                check = _text_memo(check)
-            self.fields.append((name, field.field_name, check, field.required, field.allow_null))
+            # The fields other than integers accept only strings, and the same string always gives the same
+            # result within one plan (one request's items): those results are remembered.
+            memo = {} if check is not None and type(field) is not fields.IntegerField else None
+            self.fields.append((name, check, memo, field.required, field.allow_null))
 
     def values(self, item) -> dict:
         if type(item) is not dict:
             raise _Refer
         values = {}
-        for name, _, check, required, allow_null in self.fields:
+        for name, check, memo, required, allow_null in self.fields:
             value = item.get(name, empty)
             if value is empty:
                 if required:
@@ -199,7 +184,13 @@ class _Plan:
                 continue
             if check is None:
                 raise _Refer
-            values[name] = check(value)
+            if memo is not None and type(value) is str:
+                result = memo.get(value, empty)
+                if result is empty:
+                    result = memo[value] = check(value)
+                values[name] = result
+            else:
+                values[name] = check(value)
         return values
 
 

@@ -29,6 +29,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import operator
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -230,6 +231,10 @@ def build(model: type[models.Model], values: dict[str, Any]) -> models.Model:
 
 def duplicates(spec: UpsertSpec, objs: Sequence[models.Model]) -> dict[int, int]:
     """{index: index of the first item with the same natural key} for every repeated item."""
+    if len(spec.keys) == 1 and spec.keys[0].applies is None:  # one key for all: compare the values at once
+        values = operator.attrgetter(*_key_attnames(spec.model, spec.keys[0].fields))
+        if len(set(map(values, objs))) == len(objs):
+            return {}
     first: dict[tuple, int] = {}
     repeated: dict[int, int] = {}
     for index, obj in enumerate(objs):
@@ -365,6 +370,21 @@ PLAIN_TYPES = {
 _SAFE_TEXT_TYPES = (int, Decimal, dt.date)
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_line(values: tuple) -> str:
+    """One row of plain values (see PLAIN_TYPES) as a line of COPY text, as `_copy_text` writes each."""
+    return "\t".join([
+        "\\N" if value is None
+        else (value if value.isprintable() and "\\" not in value else value.translate(_COPY_ESCAPES))
+        if type(value) is str
+        else str(value) if type(value) in _SAFE_TEXT_TYPES
+        else _copy_text(value)
+        for value in values
+    ])
+
+
 def _copy_column(f: models.Field) -> Callable[[models.Model], str]:
     """The field's value of an instance, as COPY text."""
     attname = f.attname
@@ -418,8 +438,13 @@ def _pg_write(spec: UpsertSpec, objs: list[models.Model], *, user, reason: str) 
     fields = spec.writable_fields
     columns = [f.column for f in fields]
     stage = _stage_table(spec, columns)
-    texts = [_copy_column(f) for f in fields]
-    _pg_copy_text(stage, columns, ("\t".join([text(o) for text in texts]) for o in objs))
+    if all(f.get_internal_type() in PLAIN_TYPES for f in fields):
+        values = operator.attrgetter(*[f.attname for f in fields]) if len(fields) > 1 else (
+            lambda obj, attname=fields[0].attname: (getattr(obj, attname),))
+        _pg_copy_text(stage, columns, (_copy_line(values(o)) for o in objs))
+    else:
+        texts = [_copy_column(f) for f in fields]
+        _pg_copy_text(stage, columns, ("\t".join([text(o) for text in texts]) for o in objs))
 
     now = timezone.now()
     auto_add = [f for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]
