@@ -44,6 +44,10 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+# Sent (sender: the model) after an upsert that created or changed records, once its transaction
+# commits (the engine writes with SQL, so no post_save is sent): `result` is its UpsertResult.
+records_upserted = signals.ModelSignal(use_caching=True)
+
 RETRIES = 4  # attempts after the first, on a deadlock, serialization failure or locked database
 BATCH_SIZE = 1000  # rows per statement on the ORM path
 RETRYABLE_PGCODES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock not available
@@ -322,7 +326,12 @@ def upsert(*, spec: UpsertSpec, objs: Sequence[models.Model], user=None, reason:
     for attempt in range(RETRIES + 1):
         try:
             with transaction.atomic():
-                return write(spec, objs, user=user, reason=reason)
+                result = write(spec, objs, user=user, reason=reason)
+                if result.created or result.changed:
+                    transaction.on_commit(
+                        lambda result=result: records_upserted.send(sender=spec.model, result=result), robust=True
+                    )
+                return result
         except OperationalError as exc:
             if not _retryable(exc) or attempt == RETRIES:
                 if _retryable(exc):
