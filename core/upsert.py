@@ -32,6 +32,7 @@ import io
 import operator
 import random
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -412,6 +413,11 @@ def _copy_column(f: models.Field) -> Callable[[models.Model], str]:
     return text
 
 
+# The staging tables each database session has made and committed (by the driver's connection object:
+# a new session is a new object), so that later upserts of the session need not ask for them again.
+_STAGES_MADE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _stage_table(spec: UpsertSpec, columns: list[str]) -> str:
     """The session's staging table for the model (named after its columns, so a migration that changes
     them gets a new one): created once per database session, emptied by every commit."""
@@ -419,13 +425,21 @@ def _stage_table(spec: UpsertSpec, columns: list[str]) -> str:
     table = spec.model._meta.db_table
     digest = hashlib.sha1(",".join(columns).encode()).hexdigest()[:8]
     stage = f"upsert_{table[:40]}_{digest}"
+    session = connection.connection
+    outermost = len(connection.atomic_blocks) == 1  # the upsert's own transaction, nothing around it
+    made = _STAGES_MADE.get(session, set())
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(stage)} ON COMMIT DELETE ROWS AS "
-            f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WITH NO DATA"
-        )
-        # Empty already after a commit; not inside an enclosing transaction (tests, nested calls).
-        cursor.execute(f"DELETE FROM {quote(stage)}")
+        if stage not in made:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(stage)} ON COMMIT DELETE ROWS AS "
+                f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WITH NO DATA"
+            )
+            # Made for good only when the transaction commits (a rollback takes the table back).
+            transaction.on_commit(lambda: _STAGES_MADE.setdefault(session, set()).add(stage))
+        if not outermost:
+            # Emptied by every commit, so only inside an enclosing transaction (tests, nested calls)
+            # can it hold rows of an earlier upsert.
+            cursor.execute(f"DELETE FROM {quote(stage)}")
     return stage
 
 
