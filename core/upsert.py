@@ -434,8 +434,10 @@ def _stage_table(spec: UpsertSpec, columns: list[str]) -> str:
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(stage)} ON COMMIT DELETE ROWS AS "
                 f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WITH NO DATA"
             )
-            # Made for good only when the transaction commits (a rollback takes the table back).
-            transaction.on_commit(lambda: _STAGES_MADE.setdefault(session, set()).add(stage))
+            if outermost:
+                # Made for good when this transaction commits (a rollback takes the table back); inside an
+                # enclosing one, whose fate is not this upsert's to see (tests roll theirs back), it is not kept.
+                transaction.on_commit(lambda: _STAGES_MADE.setdefault(session, set()).add(stage))
         if not outermost:
             # Emptied by every commit, so only inside an enclosing transaction (tests, nested calls)
             # can it hold rows of an earlier upsert.
