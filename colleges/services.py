@@ -19,7 +19,7 @@ from core.importing import ImportResult, csv_rows_read, rows_import
 from core.permissions import require_write
 from core.roles import Role, is_staff
 from core.text import display_name
-from core.upsert import NaturalKey, UpsertSpec, upsert, upsert_preview
+from core.upsert import NaturalKey, UpsertSpec, build, upsert, upsert_preview
 from trusts.models import IntegratedCareSystem
 from trusts.services import BoardChange, board_today, memberships_for_new_members, memberships_move
 
@@ -276,15 +276,24 @@ def course_offers_check(
         raise ApplicationError(message, {"non_field_errors": [message]})
     built: dict[int, CourseOffer] = {}
     seen: dict[tuple, int] = {}
+    colleges: dict[int | None, College | ApplicationError] = {}  # each college named is checked once
     for index, row in items.items():
-        try:
-            offer_college = _offer_college_for(user=user, college=row.get("college") or college)
-            if college is not None and offer_college.pk != college.pk:
-                raise ApplicationError(COLLEGE_FROM_ACCOUNT, {"college": [f"This upload is for {college}."]})
-        except ApplicationError as exc:
-            problems[index] = exc.errors
+        named = row.get("college") or college
+        offer_college = colleges.get(named.pk if named is not None else None)
+        if offer_college is None:
+            try:
+                offer_college = _offer_college_for(user=user, college=named)
+                if college is not None and offer_college.pk != college.pk:
+                    raise ApplicationError(COLLEGE_FROM_ACCOUNT, {"college": [f"This upload is for {college}."]})
+            except ApplicationError as exc:
+                offer_college = exc
+            colleges[named.pk if named is not None else None] = offer_college
+        if isinstance(offer_college, ApplicationError):
+            problems[index] = dict(offer_college.errors)
             continue
-        offer = CourseOffer(college=offer_college, **{name: row.get(name) for name in OFFER_FIELDS})
+        values = {name: row.get(name) for name in OFFER_FIELDS}
+        values["college"] = offer_college
+        offer = build(CourseOffer, values)
         try:
             _offer_full_clean(offer, check_key=False, fields_checked=fields_checked)
         except ApplicationError as exc:

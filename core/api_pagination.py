@@ -6,7 +6,11 @@ Every list answers `{"count", "next", "previous", "results"}` (DESIGN.md section
   the count is of the filtered queryset itself (no joins but those its filters need).
 - `?page=` and `?page_size=` (up to 1000) work everywhere. The count is exact on every page: a
   list may say where its count never changes (`view.list_count_cache_key(queryset)`, e.g. the rows
-  of a stored gap report), and only then is it counted once and kept.
+  of a stored gap report), and only then is it counted once and kept. Such a list may also say
+  where its pages never change (`view.list_page_cache_key(queryset)`, with `view.list_page_version_key`
+  naming a token that changes with anything else the pages show). A view's `list_render(values)`
+  answers a page of its values as JSON data; with a page key, each page is read and rendered once,
+  then answered from the cache (one read for its count, page and token).
 - `?cursor=` (lists whose view declares `cursor_ordering`, with `pagination_class =
   PortalCursorPagination`): `?cursor=` (empty) starts a walk in the list's default order; `next`
   and `previous` carry opaque, signed cursors. A page is one index range after (or before) the
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 
 from django.core import signing
 from django.core.cache import cache
@@ -36,37 +41,66 @@ CURSOR_SALT = "core.api_pagination.cursor"
 
 
 class _CachedCountPaginator(Paginator):
-    """Django's paginator, taking its count from the cache under `count_key` when one is given."""
+    """Django's paginator, taking its count from the cache under `count_key` when one is given
+    (`count`: its value already read from the cache, or None)."""
 
-    def __init__(self, *args, count_key: str | None = None, **kwargs):
+    def __init__(self, *args, count_key: str | None = None, count: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.count_key = count_key
+        self.count_key, self._kept_count = count_key, count
 
     @cached_property
     def count(self):
         if self.count_key is None:
             return super().count
-        count = cache.get(self.count_key)
+        count = self._kept_count if self._kept_count is not None else cache.get(self.count_key)
         if count is None:
             count = super().count
             cache.set(self.count_key, count, COUNT_CACHE_SECONDS)
         return count
 
 
+def version_token(key: str, known: str | None = None) -> str:
+    """The token kept under `key` (`known`: its value already read), made anew when the cache has
+    none: whoever changes what it stands for deletes it, and what was kept with the old one is not used."""
+    if known is not None:
+        return known
+    token = cache.get(key)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(key, token, None):
+            token = cache.get(key) or token
+    return token
+
+
 class _ValuesList:
     """A filtered list counted as its queryset (no joins but its filters') and read as `values(queryset)`
-    (the page's columns, natural keys joined): a view's `list_values`."""
+    (the page's columns, natural keys joined): a view's `list_values`, answered as `render(values)` when
+    the view renders its pages. With `page_key`, the rendered page is kept in the cache under that key
+    with the token under `version_key` (when given), and used while the token is the same; `kept` holds
+    what was already read from the cache."""
 
     ordered = True
 
-    def __init__(self, queryset, values):
-        self.queryset, self.values = queryset, values
+    def __init__(self, queryset, values, *, render=None, page_key: str | None = None,
+                 version_key: str | None = None, kept: dict | None = None):
+        self.queryset, self.values, self.render = queryset, values, render
+        self.page_key, self.version_key, self.kept = page_key, version_key, kept or {}
 
     def count(self):
         return self.queryset.count()
 
     def __getitem__(self, index):
-        return self.values(self.queryset)[index]
+        if self.render is None or not isinstance(index, slice):
+            return self.values(self.queryset)[index]
+        if self.page_key is None:
+            return self.render(list(self.values(self.queryset)[index]))
+        version = version_token(self.version_key, self.kept.get(self.version_key)) if self.version_key else ""
+        stored = self.kept.get(self.page_key)
+        if stored is not None and stored[0] == version:
+            return stored[1]
+        page = self.render(list(self.values(self.queryset)[index]))
+        cache.set(self.page_key, (version, page), COUNT_CACHE_SECONDS)
+        return page
 
 
 class PortalPageNumberPagination(PageNumberPagination):
@@ -96,9 +130,20 @@ class PortalPageNumberPagination(PageNumberPagination):
         key_for = getattr(view, "list_count_cache_key", None)
         count_key = key_for(object_list) if key_for else None
         values = getattr(view, "list_values", None)
+        kept: dict = {}
         if values is not None and isinstance(object_list, QuerySet):
-            object_list = _ValuesList(object_list, values)
-        return _CachedCountPaginator(object_list, per_page, count_key=count_key, **kwargs)
+            page_key_for, render = getattr(view, "list_page_cache_key", None), getattr(view, "list_render", None)
+            # Pages are kept only where the count is (a list that never changes).
+            page_key = page_key_for(object_list) if page_key_for and render and count_key else None
+            version_key = getattr(view, "list_page_version_key", None) if page_key else None
+            if page_key:  # the page as asked for (its size and number), read with the count and token at once
+                number = self.request.query_params.get(self.page_query_param) or "1"
+                page_key = f"{page_key}:{per_page}:{hashlib.sha256(number.encode()).hexdigest()[:16]}"
+                kept = cache.get_many([key for key in (count_key, page_key, version_key) if key])
+            object_list = _ValuesList(object_list, values, render=render, page_key=page_key,
+                                      version_key=version_key, kept=kept)
+        return _CachedCountPaginator(object_list, per_page, count_key=count_key, count=kept.get(count_key),
+                                     **kwargs)
 
     def paginate_queryset(self, queryset, request, view=None):
         self._view = view

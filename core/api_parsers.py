@@ -46,6 +46,29 @@ def check_json(data) -> None:
                 stack.append((item, path + (key,), depth + 1))
 
 
+def _check_depth(data) -> None:
+    """Only the nesting bound of `check_json`: the walk over containers alone (same message)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            raise ParseError(f"The JSON is nested too deeply: at most {MAX_DEPTH} levels.")
+        children = value.values() if type(value) is dict else value
+        kinds = set(map(type, children))  # json.loads makes exactly dict and list for containers
+        if dict in kinds or list in kinds:
+            stack.extend((item, depth + 1) for item in children if type(item) is dict or type(item) is list)
+
+
+def check_body(text: str, data) -> None:
+    """`check_json(data)` for `data` parsed from the JSON `text`, cheaply when it can be: decoded text
+    holds no NUL and no lone surrogate, so a string of the body can only hold one through a `\\u`
+    escape. A body with no `\\u` at all needs only its nesting checked."""
+    if "\\u" in text or "\x00" in text:
+        check_json(data)
+    elif type(data) is dict or type(data) is list:
+        _check_depth(data)
+
+
 class PortalJSONParser(JSONParser):
     """JSON, bounded in nesting, with only storable text (see `check_json`).
 
@@ -67,7 +90,7 @@ class PortalJSONParser(JSONParser):
             raise ParseError(f"The JSON is nested too deeply: at most {MAX_DEPTH} levels.") from None
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
-        check_json(data)
+        check_body(text, data)
         return data
 
 

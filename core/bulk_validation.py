@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core import validators as django_validators
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import ISO_8601, fields, relations, serializers
 from rest_framework.fields import empty
 
@@ -128,16 +129,24 @@ def _field_check(field) -> Callable[[Any], Any] | None:
         return decimal
     if type(field) is fields.DateField:
         formats = getattr(field, "input_formats", None) or serializers.api_settings.DATE_INPUT_FORMATS
-        if ISO_8601 not in [f.lower() for f in formats] or field.validators:
+        if ISO_8601 not in [f.lower() for f in formats]:
+            return None
+        # Plain validators (e.g. the planning-date range) are run as the serializer runs them; any
+        # refusal goes to the serializer for its message. One that needs the serializer's context does not.
+        checks = list(field.validators)
+        if any(getattr(v, "requires_context", False) for v in checks):
             return None
 
         def date(value):
             if type(value) is not str or not _ISO_DATE.fullmatch(value):
                 raise _Refer
             try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
+                day = dt.date.fromisoformat(value)
+                for check in checks:
+                    check(day)
+            except (ValueError, DjangoValidationError, serializers.ValidationError):
                 raise _Refer from None
+            return day
         return date
     return None
 
@@ -146,20 +155,23 @@ class _Plan:
     def __init__(self, serializer: serializers.Serializer):
         cls = type(serializer)
         self.usable = cls.validate is serializers.Serializer.validate and not serializer.validators
-        self.fields: list[tuple[str, str, Callable | None, bool, bool]] = []
+        self.fields: list[tuple[str, Callable | None, dict | None, bool, bool]] = []
         for name, field in serializer.fields.items():
             if field.read_only:
                 continue
             check = None if hasattr(serializer, f"validate_{name}") else _field_check(field)
             if field.default is not empty or field.source != name:
                 check = None
-            self.fields.append((name, field.field_name, check, field.required, field.allow_null))
+            # The fields other than integers accept only strings, and the same string always gives the same
+            # result within one plan (one request's items): those results are remembered.
+            memo = {} if check is not None and type(field) is not fields.IntegerField else None
+            self.fields.append((name, check, memo, field.required, field.allow_null))
 
     def values(self, item) -> dict:
         if type(item) is not dict:
             raise _Refer
         values = {}
-        for name, _, check, required, allow_null in self.fields:
+        for name, check, memo, required, allow_null in self.fields:
             value = item.get(name, empty)
             if value is empty:
                 if required:
@@ -172,7 +184,13 @@ class _Plan:
                 continue
             if check is None:
                 raise _Refer
-            values[name] = check(value)
+            if memo is not None and type(value) is str:
+                result = memo.get(value, empty)
+                if result is empty:
+                    result = memo[value] = check(value)
+                values[name] = result
+            else:
+                values[name] = check(value)
         return values
 
 

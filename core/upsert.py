@@ -25,19 +25,29 @@ This module is ground floor: it imports no app of the portal; models come as arg
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import io
+import operator
 import random
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, OperationalError, connection, models, transaction
+from django.db import IntegrityError, OperationalError, connection, models, router, transaction
+from django.db.models import signals
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException
+
+# Sent (sender: the model) after an upsert that created or changed records, once its transaction
+# commits (the engine writes with SQL, so no post_save is sent): `result` is its UpsertResult.
+records_upserted = signals.ModelSignal(use_caching=True)
 
 RETRIES = 4  # attempts after the first, on a deadlock, serialization failure or locked database
 BATCH_SIZE = 1000  # rows per statement on the ORM path
@@ -109,7 +119,7 @@ class UpsertSpec:
 
     def key_value(self, obj: models.Model) -> tuple:
         key = self.key_for(obj)
-        return (key.fields, *(getattr(obj, _field(self.model, name).attname) for name in key.fields))
+        return (key.fields, *(getattr(obj, attname) for attname in _key_attnames(self.model, key.fields)))
 
     @property
     def writable_fields(self) -> list[models.Field]:
@@ -160,8 +170,76 @@ def _field(model, name: str) -> models.Field:
     return model._meta.get_field(name)
 
 
+@functools.lru_cache(maxsize=256)
+def _key_attnames(model, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_field(model, name).attname for name in names)
+
+
+# --------------------------------------------------------------------------------------
+# Building the instances to write
+# --------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _build_plan(model) -> tuple[tuple, frozenset[str]] | None:
+    """Per concrete field: (name, attname, the related key's attname or None, field); and every name a
+    value may be given under. None when `build` must use the model's own __init__."""
+    opts = model._meta
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return None
+    if list(opts.fields) != list(opts.concrete_fields) or any(f.generated for f in opts.concrete_fields):
+        return None
+    plan = []
+    for f in opts.concrete_fields:
+        if f.is_relation:
+            if type(f) is not models.ForeignKey or len(f.foreign_related_fields) != 1:
+                return None  # one-to-one (reverse caches) and composite keys: Django's own path
+            plan.append((f.name, f.attname, f.target_field.attname, f))
+        else:
+            plan.append((f.name, f.attname, None, f))
+    return tuple(plan), frozenset(name for name, attname, _, _ in plan for name in (name, attname))
+
+
+def build(model: type[models.Model], values: dict[str, Any]) -> models.Model:
+    """`model(**values)`, an unsaved instance, without Django's per-field descriptor work: the same
+    attributes, defaults, cached related objects and database state (pinned by
+    tests/portal/test_upsert_build.py). Values name concrete fields, related ones by object (`college`)
+    or by key (`college_id`). A model with pre_init/post_init receivers, a one-to-one field, or
+    values naming anything else is built by `model(**values)` itself."""
+    plan = _build_plan(model)
+    if plan is None or not values.keys() <= plan[1]:
+        return model(**values)
+    obj = model.__new__(model)
+    state = obj._state = models.base.ModelState()
+    cache = state.fields_cache
+    attributes = obj.__dict__
+    for name, attname, target, f in plan[0]:
+        if target is not None and name in values:
+            related = values[name]
+            if related is None:
+                attributes[attname] = None
+            else:
+                if not isinstance(related, f.remote_field.model):
+                    return model(**values)  # Django's own message for the wrong kind of object
+                attributes[attname] = getattr(related, target)
+                if state.db is None:
+                    state.db = router.db_for_write(model, instance=related)
+                if related._state.db is None:
+                    related._state.db = router.db_for_write(type(related), instance=obj)
+            cache[name] = related
+        elif attname in values:
+            attributes[attname] = values[attname]
+        else:
+            attributes[attname] = f.get_default()
+    return obj
+
+
 def duplicates(spec: UpsertSpec, objs: Sequence[models.Model]) -> dict[int, int]:
     """{index: index of the first item with the same natural key} for every repeated item."""
+    if len(spec.keys) == 1 and spec.keys[0].applies is None:  # one key for all: compare the values at once
+        values = operator.attrgetter(*_key_attnames(spec.model, spec.keys[0].fields))
+        if len(set(map(values, objs))) == len(objs):
+            return {}
     first: dict[tuple, int] = {}
     repeated: dict[int, int] = {}
     for index, obj in enumerate(objs):
@@ -249,7 +327,12 @@ def upsert(*, spec: UpsertSpec, objs: Sequence[models.Model], user=None, reason:
     for attempt in range(RETRIES + 1):
         try:
             with transaction.atomic():
-                return write(spec, objs, user=user, reason=reason)
+                result = write(spec, objs, user=user, reason=reason)
+                if result.created or result.changed:
+                    transaction.on_commit(
+                        lambda result=result: records_upserted.send(sender=spec.model, result=result), robust=True
+                    )
+                return result
         except OperationalError as exc:
             if not _retryable(exc) or attempt == RETRIES:
                 if _retryable(exc):
@@ -293,11 +376,46 @@ PLAIN_TYPES = {
 }
 
 
-def _copy_value(f: models.Field) -> Callable[[models.Model], Any]:
+# Python types whose str() is already COPY text (no tab, newline or backslash can occur in it).
+_SAFE_TEXT_TYPES = (int, Decimal, dt.date)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_line(values: tuple) -> str:
+    """One row of plain values (see PLAIN_TYPES) as a line of COPY text, as `_copy_text` writes each."""
+    return "\t".join([
+        "\\N" if value is None
+        else (value if value.isprintable() and "\\" not in value else value.translate(_COPY_ESCAPES))
+        if type(value) is str
+        else str(value) if type(value) in _SAFE_TEXT_TYPES
+        else _copy_text(value)
+        for value in values
+    ])
+
+
+def _copy_column(f: models.Field) -> Callable[[models.Model], str]:
+    """The field's value of an instance, as COPY text."""
     attname = f.attname
-    if f.get_internal_type() in PLAIN_TYPES:  # a relation's attname holds the target's key: a number or text
-        return lambda obj: getattr(obj, attname)
-    return lambda obj: f.get_db_prep_save(getattr(obj, attname), connection)
+    if f.get_internal_type() not in PLAIN_TYPES:
+        return lambda obj: _copy_text(f.get_db_prep_save(getattr(obj, attname), connection))
+    # A relation's attname holds the target's key (a number or text); a number, Decimal or date
+    # (not a datetime, not a bool) is written as str() gives it, anything else escaped.
+
+    def text(obj) -> str:
+        value = getattr(obj, attname)
+        if value is None:
+            return "\\N"
+        if type(value) in _SAFE_TEXT_TYPES:
+            return str(value)
+        return _copy_text(value)
+    return text
+
+
+# The staging tables each database session has made and committed (by the driver's connection object:
+# a new session is a new object), so that later upserts of the session need not ask for them again.
+_STAGES_MADE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _stage_table(spec: UpsertSpec, columns: list[str]) -> str:
@@ -307,23 +425,33 @@ def _stage_table(spec: UpsertSpec, columns: list[str]) -> str:
     table = spec.model._meta.db_table
     digest = hashlib.sha1(",".join(columns).encode()).hexdigest()[:8]
     stage = f"upsert_{table[:40]}_{digest}"
+    session = connection.connection
+    outermost = len(connection.atomic_blocks) == 1  # the upsert's own transaction, nothing around it
+    made = _STAGES_MADE.get(session, set())
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(stage)} ON COMMIT DELETE ROWS AS "
-            f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WITH NO DATA"
-        )
-        # Empty already after a commit; not inside an enclosing transaction (tests, nested calls).
-        cursor.execute(f"DELETE FROM {quote(stage)}")
+        if stage not in made:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(stage)} ON COMMIT DELETE ROWS AS "
+                f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WITH NO DATA"
+            )
+            if outermost:
+                # Made for good when this transaction commits (a rollback takes the table back); inside an
+                # enclosing one, whose fate is not this upsert's to see (tests roll theirs back), it is not kept.
+                transaction.on_commit(lambda: _STAGES_MADE.setdefault(session, set()).add(stage))
+        if not outermost:
+            # Emptied by every commit, so only inside an enclosing transaction (tests, nested calls)
+            # can it hold rows of an earlier upsert.
+            cursor.execute(f"DELETE FROM {quote(stage)}")
     return stage
 
 
-def _pg_copy(table: str, columns: list[str], rows: Iterable[Sequence]) -> None:
+def _pg_copy_text(table: str, columns: list[str], lines: Iterable[str]) -> None:
+    """COPY rows given as lines of COPY text (values joined by tabs, no newline)."""
     quote = connection.ops.quote_name
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_text(value) for value in row))
-        buffer.write("\n")
-    buffer.seek(0)
+    lines = list(lines)
+    if not lines:
+        return
+    buffer = io.StringIO("\n".join(lines) + "\n")
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN", buffer)
 
@@ -335,8 +463,13 @@ def _pg_write(spec: UpsertSpec, objs: list[models.Model], *, user, reason: str) 
     fields = spec.writable_fields
     columns = [f.column for f in fields]
     stage = _stage_table(spec, columns)
-    getters = [_copy_value(f) for f in fields]
-    _pg_copy(stage, columns, ([get(o) for get in getters] for o in objs))
+    if all(f.get_internal_type() in PLAIN_TYPES for f in fields):
+        values = operator.attrgetter(*[f.attname for f in fields]) if len(fields) > 1 else (
+            lambda obj, attname=fields[0].attname: (getattr(obj, attname),))
+        _pg_copy_text(stage, columns, (_copy_line(values(o)) for o in objs))
+    else:
+        texts = [_copy_column(f) for f in fields]
+        _pg_copy_text(stage, columns, ("\t".join([text(o) for text in texts]) for o in objs))
 
     now = timezone.now()
     auto_add = [f for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]

@@ -3,6 +3,7 @@ rates, levels and rates, and the month and academic-year arithmetic every rule u
 
 import calendar
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 
@@ -47,6 +48,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@functools.lru_cache(maxsize=256)  # a pure function of a short text, asked once per offer of a bulk request
 def academic_year_bounds(academic_year: str) -> tuple[dt.date, dt.date]:
     """'2026/27' -> (1 August 2026, 31 July 2027). Raises ValueError when malformed."""
     match = ACADEMIC_YEAR_RE.match(academic_year or "")

@@ -1106,6 +1106,22 @@ def gap_report_rows_count_key(report: GapReport, filters: dict[str, list[str]]) 
     return f"gap-report-rows-count:{report.pk}:{report.finished_at.timestamp()}:{digest}"
 
 
+# A token the pagination keeps with each kept page of report rows (core.api_pagination.version_token):
+# planning.signals deletes it after every committed write of occupations, whose codes and names the rows show.
+OCCUPATION_LABELS_VERSION_KEY = "occupation-labels-version"
+
+
+def gap_report_rows_page_key(report: GapReport, params: dict[str, list[str]]) -> str | None:
+    """Where a rendered page of a report's rows read with query parameters `params` may be kept (the
+    pagination adds the page's size and number, and checks OCCUPATION_LABELS_VERSION_KEY's token): a
+    succeeded report's rows never change. None for a report not succeeded."""
+    if report.status != GapReport.Status.SUCCEEDED or report.finished_at is None:
+        return None
+    named = sorted((name, values) for name, values in params.items() if name not in ("page", "page_size"))
+    digest = hashlib.sha256(json.dumps(named).encode()).hexdigest()[:32]
+    return f"gap-report-rows-page:{report.pk}:{report.finished_at.timestamp()}:{digest}"
+
+
 # --- Public pathway pages: how to become ... ------------------------------------------------------
 
 SYNTHETIC_OCCUPATION_PREFIX = "synthetic-occupation-"

@@ -97,6 +97,17 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             return None
         return selectors.gap_report_rows_count_key(self.report, dict(self.request.query_params.lists()))
 
+    # The token of the occupations' codes and names the kept pages show (planning.signals).
+    list_page_version_key = selectors.OCCUPATION_LABELS_VERSION_KEY
+
+    def list_page_cache_key(self, rows):
+        """Where the pagination keeps each rendered page of those rows (issue 13): the report's rows
+        never change (and the occupations they show are checked by `list_page_version_key`)."""
+        return selectors.gap_report_rows_page_key(self.report, dict(self.request.query_params.lists()))
+
+    def list_render(self, values):
+        return gap_report_rows_data(values) if self.action == "rows" else values
+
     @extend_schema(responses=GapReportRowSerializer(many=True))
     @action(
         detail=True, serializer_class=GapReportRowSerializer, filterset_class=GapReportRowFilterSet,
@@ -105,8 +116,8 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     def rows(self, request, pk=None):
         """The report's rows, paginated, filtered by `level`, `code`, `occupation` and `year`."""
-        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(gap_report_rows_data(rows))
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))  # rendered (list_render)
+        return self.get_paginated_response(rows)
 
 
 class ScenarioViewSet(viewsets.ModelViewSet):

@@ -80,3 +80,17 @@ def test_a_change_only_in_a_field_kept_on_update_is_unchanged(db):
     result = upsert(spec=spec, objs=[College(ukprn="10000001", name="Same", ics=CollegeFactory().ics)])
     assert (result.created, result.changed, result.unchanged) == (0, 0, 1)
     assert College.objects.get(ukprn="10000001").ics_id == stored.ics_id
+
+
+def test_text_with_tabs_newlines_and_backslashes_is_stored_as_given(db):
+    # given titles holding what COPY's text format escapes, and text that is not printable
+    college = CollegeFactory()
+    titles = {"A": "one\ttwo", "B": "line\nbreak\r\n", "C": "back\\slash \\N", "D": "bell\x07 and é", "E": "\\"}
+    objs = [offer(college, code) for code in titles]
+    for obj in objs:
+        obj.title = titles[obj.course_code]
+    # when
+    upsert(spec=OFFER_UPSERT, objs=objs, reason="test")
+    # then
+    assert dict(CourseOffer.objects.values_list("course_code", "title")) == titles
+    assert upsert(spec=OFFER_UPSERT, objs=objs, reason="test").unchanged == len(titles)
