@@ -29,7 +29,9 @@ class IntegratedCareSystemFactory(DjangoModelFactory):
         model = IntegratedCareSystem
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"Q{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    # Q, a digit, a letter (Q0A ... Q9Z): never one of the real codes the tests name (QNQ, QYG, QE1, ...), which
+    # get_or_create would otherwise hand back as the same board when the sequence reached them
+    code = factory.Sequence(lambda n: f"Q{n // 26 % 10}{chr(65 + n % 26)}")
     name = factory.Sequence(lambda n: f"NHS Test {n} Integrated Care Board")
     region = factory.SubFactory(RegionFactory)
 
