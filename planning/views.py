@@ -1418,64 +1418,62 @@ def scenario_detail(request, pk: int):
     })
 
 
-@login_required
-def scenario_offer_add(request, pk: int):
+def _scenario_part_add(request, pk: int, form_class, add: Callable, noun: str, anchor: str):
+    """Add one offer or adjustment to a scenario from its form (`add`: the service, taking `data`)."""
     scenario = _scenario_writable(request, pk)
-    form = ScenarioOfferForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.scenario_offer_add(scenario=scenario, user=request.user, data=form.cleaned_data, source="page")
+            add(scenario=scenario, user=request.user, data=form.cleaned_data, source="page")
         except ApplicationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "The offer was added to the scenario.")
-            return redirect(reverse("planning:scenario_detail", args=[pk]) + "#offers")
+            messages.success(request, f"The {noun} was added to the scenario.")
+            return redirect(reverse("planning:scenario_detail", args=[pk]) + anchor)
+    article = "an" if noun[0] in "aeiou" else "a"
     return _scenario_form_page(
-        request, form, f"Add a course offer to {scenario.name}", "Add the offer",
-        reverse("planning:scenario_detail", args=[pk]),
+        request, form, f"Add {article} {'course ' if noun == 'offer' else ''}{noun} to {scenario.name}",
+        f"Add the {noun}", reverse("planning:scenario_detail", args=[pk]),
     )
+
+
+def _scenario_part_remove(request, pk: int, part_pk: int, related: str, remove: Callable, noun: str, anchor: str):
+    """Remove one offer or adjustment (`related`: the scenario's relation holding it; 404 when it is not there)."""
+    scenario = _scenario_writable(request, pk)
+    get_object_or_404(getattr(scenario, related).all(), pk=part_pk)
+    remove(scenario, part_pk)
+    messages.success(request, f"The {noun} was removed from the scenario.")
+    return redirect(reverse("planning:scenario_detail", args=[pk]) + anchor)
+
+
+@login_required
+def scenario_offer_add(request, pk: int):
+    return _scenario_part_add(request, pk, ScenarioOfferForm, services.scenario_offer_add, "offer", "#offers")
 
 
 @require_POST
 @login_required
 def scenario_offer_remove(request, pk: int, offer_pk: int):
-    scenario = _scenario_writable(request, pk)
-    get_object_or_404(scenario.offers.all(), pk=offer_pk)
-    services.scenario_offer_remove(scenario=scenario, user=request.user, offer_id=offer_pk, source="page")
-    messages.success(request, "The offer was removed from the scenario.")
-    return redirect(reverse("planning:scenario_detail", args=[pk]) + "#offers")
+    return _scenario_part_remove(
+        request, pk, offer_pk, "offers", lambda scenario, part: services.scenario_offer_remove(
+            scenario=scenario, user=request.user, offer_id=part, source="page"), "offer", "#offers",
+    )
 
 
 @login_required
 def scenario_adjustment_add(request, pk: int):
-    scenario = _scenario_writable(request, pk)
-    form = ScenarioAdjustmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scenario_adjustment_add(
-                scenario=scenario, user=request.user, data=form.cleaned_data, source="page"
-            )
-        except ApplicationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "The adjustment was added to the scenario.")
-            return redirect(reverse("planning:scenario_detail", args=[pk]) + "#adjustments")
-    return _scenario_form_page(
-        request, form, f"Add an adjustment to {scenario.name}", "Add the adjustment",
-        reverse("planning:scenario_detail", args=[pk]),
+    return _scenario_part_add(
+        request, pk, ScenarioAdjustmentForm, services.scenario_adjustment_add, "adjustment", "#adjustments"
     )
 
 
 @require_POST
 @login_required
 def scenario_adjustment_remove(request, pk: int, adjustment_pk: int):
-    scenario = _scenario_writable(request, pk)
-    get_object_or_404(scenario.adjustments.all(), pk=adjustment_pk)
-    services.scenario_adjustment_remove(
-        scenario=scenario, user=request.user, adjustment_id=adjustment_pk, source="page"
+    return _scenario_part_remove(
+        request, pk, adjustment_pk, "adjustments", lambda scenario, part: services.scenario_adjustment_remove(
+            scenario=scenario, user=request.user, adjustment_id=part, source="page"), "adjustment", "#adjustments",
     )
-    messages.success(request, "The adjustment was removed from the scenario.")
-    return redirect(reverse("planning:scenario_detail", args=[pk]) + "#adjustments")
 
 
 @require_POST
