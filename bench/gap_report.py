@@ -8,9 +8,10 @@ What it does, in the database DATABASE_URL names (PostgreSQL only):
    `planning.services.synthetic_data_generate(scale="england", seed=...)`. It refuses a database
    holding real vacancies;
 3. times the whole report, end to end through the service (`gap_report_create` + `gap_report_compute`,
-   exactly what the task runs), and its floor: the same aggregates as one plain SQL statement written
-   independently (DISTINCT ON, generate_series, GROUPING SETS), run with a cursor in this process and
-   fetched. It checks that both give the same rows, and prints both times and their ratio;
+   exactly what the task runs), and its floor: bench/floor.py's one plain SQL statement written from
+   DESIGN.md section 6 (geography on a date, ranges, backfill), run with a cursor in this process and
+   fetched. It checks that both give the same rows, figure by figure, and prints both times and their
+   ratio (`python -m bench floor` compares every variant of the floor and the growth with data size);
 4. times the dashboard pages and the rows API on the report (server time, in process);
 5. (issues 8.3, 10) times, alternating run by run through the same service: the engine as it stood before
    (bench/gap_engine_before.py), the engine with ranges and backfill but geography on a date switched off
@@ -36,93 +37,6 @@ HORIZON_YEARS = 3
 TARGET_RATIO, TARGET_REPORT_SECONDS, TARGET_PAGE_MS = 1.5, 10.0, 100.0
 TARGET_RANGES, TARGET_SCENARIO, TARGET_GEOGRAPHY = 1.3, 1.2, 1.1
 
-FLOOR_SQL = """
-WITH years AS (
-    SELECT y AS year, CAST(%(as_of)s::date + make_interval(years => y - 1) AS date) AS starts_after,
-           CAST(%(as_of)s::date + make_interval(years => y) AS date) AS ends_on
-    FROM generate_series(1, %(horizon)s) AS y
-),
-trust_series AS (
-    SELECT sector, trust_id, occupation_id, MAX(period) AS period FROM trusts_vacancy
-    WHERE period <= %(as_of)s AND trust_id IS NOT NULL GROUP BY sector, trust_id, occupation_id
-),
-ics_series AS (
-    SELECT sector, ics_id, occupation_id, MAX(period) AS period FROM trusts_vacancy
-    WHERE period <= %(as_of)s AND trust_id IS NULL GROUP BY sector, ics_id, occupation_id
-),
-latest AS (
-    SELECT v.ics_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
-    FROM trust_series s JOIN trusts_vacancy v USING (sector, trust_id, occupation_id, period)
-    UNION ALL
-    SELECT v.ics_id, v.occupation_id, v.vacancies_fte, v.staff_in_post_fte
-    FROM ics_series s JOIN trusts_vacancy v USING (sector, ics_id, occupation_id, period)
-    WHERE v.trust_id IS NULL
-),
-demand AS (
-    SELECT l.ics_id, l.occupation_id, SUM(l.vacancies_fte) AS vacancies,
-           SUM(COALESCE(l.staff_in_post_fte, 0) * o.annual_leaver_rate) AS replacement
-    FROM latest l JOIN pathways_occupation o ON o.id = l.occupation_id
-    GROUP BY l.ics_id, l.occupation_id
-),
-offers AS (
-    SELECT f.id, COALESCE(f.delivery_ics_id, c.ics_id) AS ics_id, f.qualification_type, f.level,
-           f.apprenticeship_standard_id,
-           f.planned_places * COALESCE(f.expected_completion_rate, d.rate) AS completers,
-           CAST(f.start_date + make_interval(months => f.duration_months) AS date) AS completed_on
-    FROM colleges_courseoffer f
-    JOIN colleges_college c ON c.id = f.college_id
-    JOIN (VALUES {default_rates}) AS d (qualification_type, rate) ON d.qualification_type = f.qualification_type
-),
-matches AS (
-    SELECT o.ics_id, r.occupation_id, o.completers * r.conversion_rate AS entrants,
-           CAST(o.completed_on + make_interval(months => r.lag_months) AS date) AS arrives_on
-    FROM offers o JOIN pathways_entryroute r ON r.apprenticeship_standard_id = o.apprenticeship_standard_id
-    UNION ALL
-    SELECT o.ics_id, r.occupation_id, o.completers * r.conversion_rate,
-           CAST(o.completed_on + make_interval(months => r.lag_months) AS date)
-    FROM offers o JOIN pathways_entryroute r
-         ON r.apprenticeship_standard_id IS NULL AND r.qualification_type = o.qualification_type AND r.level = o.level
-),
-per_year AS (
-    SELECT m.ics_id, m.occupation_id, y.year, SUM(m.entrants) AS entrants
-    FROM matches m JOIN years y ON m.arrives_on > y.starts_after AND m.arrives_on <= y.ends_on
-    GROUP BY m.ics_id, m.occupation_id, y.year
-),
-supply AS (
-    SELECT p.ics_id, p.occupation_id, y.year, SUM(p.entrants) AS supply
-    FROM per_year p JOIN years y ON p.year <= y.year
-    GROUP BY p.ics_id, p.occupation_id, y.year
-),
-pairs AS (
-    SELECT ics_id, occupation_id FROM demand WHERE vacancies > 0 OR replacement > 0
-    UNION
-    SELECT ics_id, occupation_id FROM supply WHERE supply > 0
-),
-ics_rows AS (
-    SELECT i.code AS ics_code, i.name AS ics_name, g.code AS region_code, g.name AS region_name,
-           p.occupation_id, y.year,
-           ROUND(COALESCE(d.vacancies, 0) + y.year * COALESCE(d.replacement, 0), 6) AS demand,
-           ROUND(COALESCE(s.supply, 0), 6) AS supply
-    FROM pairs p
-    CROSS JOIN years y
-    JOIN trusts_integratedcaresystem i ON i.id = p.ics_id
-    JOIN trusts_region g ON g.id = i.region_id
-    LEFT JOIN demand d ON d.ics_id = p.ics_id AND d.occupation_id = p.occupation_id
-    LEFT JOIN supply s ON s.ics_id = p.ics_id AND s.occupation_id = p.occupation_id AND s.year = y.year
-)
-SELECT CASE WHEN GROUPING(ics_code) = 0 THEN 'ics' WHEN GROUPING(region_code) = 0 THEN 'region'
-            ELSE 'national' END AS level,
-       COALESCE(ics_code, region_code, 'E92000001') AS code,
-       COALESCE(ics_name, region_name, 'England') AS name,
-       occupation_id, year, SUM(demand), SUM(supply), SUM(demand) - SUM(supply),
-       CASE WHEN SUM(demand) = 0 THEN NULL ELSE ROUND(SUM(supply) / SUM(demand), 6) END
-FROM ics_rows
-GROUP BY GROUPING SETS (
-    (ics_code, ics_name, region_code, region_name, occupation_id, year),
-    (region_code, region_name, occupation_id, year),
-    (occupation_id, year)
-)
-"""
 
 
 def _setup_django() -> None:
@@ -179,30 +93,20 @@ def time_report(engine=None, scenario=None) -> tuple[float, int]:
     return elapsed, report.pk
 
 
-def floor_sql() -> str:
-    from pathways.vocabulary import DEFAULT_COMPLETION_RATES
-
-    rates = ", ".join(f"('{kind}', {rate}::numeric)" for kind, rate in DEFAULT_COMPLETION_RATES.items())
-    return FLOOR_SQL.replace("{default_rates}", rates)
+FLOOR_VARIANT = "one statement, parallel"
 
 
-def time_floor(sql: str) -> tuple[float, list]:
-    from django.db import connection
+def time_floor() -> tuple[float, list]:
+    from bench import floor
 
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"as_of": AS_OF, "horizon": HORIZON_YEARS})
-        rows = cursor.fetchall()
-    return time.perf_counter() - started, rows
+    return floor.time_floor(FLOOR_VARIANT)
 
 
-def same_rows(report_id: int, floor_rows: list) -> bool:
-    from planning.models import GapReportRow
+def same_rows(report_id: int, floor_rows: list) -> list[str]:
+    """What differs between the stored rows and the floor's ([] when they are the same)."""
+    from bench import floor
 
-    stored = GapReportRow.objects.filter(report_id=report_id).values_list(
-        "level", "code", "name", "occupation_id", "year", "demand_fte", "supply_fte", "gap_fte", "coverage"
-    )
-    return sorted(stored, key=repr) == sorted((tuple(row) for row in floor_rows), key=repr)
+    return floor.differences(floor.stored_rows(report_id), floor_rows)
 
 
 def time_pages(report_id: int) -> list[tuple[str, float, int]]:
@@ -268,28 +172,28 @@ def run(argv: list[str] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
-    sql = floor_sql()
     created = []
     _, report_id = time_report()  # warm-up: caches, plans, connection
     created.append(report_id)
-    time_floor(sql)
+    time_floor()
     report_times, floor_times = [], []
     for _ in range(args.repeat):
         elapsed, report_id = time_report()
         report_times.append(elapsed)
         created.append(report_id)
-        elapsed, floor_rows = time_floor(sql)
+        elapsed, floor_rows = time_floor()
         floor_times.append(elapsed)
     report_seconds, floor_seconds = statistics.median(report_times), statistics.median(floor_times)
     ratio = report_seconds / floor_seconds
     report = GapReport.objects.get(pk=report_id)
-    matches = same_rows(report_id, floor_rows)
+    differences = same_rows(report_id, floor_rows)
+    matches = not differences
 
     print(f"  report rows: {report.inputs['rows']:,} (from {report.inputs['vacancy_rows']:,} latest-period vacancy "
           f"rows, {report.inputs['course_offers']:,} offers, {report.inputs['entry_routes']} routes)")
     print(f"  report (service, end to end): median {report_seconds * 1000:8.1f} ms of {args.repeat} "
           f"[{', '.join(f'{t * 1000:.0f}' for t in report_times)}]")
-    print(f"  floor (one plain SQL query):  median {floor_seconds * 1000:8.1f} ms of {args.repeat} "
+    print(f"  floor ({FLOOR_VARIANT}):  median {floor_seconds * 1000:8.1f} ms of {args.repeat} "
           f"[{', '.join(f'{t * 1000:.0f}' for t in floor_times)}]")
     paired = statistics.median(r / f for r, f in zip(report_times, floor_times, strict=True))
     print(f"  ratio report / floor: {ratio:.2f} (target <= {TARGET_RATIO}); same rows as the floor: {matches}")
@@ -309,7 +213,7 @@ def run(argv: list[str] | None = None) -> int:
         if ratio_value > target:
             missed.append(f"{label} {ratio_value:.2f} > {target}")
     if not matches:
-        missed.append("the report's rows differ from the floor's")
+        missed.append("the report's rows differ from the floor's: " + "; ".join(differences[:3]))
     if ratio > TARGET_RATIO:
         missed.append(f"ratio {ratio:.2f} > {TARGET_RATIO}")
     if report_seconds > TARGET_REPORT_SECONDS:
