@@ -1,7 +1,7 @@
 """The gap report's figures (DESIGN.md section 6), computed in the database.
 
 A handful of aggregate statements, each over whole tables, never a Python loop over vacancy or
-offer rows. Five temporary tables hold the small intermediate aggregates so that the run can
+offer rows. Six temporary tables hold the intermediate aggregates so that the run can
 report progress between stages, and the final step writes every row of the report with
 INSERT ... SELECT (ICS rows from the staged aggregates, region and national rows as their sums: on
 PostgreSQL the three levels in one statement with GROUPING SETS, elsewhere region and national rows
@@ -12,6 +12,9 @@ Since issue 13 (bench/floor.py measures the run against a floor of plain SQL wri
 PostgreSQL: each series' latest vacancy row is read in index order (DISTINCT ON) rather than grouped and
 fetched back; no statement plans parallel workers; each stage is one round trip (settings, drop of a
 leftover table, create) whose commit does not wait for the disk; the temporary tables go in one DROP.
+Second round: the demand stage keeps the default work_mem (see _DEMAND_STAGE); the arrivals are summed by
+college once (gap_tmp_college) for the rows' supply and the stored supply by college alike; the baseline's
+statements carry no scenario joins (they would find nothing).
 
 Every gap rule in these statements (where an offer lies, completers, completion and arrival dates,
 which route matches which offer, the year windows, England's code) is a fragment of pathways.rules,
