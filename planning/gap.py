@@ -1,7 +1,7 @@
 """The gap report's figures (DESIGN.md section 6), computed in the database.
 
 A handful of aggregate statements, each over whole tables, never a Python loop over vacancy or
-offer rows. Five temporary tables hold the small intermediate aggregates so that the run can
+offer rows. Six temporary tables hold the intermediate aggregates so that the run can
 report progress between stages, and the final step writes every row of the report with
 INSERT ... SELECT (ICS rows from the staged aggregates, region and national rows as their sums: on
 PostgreSQL the three levels in one statement with GROUPING SETS, elsewhere region and national rows
@@ -12,6 +12,9 @@ Since issue 13 (bench/floor.py measures the run against a floor of plain SQL wri
 PostgreSQL: each series' latest vacancy row is read in index order (DISTINCT ON) rather than grouped and
 fetched back; no statement plans parallel workers; each stage is one round trip (settings, drop of a
 leftover table, create) whose commit does not wait for the disk; the temporary tables go in one DROP.
+Second round: the demand stage keeps the default work_mem (see _DEMAND_STAGE); the arrivals are summed by
+college once (gap_tmp_college) for the rows' supply and the stored supply by college alike; the baseline's
+statements carry no scenario joins (they would find nothing).
 
 Every gap rule in these statements (where an offer lies, completers, completion and arrival dates,
 which route matches which offer, the year windows, England's code) is a fragment of pathways.rules,
@@ -49,7 +52,8 @@ from trusts.models import BoardSuccession, IntegratedCareSystem, Region, TrustBo
 
 from .models import AdjustmentKind, GapReportRow, GapReportSupply, ScenarioAdjustment, ScenarioOffer
 
-_TEMP_TABLES = ("gap_tmp_shares", "gap_tmp_demand", "gap_tmp_arrivals", "gap_tmp_supply", "gap_tmp_backfill")
+_TEMP_TABLES = ("gap_tmp_shares", "gap_tmp_demand", "gap_tmp_arrivals", "gap_tmp_college", "gap_tmp_supply",
+                "gap_tmp_backfill")
 _CASES = [("", ""), ("_low", "low"), ("_high", "high")]  # (column suffix, rules case): central, low, high
 
 
@@ -64,6 +68,13 @@ _CASES = [("", ""), ("_low", "low"), ("_high", "high")]  # (column suffix, rules
 #   the disk (1-4 ms each). The transaction writing the rows keeps the server's synchronous_commit.
 _SERIAL = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '32MB'"
 _STAGE = f"{_SERIAL}; SET LOCAL synchronous_commit = off"
+# - Except the demand stage, which keeps PostgreSQL's default 4 MB: its DISTINCT ON reads the trust series in
+#   the order of their unique index and sorts nothing, but with 32 MB the planner costs a sort of the whole
+#   vacancy table (~390,000 rows) in memory as cheaper than that read, and the sort spills to disk anyway
+#   (22 MB of temporary files). Measured at England scale (EXPLAIN ANALYZE, issue 13 second round): 1,387 ms
+#   with 32 MB, 337 ms with 4 MB. Its other aggregates are small (a few thousand groups).
+_DEMAND_STAGE = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '4MB'; " \
+    "SET LOCAL synchronous_commit = off"
 
 
 def _vendor() -> str:
@@ -101,6 +112,18 @@ class GapComputation:
 
     # -- the scenario's adjustments, as joins (nothing joins for the baseline) -------------------
 
+    def _adjusted_join(self, kind: str, alias: str, target: str) -> tuple[str, list]:
+        """LEFT JOIN of the scenario's adjustments of `kind` as `alias` on `target`, with its parameters; for the
+        baseline no join at all (it would find nothing: joining it cost a hash join per offer row, issue 13)."""
+        if self.scenario_id is None:
+            return "", []
+        sql, params = self._adjustment(kind)
+        return f"LEFT JOIN ({sql}) {alias} ON {alias}.target = {target}", params
+
+    def _adjusted(self, alias: str, expression: str) -> str:
+        """`expression` as the scenario's adjustment joined as `alias` overrides it (the baseline has none)."""
+        return expression if self.scenario_id is None else f"COALESCE({alias}.value, {expression})"
+
     def _adjustment(self, kind: str) -> tuple[str, list]:
         """SQL subquery (target, value) of the scenario's adjustments of `kind`."""
         return (
@@ -132,10 +155,11 @@ class GapComputation:
         trust_boards, trust_board_params = rules.membership_on_sql(
             TrustBoard._meta.db_table, "trust_id", self.as_of, _vendor()
         )
-        leaver, leaver_params = self._adjustment(AdjustmentKind.LEAVER_RATE)
-        factor, factor_params = self._adjustment(AdjustmentKind.VACANCIES_FACTOR)
+        leaver, leaver_params = self._adjusted_join(AdjustmentKind.LEAVER_RATE, "lr", "o.code")
+        factor, factor_params = self._adjusted_join(AdjustmentKind.VACANCIES_FACTOR, "vf", "o.code")
         replacement = ", ".join(
-            f"SUM(COALESCE(r.staff_in_post_fte, 0) * COALESCE(lr.value, o.annual_leaver_rate{suffix}) * s.share) "
+            f"SUM(COALESCE(r.staff_in_post_fte, 0) * {self._adjusted('lr', f'o.annual_leaver_rate{suffix}')} "
+            "* s.share) "
             f"AS replacement{suffix}"
             for suffix, _ in _CASES
         )
@@ -146,17 +170,19 @@ class GapComputation:
             WITH {self._latest_rows_sql(vacancy)}
             SELECT s.ics_id, r.occupation_id,
                    SUM(s.share) AS vacancy_rows,
-                   SUM(r.vacancies_fte * COALESCE(vf.value, 1) * s.share) AS vacancies,
+                   SUM(r.vacancies_fte{"" if self.scenario_id is None else " * COALESCE(vf.value, 1)"} * s.share)
+                       AS vacancies,
                    {replacement}
             FROM latest_rows r
             LEFT JOIN ({trust_boards}) tb ON tb.member_id = r.trust_id
             JOIN gap_tmp_shares s ON s.from_ics_id = {rules.vacancy_board_sql("r", "tb")}
             JOIN {occupation} o ON o.id = r.occupation_id
-            LEFT JOIN ({leaver}) lr ON lr.target = o.code
-            LEFT JOIN ({factor}) vf ON vf.target = o.code
+            {leaver}
+            {factor}
             GROUP BY s.ics_id, r.occupation_id
             """,
             [_date(self.as_of), _date(self.as_of), *trust_board_params, *leaver_params, *factor_params],
+            settings=_DEMAND_STAGE,
         )
 
     @staticmethod
@@ -214,27 +240,35 @@ class GapComputation:
         and the backfill they open in the occupations their routes take them from (DESIGN.md 6.3).
 
         gap_tmp_arrivals holds each (offer, matching route, board it is counted in) whose entrants arrive
-        in the horizon, with the year they arrive in; gap_tmp_supply and gap_tmp_backfill sum them per
-        year and then cumulatively. The scenario's offers join the real ones (negative ids), with its
-        places, conversion and completion rates.
+        in the horizon, with the year they arrive in; gap_tmp_college sums them per ICS, college,
+        occupation and year (the supply by college that write_supply stores as it is), gap_tmp_supply sums
+        those per year and then cumulatively, and gap_tmp_backfill sums the arrivals by the occupation their
+        route takes people from. The scenario's offers join the real ones (negative ids), with its places,
+        conversion and completion rates.
+
+        The sums are exact (numeric), so summing by college first changes no figure; it means the ~60,000
+        arrivals at England scale are grouped once, for the rows' supply and the supply by college alike,
+        and the transaction writing the report inserts the supply by college without aggregating.
         """
         offer, college, route = CourseOffer._meta.db_table, College._meta.db_table, EntryRoute._meta.db_table
         vendor = _vendor()
         college_boards, college_board_params = rules.membership_on_sql(
             CollegeBoard._meta.db_table, "college_id", self.as_of, vendor
         )
-        places, places_params = self._adjustment(AdjustmentKind.OFFER_PLACES)
-        conversion, conversion_params = self._adjustment(AdjustmentKind.CONVERSION_RATE)
-        completion, completion_params = self._adjustment(AdjustmentKind.COMPLETION_RATE)
+        places, places_params = self._adjusted_join(AdjustmentKind.OFFER_PLACES, "p", _text("f.id"))
+        conversion, conversion_params = self._adjusted_join(AdjustmentKind.CONVERSION_RATE, "a", _text("r.id"))
+        completion, completion_params = self._adjusted_join(
+            AdjustmentKind.COMPLETION_RATE, "a", "cr.qualification_type"
+        )
         rates, rates_params = rules.completion_rates_sql(CompletionRate._meta.db_table, vendor)
         completers = ", ".join(
             f"{rules.completers_sql('o', f'cr.rate{suffix}')} * s.share AS completers{suffix}" for suffix, _ in _CASES
         )
         completion_rates = ", ".join(
-            f"COALESCE(a.value, cr.rate{suffix}) AS rate{suffix}" for suffix, _ in _CASES
+            f"{self._adjusted('a', f'cr.rate{suffix}')} AS rate{suffix}" for suffix, _ in _CASES
         )
         routes = ", ".join(
-            f"COALESCE(a.value, r.conversion_rate{suffix}) AS conversion_rate{suffix}" for suffix, _ in _CASES
+            f"{self._adjusted('a', f'r.conversion_rate{suffix}')} AS conversion_rate{suffix}" for suffix, _ in _CASES
         )
         arrival = rules.arrival_date_sql("o.completed_on", "r.lag_months", vendor)
         by_standard, by_type_and_level = rules.route_match_sql("r", "o")
@@ -251,25 +285,30 @@ class GapComputation:
         year, year_params = rules.window_case_sql("arrives_on", self.bounds, vendor)
         in_horizon, in_horizon_params = rules.in_horizon_sql("arrives_on", self.bounds, vendor)
         last_day = _date(self.ends[-1])
+        # The scenario's offers, added to the real ones (none for the baseline: no branch at all).
+        scenario_offers, scenario_offers_params = ("", []) if self.scenario_id is None else (
+            f"""UNION ALL
+                SELECT -h.id, h.planned_places, {", ".join(f"h.{column}" for column in offer_columns.split(", "))}
+                FROM {ScenarioOffer._meta.db_table} h
+                WHERE h.scenario_id = %s AND h.start_date < %s""",
+            [self.scenario_id, last_day],
+        )
         self._create(
             "gap_tmp_arrivals",
             f"""
             CREATE TEMPORARY TABLE gap_tmp_arrivals AS
             WITH source AS (
-                SELECT f.id AS offer_id, COALESCE(p.value, f.planned_places) AS planned_places,
+                SELECT f.id AS offer_id, {self._adjusted("p", "f.planned_places")} AS planned_places,
                        {", ".join(f"f.{column}" for column in offer_columns.split(", "))}
                 FROM {offer} f
-                LEFT JOIN ({places}) p ON p.target = {_text("f.id")}
+                {places}
                 WHERE f.start_date < %s
-                UNION ALL
-                SELECT -h.id, h.planned_places, {", ".join(f"h.{column}" for column in offer_columns.split(", "))}
-                FROM {ScenarioOffer._meta.db_table} h
-                WHERE h.scenario_id = %s AND h.start_date < %s
+                {scenario_offers}
             ),
             completion_rates AS (
                 SELECT cr.qualification_type, {completion_rates}
                 FROM ({rates}) cr
-                LEFT JOIN ({completion}) a ON a.target = cr.qualification_type
+                {completion}
             ),
             placed AS (SELECT DISTINCT from_ics_id FROM gap_tmp_shares),
             offers AS (
@@ -288,7 +327,7 @@ class GapComputation:
                 SELECT r.id, r.occupation_id, r.from_occupation_id, r.lag_months, r.apprenticeship_standard_id,
                        r.qualification_type, r.level, {routes}
                 FROM {route} r
-                LEFT JOIN ({conversion}) a ON a.target = {_text("r.id")}
+                {conversion}
             ),
             matched AS (
                 SELECT {matched_columns}
@@ -305,15 +344,26 @@ class GapComputation:
             WHERE {in_horizon}
             """,
             # Nothing starting after the horizon's last day can complete within it.
-            [*places_params, last_day, self.scenario_id, last_day, *rates_params, *completion_params,
+            [*places_params, last_day, *scenario_offers_params, *rates_params, *completion_params,
              *college_board_params,
              *conversion_params, *year_params, *in_horizon_params],
         )
+        by_college = ", ".join(f"SUM(entrants{suffix}) AS entrants{suffix}" for suffix, _ in _CASES)
+        self._create(
+            "gap_tmp_college",
+            f"""
+            CREATE TEMPORARY TABLE gap_tmp_college AS
+            SELECT ics_id, college_id, occupation_id, year, {by_college}
+            FROM gap_tmp_arrivals
+            GROUP BY ics_id, college_id, occupation_id, year
+            """,
+            [],
+        )
         years = "VALUES " + ", ".join("(%s)" for _ in self.ends)
         sums = ", ".join(f"SUM(b.entrants{suffix}) AS {{name}}{suffix}" for suffix, _ in _CASES)
-        for table, occupation_column, where in (
-            ("gap_tmp_supply", "occupation_id", ""),
-            ("gap_tmp_backfill", "from_occupation_id", "WHERE from_occupation_id IS NOT NULL"),
+        for table, source, occupation_column, where in (
+            ("gap_tmp_supply", "gap_tmp_college", "occupation_id", ""),
+            ("gap_tmp_backfill", "gap_tmp_arrivals", "from_occupation_id", "WHERE from_occupation_id IS NOT NULL"),
         ):
             name = "supply" if table == "gap_tmp_supply" else "backfill"
             by_year = ", ".join(f"SUM(entrants{suffix}) AS entrants{suffix}" for suffix, _ in _CASES)
@@ -324,7 +374,7 @@ class GapComputation:
                 WITH years (year) AS ({years}),
                 by_year AS (
                     SELECT ics_id, {occupation_column} AS occupation_id, year, {by_year}
-                    FROM gap_tmp_arrivals
+                    FROM {source}
                     {where}
                     GROUP BY ics_id, {occupation_column}, year
                 )
@@ -460,19 +510,18 @@ class GapComputation:
     def write_supply(self) -> int:
         """Insert the supply behind the ICS rows, by college and year (GapReportSupply); returns how many.
 
-        Grouped from the same staged arrivals as the rows' supply, unrounded, so that for each ICS,
-        occupation and year y the sums over colleges and years 1..y are the rows' supply. Call inside
-        the transaction that writes the rows.
+        The staged sums by college (gap_tmp_college) that the rows' supply is summed from, unrounded, so
+        that for each ICS, occupation and year y the sums over colleges and years 1..y are the rows'
+        supply. Call inside the transaction that writes the rows.
         """
         supply_table, ics = GapReportSupply._meta.db_table, IntegratedCareSystem._meta.db_table
         return self._execute(
             self._serial(f"""
             INSERT INTO {supply_table} (report_id, ics_code, college_id, occupation_id, year, supply_fte)
-            SELECT %s, i.code, a.college_id, a.occupation_id, a.year, SUM(a.entrants)
-            FROM gap_tmp_arrivals a
+            SELECT %s, i.code, a.college_id, a.occupation_id, a.year, a.entrants
+            FROM gap_tmp_college a
             JOIN {ics} i ON i.id = a.ics_id
-            GROUP BY i.code, a.college_id, a.occupation_id, a.year
-            HAVING SUM(a.entrants) > 0
+            WHERE a.entrants > 0
             """),
             [self.report_id],
         )
@@ -487,11 +536,11 @@ class GapComputation:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _create(self, table: str, sql: str, params: list) -> None:
+    def _create(self, table: str, sql: str, params: list, settings: str = _STAGE) -> None:
         """Create the temporary table `table` from `sql` (a table left by an earlier run on this connection
-        is dropped first). On PostgreSQL in the same round trip as the drop and the settings `_STAGE`."""
+        is dropped first). On PostgreSQL in the same round trip as the drop and the settings (`_STAGE`)."""
         if _vendor() == "postgresql":
-            self._execute(f"{_STAGE}; DROP TABLE IF EXISTS {_temp(table)}; {sql}", params)
+            self._execute(f"{settings}; DROP TABLE IF EXISTS {_temp(table)}; {sql}", params)
             return
         self._execute(f"DROP TABLE IF EXISTS {_temp(table)}", [])
         self._execute(sql, params)

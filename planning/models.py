@@ -109,7 +109,10 @@ class GapReportRow(models.Model):
     # valid keys, inside the transaction that locks the report. So the keys carry no database constraint
     # (whose per-row checks at commit cost as much as 15% of a report at England scale: bench/gap_report.py);
     # Django still cascades a report's deletion to its rows and protects an occupation that rows name.
-    # No index of its own for `report`: the unique constraint below starts with it.
+    # No index of its own for `report`: the unique constraint below starts with it. None for `occupation`
+    # either: every read of rows names its report, and an index serving only the PROTECT check of deleting an
+    # occupation (admin only, refused while any report names it) cost every report a write per row
+    # (issue 13, second round: the insert's WAL records fell by a fifth without it). That check scans instead.
     report = models.ForeignKey(
         GapReport, on_delete=models.CASCADE, related_name="rows", db_index=False, db_constraint=False
     )
@@ -117,7 +120,7 @@ class GapReportRow(models.Model):
     code = models.CharField(max_length=9)
     name = models.CharField(max_length=200)
     occupation = models.ForeignKey(
-        Occupation, on_delete=models.PROTECT, related_name="gap_report_rows", db_constraint=False
+        Occupation, on_delete=models.PROTECT, related_name="gap_report_rows", db_constraint=False, db_index=False
     )
     year = models.PositiveSmallIntegerField()
     demand_fte = models.DecimalField(max_digits=20, decimal_places=6)
@@ -163,16 +166,22 @@ class GapReportSupply(models.Model):
     decimals: these are stored unrounded, to 8, as the products of places and rates are exact there).
     """
 
-    # Keys without database constraints, for the reasons given on GapReportRow.
+    # Keys without database constraints, for the reasons given on GapReportRow. No index of its own for
+    # `college` or `occupation`: every read names its report (the unique constraint's first key), and those two
+    # indexes served only the PROTECT checks of deleting a college or an occupation (admin only, refused while
+    # a report names them; they scan instead). Measured at England scale (issue 13, second round, EXPLAIN
+    # ANALYZE of the insert of 12,922 rows): 65,500 WAL records and 124-202 ms with them, 39,700 and 63-73 ms
+    # without.
     report = models.ForeignKey(
         GapReport, on_delete=models.CASCADE, related_name="supply", db_index=False, db_constraint=False
     )
     ics_code = models.CharField(max_length=9)
     college = models.ForeignKey(
-        "colleges.College", on_delete=models.PROTECT, related_name="gap_report_supply", db_constraint=False
+        "colleges.College", on_delete=models.PROTECT, related_name="gap_report_supply", db_constraint=False,
+        db_index=False,
     )
     occupation = models.ForeignKey(
-        Occupation, on_delete=models.PROTECT, related_name="gap_report_supply", db_constraint=False
+        Occupation, on_delete=models.PROTECT, related_name="gap_report_supply", db_constraint=False, db_index=False
     )
     year = models.PositiveSmallIntegerField()
     supply_fte = models.DecimalField(max_digits=24, decimal_places=8)
