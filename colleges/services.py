@@ -23,7 +23,7 @@ from core.upsert import NaturalKey, UpsertSpec, build, upsert, upsert_preview
 from trusts.models import IntegratedCareSystem
 from trusts.services import BoardChange, board_today, memberships_for_new_members, memberships_move
 
-from .models import College, CollegeBoard, CourseOffer, QualificationType
+from .models import College, CollegeBoard, CourseOffer, QualificationType, offer_rules
 
 # --------------------------------------------------------------------------------------
 # Reference data import (format in data/SOURCES.md)
@@ -266,6 +266,17 @@ def course_offers_check(
     fields already passed CourseOfferSerializer (API and CSV), so only the model's rules across
     fields are checked again (the database constraints back both).
     """
+    checked, problems = _offers_checked(rows=rows, user=user, college=college, errors=errors,
+                                        fields_checked=fields_checked, item_name=item_name)
+    return [value if isinstance(value, CourseOffer) else build(CourseOffer, value) for value in checked], problems
+
+
+def _offers_checked(
+    *, rows, user, college: College | None, errors, fields_checked: bool, item_name: Callable[[int], str],
+) -> tuple[list[CourseOffer | dict[str, Any]], dict[int, dict[str, list[str]]]]:
+    """`course_offers_check`'s work. With `fields_checked`, the rules across fields run over the values
+    (`offer_rules`, as `CourseOffer.clean` runs them) and each offer comes back as its values by field
+    name, with no instance built; otherwise each comes back as an instance that passed `full_clean`."""
     items = dict(enumerate(rows)) if isinstance(rows, Sequence) else dict(rows)
     problems = {
         int(index): dict(item) if isinstance(item, Mapping) else {"non_field_errors": list(item)}
@@ -274,7 +285,7 @@ def course_offers_check(
     if len(items) + len(problems) > BULK_MAX_ITEMS:
         message = f"Send at most {BULK_MAX_ITEMS:,} offers in one request."
         raise ApplicationError(message, {"non_field_errors": [message]})
-    built: dict[int, CourseOffer] = {}
+    built: dict[int, CourseOffer | dict[str, Any]] = {}
     seen: dict[tuple, int] = {}
     colleges: dict[int | None, College | ApplicationError] = {}  # each college named is checked once
     for index, row in items.items():
@@ -293,13 +304,24 @@ def course_offers_check(
             continue
         values = {name: row.get(name) for name in OFFER_FIELDS}
         values["college"] = offer_college
-        offer = build(CourseOffer, values)
-        try:
-            _offer_full_clean(offer, check_key=False, fields_checked=fields_checked)
-        except ApplicationError as exc:
-            problems[index] = exc.errors
-            continue
-        key = (offer.college_id, offer.course_code, offer.academic_year)
+        if fields_checked:  # each field already passed CourseOfferSerializer: the rules across fields remain
+            values["level"], wrong = offer_rules(
+                academic_year=values["academic_year"], start_date=values["start_date"],
+                qualification_type=values["qualification_type"], standard=values["apprenticeship_standard"],
+                level=values["level"],
+            )
+            if wrong:
+                problems[index] = {name: [message] for name, message in wrong.items()}
+                continue
+            offer = values
+        else:
+            offer = build(CourseOffer, values)
+            try:
+                _offer_full_clean(offer, check_key=False)
+            except ApplicationError as exc:
+                problems[index] = exc.errors
+                continue
+        key = (offer_college.pk, values["course_code"], values["academic_year"])
         if key in seen:
             message = f"{item_name(seen[key])} has the same course code and academic year for this college."
             problems[index] = {"course_code": [message]}
@@ -307,6 +329,15 @@ def course_offers_check(
         seen[key] = index
         built[index] = offer
     return [built[index] for index in sorted(built)], problems
+
+
+def _offer_row(values: Mapping[str, Any]) -> dict[str, Any]:
+    """An offer's checked values (by field name, related objects resolved) as the upsert's plain row (by attname)."""
+    row = {name: values[name] for name in OFFER_FIELDS if name not in OFFER_RELATED_FIELDS}
+    for name in OFFER_RELATED_FIELDS:
+        related = values.get(name)
+        row[f"{name}_id"] = None if related is None else related.pk
+    return row
 
 
 def course_offers_plan(
@@ -348,8 +379,9 @@ def course_offers_upsert(
     The database decides which offers are new, so concurrent uploads of the same new offers
     do not fail (see core.upsert).
     """
-    offers, problems = course_offers_check(
-        rows=rows, user=user, college=college, errors=errors, fields_checked=fields_checked
+    offers, problems = _offers_checked(
+        rows=rows, user=user, college=college, errors=errors, fields_checked=fields_checked,
+        item_name="Item {}".format,
     )
     if problems:
         count = len(problems)
@@ -357,7 +389,11 @@ def course_offers_upsert(
             f"{count} offer{'s' if count != 1 else ''} not valid: nothing was written.",
             {"errors": {str(index): problems[index] for index in sorted(problems)}},
         )
-    return upsert(spec=OFFER_UPSERT, objs=offers, user=user, reason=SOURCE_REASONS[source]).as_counts()
+    reason = SOURCE_REASONS[source]
+    if fields_checked:  # plain values: no instance is built for thousands of items
+        return upsert(spec=OFFER_UPSERT, rows=[_offer_row(offer) for offer in offers], user=user,
+                      reason=reason).as_counts()
+    return upsert(spec=OFFER_UPSERT, objs=offers, user=user, reason=reason).as_counts()
 
 
 # --------------------------------------------------------------------------------------
