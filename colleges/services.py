@@ -130,6 +130,7 @@ OFFER_VALUE_FIELDS = (
 )
 OFFER_FIELDS = (*OFFER_KEY_FIELDS, *OFFER_VALUE_FIELDS)
 OFFER_RELATED_FIELDS = ("college", "apprenticeship_standard", "delivery_ics")
+OFFER_PLAIN_FIELDS = tuple(name for name in OFFER_FIELDS if name not in OFFER_RELATED_FIELDS)
 BULK_MAX_ITEMS = 5000
 COLLEGE_FROM_ACCOUNT = (
     "A college user's offers belong to their own college: leave college out (it is set from your account)."
@@ -273,10 +274,12 @@ def course_offers_check(
 
 def _offers_checked(
     *, rows, user, college: College | None, errors, fields_checked: bool, item_name: Callable[[int], str],
+    as_rows: bool = False,
 ) -> tuple[list[CourseOffer | dict[str, Any]], dict[int, dict[str, list[str]]]]:
     """`course_offers_check`'s work. With `fields_checked`, the rules across fields run over the values
     (`offer_rules`, as `CourseOffer.clean` runs them) and each offer comes back as its values by field
-    name, with no instance built; otherwise each comes back as an instance that passed `full_clean`."""
+    name (with `as_rows`, as the upsert's plain row by attname), with no instance built; otherwise each
+    comes back as an instance that passed `full_clean`."""
     items = dict(enumerate(rows)) if isinstance(rows, Sequence) else dict(rows)
     problems = {
         int(index): dict(item) if isinstance(item, Mapping) else {"non_field_errors": list(item)}
@@ -302,26 +305,34 @@ def _offers_checked(
         if isinstance(offer_college, ApplicationError):
             problems[index] = dict(offer_college.errors)
             continue
-        values = {name: row.get(name) for name in OFFER_FIELDS}
-        values["college"] = offer_college
         if fields_checked:  # each field already passed CourseOfferSerializer: the rules across fields remain
-            values["level"], wrong = offer_rules(
-                academic_year=values["academic_year"], start_date=values["start_date"],
-                qualification_type=values["qualification_type"], standard=values["apprenticeship_standard"],
-                level=values["level"],
+            standard = row.get("apprenticeship_standard")
+            level, wrong = offer_rules(
+                academic_year=row.get("academic_year"), start_date=row.get("start_date"),
+                qualification_type=row.get("qualification_type"), standard=standard, level=row.get("level"),
             )
             if wrong:
                 problems[index] = {name: [message] for name, message in wrong.items()}
                 continue
-            offer = values
+            if as_rows:  # the upsert's plain row, by attname
+                offer = {name: row.get(name) for name in OFFER_PLAIN_FIELDS}
+                delivery = row.get("delivery_ics")
+                offer.update(college_id=offer_college.pk, level=level,
+                             apprenticeship_standard_id=None if standard is None else standard.pk,
+                             delivery_ics_id=None if delivery is None else delivery.pk)
+            else:
+                offer = {name: row.get(name) for name in OFFER_FIELDS}
+                offer.update(college=offer_college, level=level)
         else:
+            values = {name: row.get(name) for name in OFFER_FIELDS}
+            values["college"] = offer_college
             offer = build(CourseOffer, values)
             try:
                 _offer_full_clean(offer, check_key=False)
             except ApplicationError as exc:
                 problems[index] = exc.errors
                 continue
-        key = (offer_college.pk, values["course_code"], values["academic_year"])
+        key = (offer_college.pk, row.get("course_code"), row.get("academic_year"))
         if key in seen:
             message = f"{item_name(seen[key])} has the same course code and academic year for this college."
             problems[index] = {"course_code": [message]}
@@ -329,15 +340,6 @@ def _offers_checked(
         seen[key] = index
         built[index] = offer
     return [built[index] for index in sorted(built)], problems
-
-
-def _offer_row(values: Mapping[str, Any]) -> dict[str, Any]:
-    """An offer's checked values (by field name, related objects resolved) as the upsert's plain row (by attname)."""
-    row = {name: values[name] for name in OFFER_FIELDS if name not in OFFER_RELATED_FIELDS}
-    for name in OFFER_RELATED_FIELDS:
-        related = values.get(name)
-        row[f"{name}_id"] = None if related is None else related.pk
-    return row
 
 
 def course_offers_plan(
@@ -381,7 +383,7 @@ def course_offers_upsert(
     """
     offers, problems = _offers_checked(
         rows=rows, user=user, college=college, errors=errors, fields_checked=fields_checked,
-        item_name="Item {}".format,
+        item_name="Item {}".format, as_rows=fields_checked,
     )
     if problems:
         count = len(problems)
@@ -391,8 +393,7 @@ def course_offers_upsert(
         )
     reason = SOURCE_REASONS[source]
     if fields_checked:  # plain values: no instance is built for thousands of items
-        return upsert(spec=OFFER_UPSERT, rows=[_offer_row(offer) for offer in offers], user=user,
-                      reason=reason).as_counts()
+        return upsert(spec=OFFER_UPSERT, rows=offers, user=user, reason=reason).as_counts()
     return upsert(spec=OFFER_UPSERT, objs=offers, user=user, reason=reason).as_counts()
 
 
