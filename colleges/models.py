@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -84,6 +85,12 @@ class CollegeBoard(models.Model):
         return f"{self.college_id} in {self.ics_id} from {self.valid_from or 'the start'} to {self.valid_to or 'now'}"
 
 
+@functools.lru_cache(maxsize=256)
+def _year_bounds(academic_year: str) -> tuple[dt.date, dt.date]:
+    """academic_year_bounds, remembered: a bulk request's thousands of offers name a few years."""
+    return academic_year_bounds(academic_year)
+
+
 def offer_rules(*, academic_year, start_date, qualification_type, standard, level) -> tuple[int | None, dict[str, str]]:
     """The rules of an offer across its fields, over plain values (one place for them: `CourseOffer.clean`
     and the bulk path, which builds no instance): (the offer's level, {field: message} of what breaks).
@@ -92,7 +99,7 @@ def offer_rules(*, academic_year, start_date, qualification_type, standard, leve
     takes its standard's level."""
     errors = {}
     try:
-        first_day, last_day = academic_year_bounds(academic_year)
+        first_day, last_day = _year_bounds(academic_year)
     except ValueError as exc:
         errors["academic_year"] = str(exc)
     else:
