@@ -289,7 +289,8 @@ def _offers_checked(
         message = f"Send at most {BULK_MAX_ITEMS:,} offers in one request."
         raise ApplicationError(message, {"non_field_errors": [message]})
     built: dict[int, CourseOffer | dict[str, Any]] = {}
-    seen: dict[tuple, int] = {}
+    # Keys as text: thousands of tuples would each be tracked by the cyclic garbage collector.
+    seen: dict[str, int] = {}
     colleges: dict[int | None, College | ApplicationError] = {}  # each college named is checked once
     for index, row in items.items():
         named = row.get("college") or college
@@ -332,7 +333,7 @@ def _offers_checked(
             except ApplicationError as exc:
                 problems[index] = exc.errors
                 continue
-        key = (offer_college.pk, row.get("course_code"), row.get("academic_year"))
+        key = f"{offer_college.pk}\x1f{row.get('course_code')}\x1f{row.get('academic_year')}"
         if key in seen:
             message = f"{item_name(seen[key])} has the same course code and academic year for this college."
             problems[index] = {"course_code": [message]}

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, OperationalError, connection, models, router, transaction
+from django.db import IntegrityError, OperationalError, ProgrammingError, connection, models, router, transaction
 from django.db.models import signals
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse
@@ -379,8 +379,10 @@ def _check_rows(spec: UpsertSpec, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         if not needed <= row.keys():
             raise ValueError(f"upsert() rows must give every writable field: {sorted(needed - row.keys())} missing")
+    if spec.value_fields(spec.keys[0]):
+        return  # ON CONFLICT DO UPDATE refuses a key given twice itself (see _pg_write), with no tuple per row here
     key = operator.itemgetter(*_key_attnames(spec.model, spec.keys[0].fields))
-    if len(set(map(key, rows))) != len(rows):
+    if len(set(map(key, rows))) != len(rows):  # DO NOTHING would skip the second silently
         raise ValueError("upsert() was given two items with the same natural key")
 
 
@@ -565,7 +567,12 @@ def _pg_write(spec: UpsertSpec, objs: list, *, user, reason: str, rows: bool = F
                 f"count(*) FILTER (WHERE NOT upsert_created) FROM up"
             )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            try:
+                cursor.execute(sql, params)
+            except ProgrammingError as exc:
+                if getattr(exc.__cause__, "pgcode", None) == "21000":  # "cannot affect row a second time"
+                    raise ValueError("upsert() was given two items with the same natural key") from exc
+                raise
             created, changed = cursor.fetchone()
         result.created += created
         result.changed += changed
