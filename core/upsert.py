@@ -1,7 +1,8 @@
 """The one upsert engine: write many records by natural key, all or nothing, with history.
 
 Callers validate first (each item through the same serializer or checks that a single
-write uses) and hand over unsaved model instances; the engine matches them on the natural
+write uses) and hand over unsaved model instances (or, for thousands of items, the same as
+plain rows of values by attname: no instance is built); the engine matches them on the natural
 key, writes them in one transaction with exactly one django-simple-history row per created
 or changed record (none for an unchanged one) and answers created / changed / unchanged.
 
