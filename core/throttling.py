@@ -51,7 +51,9 @@ class OneTripRateThrottle(SimpleRateThrottle):
         if self.key is None:
             return True
         self.now = self.timer()
-        key = backend.make_and_validate_key(self.key)
+        # A key of its own: DRF's code keeps a pickled list under self.key (a Redis string), which a worker
+        # still running it during a deploy may read or write; the two must never meet on one key.
+        key = backend.make_and_validate_key(f"{self.key}:window")
         client = backend._cache.get_client(key, write=True)
         if OneTripRateThrottle._script is None:
             OneTripRateThrottle._script = client.register_script(_SLIDING_WINDOW)
