@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -82,6 +83,43 @@ class CollegeBoard(models.Model):
 
     def __str__(self):
         return f"{self.college_id} in {self.ics_id} from {self.valid_from or 'the start'} to {self.valid_to or 'now'}"
+
+
+@functools.lru_cache(maxsize=256)
+def _year_bounds(academic_year: str) -> tuple[dt.date, dt.date]:
+    """academic_year_bounds, remembered: a bulk request's thousands of offers name a few years."""
+    return academic_year_bounds(academic_year)
+
+
+def offer_rules(*, academic_year, start_date, qualification_type, standard, level) -> tuple[int | None, dict[str, str]]:
+    """The rules of an offer across its fields, over plain values (one place for them: `CourseOffer.clean`
+    and the bulk path, which builds no instance): (the offer's level, {field: message} of what breaks).
+
+    `standard` is the ApprenticeshipStandard named, or None; an apprenticeship offer without a level
+    takes its standard's level."""
+    errors = {}
+    try:
+        first_day, last_day = _year_bounds(academic_year)
+    except ValueError as exc:
+        errors["academic_year"] = str(exc)
+    else:
+        if start_date and not (first_day <= start_date <= last_day):
+            errors["start_date"] = (
+                f"The start date must fall inside {academic_year} "
+                f"({first_day:%-d %B %Y} to {last_day:%-d %B %Y})."
+            )
+    if qualification_type == QualificationType.APPRENTICESHIP and standard is None:
+        errors["apprenticeship_standard"] = "An apprenticeship offer must name its apprenticeship standard."
+    elif standard is not None and qualification_type != QualificationType.APPRENTICESHIP:
+        errors["apprenticeship_standard"] = "Only an apprenticeship offer names an apprenticeship standard."
+    if level is None:
+        if standard is not None and standard.level is not None:
+            level = standard.level
+        elif standard is not None:
+            errors["level"] = f"{standard.reference} has no level yet: give the offer's level."
+        elif "apprenticeship_standard" not in errors:
+            errors["level"] = "Give the level of the course, from 1 to 8."
+    return level, errors
 
 
 class CourseOffer(models.Model):
@@ -175,29 +213,12 @@ class CourseOffer(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
-        try:
-            first_day, last_day = academic_year_bounds(self.academic_year)
-        except ValueError as exc:
-            errors["academic_year"] = str(exc)
-        else:
-            if self.start_date and not (first_day <= self.start_date <= last_day):
-                errors["start_date"] = (
-                    f"The start date must fall inside {self.academic_year} "
-                    f"({first_day:%-d %B %Y} to {last_day:%-d %B %Y})."
-                )
         standard = self.apprenticeship_standard if self.apprenticeship_standard_id else None
-        if self.qualification_type == QualificationType.APPRENTICESHIP and standard is None:
-            errors["apprenticeship_standard"] = "An apprenticeship offer must name its apprenticeship standard."
-        elif standard is not None and self.qualification_type != QualificationType.APPRENTICESHIP:
-            errors["apprenticeship_standard"] = "Only an apprenticeship offer names an apprenticeship standard."
-        if self.level is None:
-            if standard is not None and standard.level is not None:
-                self.level = standard.level
-            elif standard is not None:
-                errors["level"] = f"{standard.reference} has no level yet: give the offer's level."
-            elif "apprenticeship_standard" not in errors:
-                errors["level"] = "Give the level of the course, from 1 to 8."
+        level, errors = offer_rules(
+            academic_year=self.academic_year, start_date=self.start_date,
+            qualification_type=self.qualification_type, standard=standard, level=self.level,
+        )
+        self.level = level
         if errors:
             raise ValidationError(errors)
 

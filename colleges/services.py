@@ -23,7 +23,7 @@ from core.upsert import NaturalKey, UpsertSpec, build, upsert, upsert_preview
 from trusts.models import IntegratedCareSystem
 from trusts.services import BoardChange, board_today, memberships_for_new_members, memberships_move
 
-from .models import College, CollegeBoard, CourseOffer, QualificationType
+from .models import College, CollegeBoard, CourseOffer, QualificationType, offer_rules
 
 # --------------------------------------------------------------------------------------
 # Reference data import (format in data/SOURCES.md)
@@ -130,6 +130,7 @@ OFFER_VALUE_FIELDS = (
 )
 OFFER_FIELDS = (*OFFER_KEY_FIELDS, *OFFER_VALUE_FIELDS)
 OFFER_RELATED_FIELDS = ("college", "apprenticeship_standard", "delivery_ics")
+OFFER_PLAIN_FIELDS = tuple(name for name in OFFER_FIELDS if name not in OFFER_RELATED_FIELDS)
 BULK_MAX_ITEMS = 5000
 COLLEGE_FROM_ACCOUNT = (
     "A college user's offers belong to their own college: leave college out (it is set from your account)."
@@ -266,6 +267,19 @@ def course_offers_check(
     fields already passed CourseOfferSerializer (API and CSV), so only the model's rules across
     fields are checked again (the database constraints back both).
     """
+    checked, problems = _offers_checked(rows=rows, user=user, college=college, errors=errors,
+                                        fields_checked=fields_checked, item_name=item_name)
+    return [value if isinstance(value, CourseOffer) else build(CourseOffer, value) for value in checked], problems
+
+
+def _offers_checked(
+    *, rows, user, college: College | None, errors, fields_checked: bool, item_name: Callable[[int], str],
+    as_rows: bool = False,
+) -> tuple[list[CourseOffer | dict[str, Any]], dict[int, dict[str, list[str]]]]:
+    """`course_offers_check`'s work. With `fields_checked`, the rules across fields run over the values
+    (`offer_rules`, as `CourseOffer.clean` runs them) and each offer comes back as its values by field
+    name (with `as_rows`, as the upsert's plain row by attname), with no instance built; otherwise each
+    comes back as an instance that passed `full_clean`."""
     items = dict(enumerate(rows)) if isinstance(rows, Sequence) else dict(rows)
     problems = {
         int(index): dict(item) if isinstance(item, Mapping) else {"non_field_errors": list(item)}
@@ -274,8 +288,9 @@ def course_offers_check(
     if len(items) + len(problems) > BULK_MAX_ITEMS:
         message = f"Send at most {BULK_MAX_ITEMS:,} offers in one request."
         raise ApplicationError(message, {"non_field_errors": [message]})
-    built: dict[int, CourseOffer] = {}
-    seen: dict[tuple, int] = {}
+    built: dict[int, CourseOffer | dict[str, Any]] = {}
+    # Keys as text: thousands of tuples would each be tracked by the cyclic garbage collector.
+    seen: dict[str, int] = {}
     colleges: dict[int | None, College | ApplicationError] = {}  # each college named is checked once
     for index, row in items.items():
         named = row.get("college") or college
@@ -291,15 +306,34 @@ def course_offers_check(
         if isinstance(offer_college, ApplicationError):
             problems[index] = dict(offer_college.errors)
             continue
-        values = {name: row.get(name) for name in OFFER_FIELDS}
-        values["college"] = offer_college
-        offer = build(CourseOffer, values)
-        try:
-            _offer_full_clean(offer, check_key=False, fields_checked=fields_checked)
-        except ApplicationError as exc:
-            problems[index] = exc.errors
-            continue
-        key = (offer.college_id, offer.course_code, offer.academic_year)
+        if fields_checked:  # each field already passed CourseOfferSerializer: the rules across fields remain
+            standard = row.get("apprenticeship_standard")
+            level, wrong = offer_rules(
+                academic_year=row.get("academic_year"), start_date=row.get("start_date"),
+                qualification_type=row.get("qualification_type"), standard=standard, level=row.get("level"),
+            )
+            if wrong:
+                problems[index] = {name: [message] for name, message in wrong.items()}
+                continue
+            if as_rows:  # the upsert's plain row, by attname
+                offer = {name: row.get(name) for name in OFFER_PLAIN_FIELDS}
+                delivery = row.get("delivery_ics")
+                offer.update(college_id=offer_college.pk, level=level,
+                             apprenticeship_standard_id=None if standard is None else standard.pk,
+                             delivery_ics_id=None if delivery is None else delivery.pk)
+            else:
+                offer = {name: row.get(name) for name in OFFER_FIELDS}
+                offer.update(college=offer_college, level=level)
+        else:
+            values = {name: row.get(name) for name in OFFER_FIELDS}
+            values["college"] = offer_college
+            offer = build(CourseOffer, values)
+            try:
+                _offer_full_clean(offer, check_key=False)
+            except ApplicationError as exc:
+                problems[index] = exc.errors
+                continue
+        key = f"{offer_college.pk}\x1f{row.get('course_code')}\x1f{row.get('academic_year')}"
         if key in seen:
             message = f"{item_name(seen[key])} has the same course code and academic year for this college."
             problems[index] = {"course_code": [message]}
@@ -348,8 +382,9 @@ def course_offers_upsert(
     The database decides which offers are new, so concurrent uploads of the same new offers
     do not fail (see core.upsert).
     """
-    offers, problems = course_offers_check(
-        rows=rows, user=user, college=college, errors=errors, fields_checked=fields_checked
+    offers, problems = _offers_checked(
+        rows=rows, user=user, college=college, errors=errors, fields_checked=fields_checked,
+        item_name="Item {}".format, as_rows=fields_checked,
     )
     if problems:
         count = len(problems)
@@ -357,7 +392,10 @@ def course_offers_upsert(
             f"{count} offer{'s' if count != 1 else ''} not valid: nothing was written.",
             {"errors": {str(index): problems[index] for index in sorted(problems)}},
         )
-    return upsert(spec=OFFER_UPSERT, objs=offers, user=user, reason=SOURCE_REASONS[source]).as_counts()
+    reason = SOURCE_REASONS[source]
+    if fields_checked:  # plain values: no instance is built for thousands of items
+        return upsert(spec=OFFER_UPSERT, rows=offers, user=user, reason=reason).as_counts()
+    return upsert(spec=OFFER_UPSERT, objs=offers, user=user, reason=reason).as_counts()
 
 
 # --------------------------------------------------------------------------------------

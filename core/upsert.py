@@ -1,7 +1,8 @@
 """The one upsert engine: write many records by natural key, all or nothing, with history.
 
 Callers validate first (each item through the same serializer or checks that a single
-write uses) and hand over unsaved model instances; the engine matches them on the natural
+write uses) and hand over unsaved model instances (or, for thousands of items, the same as
+plain rows of values by attname: no instance is built); the engine matches them on the natural
 key, writes them in one transaction with exactly one django-simple-history row per created
 or changed record (none for an unchanged one) and answers created / changed / unchanged.
 
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, OperationalError, connection, models, router, transaction
+from django.db import IntegrityError, OperationalError, ProgrammingError, connection, models, router, transaction
 from django.db.models import signals
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse
@@ -311,19 +312,36 @@ def upsert_preview(
 # --------------------------------------------------------------------------------------
 
 
-def upsert(*, spec: UpsertSpec, objs: Sequence[models.Model], user=None, reason: str = "") -> UpsertResult:
+def upsert(*, spec: UpsertSpec, objs: Sequence[models.Model] = (), rows: Sequence[dict[str, Any]] | None = None,
+           user=None, reason: str = "") -> UpsertResult:
     """Create or update `objs` by natural key, all or nothing, with one history row per write.
 
-    `objs` are validated, unsaved instances with distinct natural keys (see `duplicates`).
+    `objs` are validated, unsaved instances with distinct natural keys (see `duplicates`). Instead,
+    `rows` may give the same as plain values, one dict per record by attname (`college_id`), naming
+    every writable field: on PostgreSQL they are copied as they are, with no instance built (the bulk
+    endpoints' thousands of items); elsewhere they are built into instances (`build`).
     Raises UpsertBusy (503) when other writers keep the records locked through every retry,
     UpsertRefused (409) when the database refuses the rows; nothing is written either way.
     """
-    objs = list(objs)
-    if not objs:
-        return UpsertResult()
-    if duplicates(spec, objs):
-        raise ValueError("upsert() was given two items with the same natural key")
-    write = _pg_write if connection.vendor == "postgresql" else _orm_write
+    if rows is not None:
+        if objs:
+            raise ValueError("upsert() takes objs or rows, not both")
+        rows = list(rows)
+        if not rows:
+            return UpsertResult()
+        if not _plain_rows_usable(spec):
+            objs, rows = [build(spec.model, row) for row in rows], None
+    if rows is not None:
+        _check_rows(spec, rows)
+        write = functools.partial(_pg_write, rows=True)
+        objs = rows
+    else:
+        objs = list(objs)
+        if not objs:
+            return UpsertResult()
+        if duplicates(spec, objs):
+            raise ValueError("upsert() was given two items with the same natural key")
+        write = _pg_write if connection.vendor == "postgresql" else _orm_write
     for attempt in range(RETRIES + 1):
         try:
             with transaction.atomic():
@@ -345,6 +363,28 @@ def upsert(*, spec: UpsertSpec, objs: Sequence[models.Model], user=None, reason:
                 raise UpsertRefused() from exc
         time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
     raise UpsertBusy()  # not reached
+
+
+def _plain_rows_usable(spec: UpsertSpec) -> bool:
+    """Whether `rows` are written as they are: on PostgreSQL, one natural key for every record, and every
+    writable field's value already what COPY reads (PLAIN_TYPES)."""
+    return (
+        connection.vendor == "postgresql" and len(spec.keys) == 1 and spec.keys[0].applies is None
+        and all(f.get_internal_type() in PLAIN_TYPES for f in spec.writable_fields)
+    )
+
+
+def _check_rows(spec: UpsertSpec, rows: list[dict[str, Any]]) -> None:
+    """Rows name every writable field (by attname) and have distinct natural keys."""
+    needed = {f.attname for f in spec.writable_fields}
+    for row in rows:
+        if not needed <= row.keys():
+            raise ValueError(f"upsert() rows must give every writable field: {sorted(needed - row.keys())} missing")
+    if spec.value_fields(spec.keys[0]):
+        return  # ON CONFLICT DO UPDATE refuses a key given twice itself (see _pg_write), with no tuple per row here
+    key = operator.itemgetter(*_key_attnames(spec.model, spec.keys[0].fields))
+    if len(set(map(key, rows))) != len(rows):  # DO NOTHING would skip the second silently
+        raise ValueError("upsert() was given two items with the same natural key")
 
 
 def _retryable(exc: Exception) -> bool:
@@ -456,7 +496,8 @@ def _pg_copy_text(table: str, columns: list[str], lines: Iterable[str]) -> None:
         cursor.cursor.copy_expert(f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN", buffer)
 
 
-def _pg_write(spec: UpsertSpec, objs: list[models.Model], *, user, reason: str) -> UpsertResult:
+def _pg_write(spec: UpsertSpec, objs: list, *, user, reason: str, rows: bool = False) -> UpsertResult:
+    """`objs`: instances, or with `rows` plain values by attname (see `upsert`)."""
     quote = connection.ops.quote_name
     model = spec.model
     table = quote(model._meta.db_table)
@@ -464,8 +505,14 @@ def _pg_write(spec: UpsertSpec, objs: list[models.Model], *, user, reason: str) 
     columns = [f.column for f in fields]
     stage = _stage_table(spec, columns)
     if all(f.get_internal_type() in PLAIN_TYPES for f in fields):
-        values = operator.attrgetter(*[f.attname for f in fields]) if len(fields) > 1 else (
-            lambda obj, attname=fields[0].attname: (getattr(obj, attname),))
+        getter = operator.itemgetter if rows else operator.attrgetter
+        if len(fields) > 1:
+            values = getter(*[f.attname for f in fields])
+        else:
+            one = getter(fields[0].attname)
+
+            def values(obj):
+                return (one(obj),)
         _pg_copy_text(stage, columns, (_copy_line(values(o)) for o in objs))
     else:
         texts = [_copy_column(f) for f in fields]
@@ -476,7 +523,7 @@ def _pg_write(spec: UpsertSpec, objs: list[models.Model], *, user, reason: str) 
     auto_now = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
     history = spec.history_model
     result = UpsertResult()
-    used_keys = {spec.key_for(obj) for obj in objs}
+    used_keys = {spec.keys[0]} if rows else {spec.key_for(obj) for obj in objs}
     for key in spec.keys:
         if key not in used_keys:
             continue
@@ -521,7 +568,12 @@ def _pg_write(spec: UpsertSpec, objs: list[models.Model], *, user, reason: str) 
                 f"count(*) FILTER (WHERE NOT upsert_created) FROM up"
             )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            try:
+                cursor.execute(sql, params)
+            except ProgrammingError as exc:
+                if getattr(exc.__cause__, "pgcode", None) == "21000":  # "cannot affect row a second time"
+                    raise ValueError("upsert() was given two items with the same natural key") from exc
+                raise
             created, changed = cursor.fetchone()
         result.created += created
         result.changed += changed

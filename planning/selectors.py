@@ -1053,6 +1053,13 @@ def gap_report_list_visible_to(user) -> QuerySet[GapReport]:
     return reports.filter(Q(scenario__isnull=True) | Q(scenario__in=Scenario.objects.visible_to(user).values("pk")))
 
 
+def gap_report_for_rows(user, pk) -> GapReport | None:
+    """The report `pk` if `user` may read it, with only what the list of its rows needs (its state, finish
+    and scenario): the rows' list reads it on every request, so it joins nothing and loads no JSON."""
+    reports = gap_report_list_visible_to(user).select_related(None).order_by()
+    return reports.only("id", "status", "finished_at", "scenario_id").filter(pk=pk).first()
+
+
 def gap_report_latest(*, scenario=None) -> GapReport | None:
     """The newest succeeded baseline report (of `scenario`, when given): the one served while a newer
     run is pending, running or failed."""

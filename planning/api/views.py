@@ -1,5 +1,4 @@
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -83,7 +82,9 @@ class GapReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             return selectors.gap_report_list_visible_to(self.request.user)
         if getattr(self, "swagger_fake_view", False):  # drawing the OpenAPI schema
             return GapReportRow.objects.none()
-        self.report = get_object_or_404(selectors.gap_report_list_visible_to(self.request.user), pk=self.kwargs["pk"])
+        self.report = selectors.gap_report_for_rows(self.request.user, self.kwargs["pk"])
+        if self.report is None:
+            raise Http404("No GapReport matches the given query.")
         return selectors.gap_report_rows(self.report)
 
     def list_values(self, rows):

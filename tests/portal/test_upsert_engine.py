@@ -94,3 +94,45 @@ def test_text_with_tabs_newlines_and_backslashes_is_stored_as_given(db):
     # then
     assert dict(CourseOffer.objects.values_list("course_code", "title")) == titles
     assert upsert(spec=OFFER_UPSERT, objs=objs, reason="test").unchanged == len(titles)
+
+
+def offer_row(college, code: str, places: int = 30) -> dict:
+    """The same offer as `offer`, as the plain values (by attname) `upsert(rows=...)` takes."""
+    return {
+        "college_id": college.pk, "course_code": code, "title": f"Course {code}", "qualification_type": "t_level",
+        "level": 3, "apprenticeship_standard_id": None, "academic_year": "2026/27", "start_date": dt.date(2026, 9, 7),
+        "duration_months": 24, "planned_places": places, "expected_completion_rate": None, "delivery_ics_id": None,
+    }
+
+
+def test_plain_rows_are_written_as_instances_are_with_one_history_row_per_write(db):
+    # given
+    college, user = CollegeFactory(), UserFactory(staff=True)
+    upsert(spec=OFFER_UPSERT, rows=[offer_row(college, "A"), offer_row(college, "B")], user=user, reason="first")
+    # when
+    result = upsert(spec=OFFER_UPSERT, rows=[offer_row(college, "A", places=5), offer_row(college, "B"),
+                                             offer_row(college, "C")], user=user, reason="second")
+    # then
+    assert result.as_counts() == {"created": 1, "updated": 1, "unchanged": 1}
+    assert sorted(CourseOffer.history.values_list("course_code", "history_type", "planned_places")) == [
+        ("A", "+", 30), ("A", "~", 5), ("B", "+", 30), ("C", "+", 30)
+    ]
+
+
+def test_plain_rows_missing_a_writable_field_are_refused_before_anything_is_written(db):
+    # given
+    row = offer_row(CollegeFactory(), "A")
+    del row["delivery_ics_id"]
+    # when / then
+    with pytest.raises(ValueError, match="delivery_ics_id"):
+        upsert(spec=OFFER_UPSERT, rows=[row])
+    assert not CourseOffer.objects.exists()
+
+
+def test_plain_rows_with_the_same_natural_key_are_refused(db):
+    # given
+    college = CollegeFactory()
+    # when / then
+    with pytest.raises(ValueError, match="same natural key"):
+        upsert(spec=OFFER_UPSERT, rows=[offer_row(college, "A"), offer_row(college, "A", places=3)])
+    assert not CourseOffer.objects.exists()
