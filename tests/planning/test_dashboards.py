@@ -510,7 +510,7 @@ def test_unknown_places_and_occupations_are_not_found(client, coordinator_user):
     _signed_in(client, coordinator_user)
     occupation = OccupationFactory()
     ics = IntegratedCareSystemFactory()
-    # when / then (codes the factories never make: they make Q0A..Q9Z and Y10..Y99)
+    # when / then (codes the factories never make: they make Q0A..Q9Z and Y11..Y50)
     assert client.get("/dashboards/ics/Q99/").status_code == 404
     assert client.get("/dashboards/region/Y05/").status_code == 404
     assert client.get(f"/dashboards/ics/Q99/occupations/{occupation.code}/").status_code == 404
