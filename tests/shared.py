@@ -16,3 +16,14 @@ def shared_data(django_db_blocker, build):
     finally:
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
+
+
+def write_csv(path, header, rows):
+    """Write a CSV file for an import test: a header line, then the rows. Answers the path."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

@@ -15,16 +15,13 @@ from pathways.filtersets import OccupationFilterSet
 from pathways.models import Occupation
 from pathways.services import OCCUPATION_DESCRIPTION_COLUMNS, occupation_descriptions_import
 from tests.factories import OccupationFactory
+from tests.shared import write_csv
 
 pytestmark = pytest.mark.django_db
 
 
 def write(path, rows):
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(OCCUPATION_DESCRIPTION_COLUMNS)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, OCCUPATION_DESCRIPTION_COLUMNS, rows)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathways.services import (
     occupations_import,
     pathways_starter_set_import,
 )
+from tests.shared import write_csv
 
 LEAVERS = DATA_DIR / "nhs_leavers_by_staff_group_region_2024_25.csv"
 SOC = DATA_DIR / "soc2020_unit_groups.csv"
@@ -22,14 +23,6 @@ OCCUPATION_HEADER = ["soc2020_code", "code", "name", "sector", "staff_group", "n
                      "annual_leaver_rate", "annual_leaver_rate_low", "annual_leaver_rate_high", "basis"]
 ROUTE_HEADER = ["occupation", "qualification_type", "level", "apprenticeship_standard", "conversion_rate",
                 "conversion_rate_low", "conversion_rate_high", "from_occupation", "lag_months", "notes"]
-
-
-def write_csv(path, header, rows):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture

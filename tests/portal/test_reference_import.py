@@ -19,7 +19,7 @@ from pathways.services import (
     apprenticeship_standards_import,
     occupations_import,
 )
-from tests.shared import shared_data
+from tests.shared import shared_data, write_csv
 from trusts.models import IntegratedCareSystem, Region, Trust, TrustKind
 from trusts.services import integrated_care_systems_import, regions_import, trusts_import
 
@@ -42,14 +42,6 @@ def load_shipped_files():
 
 def counts():
     return {model.__name__: model.objects.count() for model in MODELS}
-
-
-def write_csv(path, header, rows):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def shipped_rows(filename):

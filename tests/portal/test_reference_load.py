@@ -1,7 +1,5 @@
 """The reference importers and load_reference_data, from an empty database."""
 
-
-import csv
 from io import StringIO
 
 import pytest
@@ -25,15 +23,6 @@ MODELS = (Region, IntegratedCareSystem, Trust, College, ApprenticeshipStandard, 
 
 def counts():
     return {model.__name__: model.objects.count() for model in MODELS}
-
-
-def write_csv(path, header, rows):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
 
 
 def test_for_a_standard_in_both_lists_the_2026_one_wins_whichever_is_imported_first(tmp_path):

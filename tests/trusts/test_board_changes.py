@@ -27,6 +27,7 @@ from core.errors import ApplicationError
 from core.importing import DATA_DIR
 from pathways.rules import board_shares
 from tests.shared import shared_data
+from tests.shared import write_csv as write
 from trusts.models import BoardSuccession, IntegratedCareSystem, Trust, TrustBoard
 from trusts.services import (
     board_change_read,
@@ -235,14 +236,6 @@ def test_a_split_district_with_no_2026_board_and_no_assumption_refuses_the_chang
     with pytest.raises(ApplicationError) as refused:
         read_change(assumptions_path=target)
     assert "D4U1Y (Slough) of QNQ is in no 2026 successor" in refused.value.message
-
-
-def write(path, header, rows):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def test_a_later_change_in_the_same_columns_imports_the_same_way(boards_2026, tmp_path):

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from core.errors import ApplicationError
 from core.importing import DATA_DIR
 from tests.factories import BoardSuccessionFactory, IntegratedCareSystemFactory
+from tests.shared import write_csv as write
 from trusts.models import CouncilArea
 from trusts.services import council_areas_import
 
@@ -28,14 +29,6 @@ pytestmark = pytest.mark.django_db
 LSOA_HEADER = ["lad24_code", "lad24_name", "sicbl24_ods_code", "icb_ods_code", "lsoa21_count"]
 SUB_ICB_HEADER = ["sub_icb_ods_code", "icb_ods_code_dec2025", "icb_ods_code_apr2026"]
 ASSUMPTION_HEADER = ["old_icb_ods_code", "lad24_code", "new_icb_ods_code", "assumption"]
-
-
-def write(path, header, rows):
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture
